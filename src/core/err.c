@@ -1,0 +1,43 @@
+/*
+ * err.c — formatting of arr_err records. Pure: no I/O.
+ */
+#include "core/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+arr_rc arr_err_set(arr_err *err, arr_rc rc, const char *fmt, ...) {
+  if (err == NULL) {
+    return rc;
+  }
+  err->rc = rc;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+void arr_err_clear(arr_err *err) {
+  if (err != NULL) {
+    err->rc = ARR_OK;
+    err->msg[0] = '\0';
+  }
+}
+
+const char *arr_rc_name(arr_rc rc) {
+  switch (rc) {
+  case ARR_OK: return "ok";
+  case ARR_ERR_INVALID: return "invalid";
+  case ARR_ERR_NOTFOUND: return "not_found";
+  case ARR_ERR_CONFLICT: return "conflict";
+  case ARR_ERR_REFUSED: return "refused";
+  case ARR_ERR_DB: return "database";
+  case ARR_ERR_IO: return "io";
+  case ARR_ERR_NOMEM: return "no_memory";
+  case ARR_ERR_CRYPTO: return "crypto";
+  case ARR_ERR_INTEGRITY: return "integrity";
+  case ARR_ERR_USAGE: return "usage";
+  }
+  return "unknown";
+}

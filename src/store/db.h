@@ -1,0 +1,90 @@
+/*
+ * db.h — one small SQL interface over two engines: SQLite and PostgreSQL (libpq).
+ *
+ * Only src/store uses this. Statements are written once in portable SQL with `?`
+ * placeholders; for PostgreSQL the layer rewrites them to $1, $2, ... (a `?` inside a
+ * single-quoted literal is left alone). Every statement is prepared and parameters are
+ * bound, never spliced. Prepared statements are cached per connection, keyed by the
+ * SQL text pointer (store code passes string constants), so hot loops prepare once.
+ *
+ * Values cross the interface as int64, text or NULL. Booleans are integers 0/1, money
+ * is int64 cents, dates are 'YYYY-MM-DD' text, instants are ISO 8601 UTC text, binary
+ * data (ciphertext) is base64 text — so both engines store the same bytes.
+ *
+ * SQLite is opened in WAL mode with foreign keys on, synchronous=NORMAL and a busy
+ * timeout; PostgreSQL over a libpq URI. A statement's results are read row by row with
+ * arr_db_step; on PostgreSQL the whole result of one execution is fetched at the first
+ * step (keep result sets bounded with LIMIT — store code always does).
+ *
+ * Transactions: arr_db_begin/commit/rollback. On SQLite begin is BEGIN IMMEDIATE so a
+ * writer takes the lock up front (no deadlock-prone upgrade later).
+ */
+#ifndef ARR_DB_H
+#define ARR_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+typedef enum { ARR_DB_SQLITE = 1, ARR_DB_POSTGRES = 2 } arr_db_engine;
+
+typedef struct arr_db arr_db;
+typedef struct arr_stmt arr_stmt;
+
+/* Opens "sqlite:PATH" or "postgresql://..." / "postgres://...". Any other scheme is
+ * ARR_ERR_USAGE with a message listing the accepted forms. For SQLite the file is
+ * created if missing. */
+arr_rc arr_db_open(const char *url, arr_db **out, arr_err *err);
+void arr_db_close(arr_db *db);
+arr_db_engine arr_db_engine_of(const arr_db *db);
+/* For SQLite URLs, the file path (for deriving e.g. the default key file path);
+ * NULL for PostgreSQL. */
+const char *arr_db_sqlite_path(const arr_db *db);
+
+/* Runs one or more ;-separated statements without parameters (migrations, pragmas).
+ * On PostgreSQL sent as one simple query. */
+arr_rc arr_db_exec(arr_db *db, const char *sql, arr_err *err);
+
+arr_rc arr_db_begin(arr_db *db, arr_err *err);
+arr_rc arr_db_commit(arr_db *db, arr_err *err);
+arr_rc arr_db_rollback(arr_db *db); /* safe to call when no transaction is open */
+bool arr_db_in_tx(const arr_db *db);
+
+/* Returns the cached prepared statement for sql (preparing it on first use), reset
+ * and with bindings cleared. sql must be a string that outlives db (a literal). The
+ * statement belongs to db: never finalize it. Parameters are 1-based. */
+arr_rc arr_db_prepare(arr_db *db, const char *sql, arr_stmt **out, arr_err *err);
+
+void arr_db_bind_int64(arr_stmt *st, int idx, int64_t v);
+void arr_db_bind_text(arr_stmt *st, int idx, const char *s, size_t len); /* copied */
+void arr_db_bind_cstr(arr_stmt *st, int idx, const char *s); /* NULL binds NULL */
+void arr_db_bind_null(arr_stmt *st, int idx);
+
+/* Executes (first call) and advances. Returns ARR_OK with a row available (check
+ * arr_db_has_row), or ARR_OK with no row when done; errors as ARR_ERR_DB, except a
+ * unique-constraint violation, which is ARR_ERR_CONFLICT (so callers can treat a
+ * duplicate as "already there"). err->msg includes the engine's message. */
+arr_rc arr_db_step(arr_stmt *st, arr_err *err);
+bool arr_db_has_row(const arr_stmt *st);
+
+/* Executes a statement that returns no rows (or ignores them) in one call. */
+arr_rc arr_db_run(arr_stmt *st, arr_err *err);
+
+/* Column accessors for the current row (0-based). Text is valid until the next step
+ * or reset; NULL text is returned as NULL. */
+bool arr_db_col_is_null(const arr_stmt *st, int col);
+int64_t arr_db_col_int64(const arr_stmt *st, int col);
+const char *arr_db_col_text(const arr_stmt *st, int col);
+size_t arr_db_col_len(const arr_stmt *st, int col);
+int arr_db_col_count(const arr_stmt *st);
+
+/* Rows changed by the last INSERT/UPDATE/DELETE run through st. */
+int64_t arr_db_changes(const arr_stmt *st);
+
+/* Releases a statement's current result (PostgreSQL) / resets it (SQLite) so locks and
+ * memory are not held; arr_db_prepare does this too. */
+void arr_db_reset(arr_stmt *st);
+
+#endif
