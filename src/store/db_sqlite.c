@@ -1,0 +1,242 @@
+/*
+ * db_sqlite.c — the SQLite engine behind db.h. SQLite is the embedded default and the
+ * hot path (a bulk import runs millions of inserts through here), so every function
+ * is a thin wrapper over one sqlite3_* call: no allocation after a statement is first
+ * prepared, and text is bound with SQLITE_TRANSIENT because the contract says bound
+ * text is copied (SQLite then reuses the statement's buffer, so it does not allocate
+ * per bind either once warmed up).
+ *
+ * Open: sqlite3_open_v2 with CREATE and NOMUTEX (a connection and its cached
+ * statements are single-threaded by contract, so SQLite's per-call mutex is waste),
+ * extended result codes, then the pragmas that make a WAL database fast and safe:
+ * busy_timeout first (switching to WAL needs a lock another process may hold),
+ * journal_mode=WAL, foreign_keys=ON, synchronous=NORMAL (durable at checkpoints,
+ * never corrupt), 64 MiB page cache, temp tables in memory.
+ *
+ * Transactions use cached statements ("BEGIN IMMEDIATE" takes the write lock up
+ * front, so two writers never deadlock upgrading a read lock); whether one is open is
+ * read from SQLite itself, which may roll back on its own after some errors.
+ */
+#include "store/db_impl.h"
+
+#include <assert.h>
+#include <string.h>
+
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+
+static const char SQL_PRAGMAS[] = "PRAGMA busy_timeout=10000;"
+                                  "PRAGMA journal_mode=WAL;"
+                                  "PRAGMA foreign_keys=ON;"
+                                  "PRAGMA synchronous=NORMAL;"
+                                  "PRAGMA cache_size=-65536;"
+                                  "PRAGMA temp_store=MEMORY;";
+
+/* Unique and primary-key violations are "already there" for callers; the other
+ * constraint failures (NOT NULL, CHECK, FOREIGN KEY) are bugs or bad data. */
+static arr_rc map_code(int xcode) {
+  if (xcode == SQLITE_CONSTRAINT_UNIQUE || xcode == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return ARR_ERR_CONFLICT;
+  }
+  return ARR_ERR_DB;
+}
+
+static arr_rc fail_db(sqlite3 *h, arr_err *err, const char *sql) {
+  return arr_db__fail(err, map_code(sqlite3_extended_errcode(h)), sqlite3_errmsg(h), sql);
+}
+
+arr_rc arr_sq_open(arr_db *db, const char *path, arr_err *err) {
+  sqlite3 *h = NULL;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path, &h, flags, NULL);
+  if (rc != SQLITE_OK) {
+    arr_err_set(err, ARR_ERR_DB, "Cannot open SQLite database \"%s\": %s.", path,
+                h != NULL ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+    sqlite3_close(h);
+    return ARR_ERR_DB;
+  }
+  db->h.sq = h;
+  sqlite3_extended_result_codes(h, 1);
+  char *msg = NULL;
+  rc = sqlite3_exec(h, SQL_PRAGMAS, NULL, NULL, &msg);
+  if (rc != SQLITE_OK) {
+    /* e.g. "file is not a database": surfaces here, at open, not at first use. */
+    arr_err_set(err, ARR_ERR_DB, "Cannot open SQLite database \"%s\": %s.", path,
+                msg != NULL ? msg : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    return ARR_ERR_DB;
+  }
+  return ARR_OK;
+}
+
+void arr_sq_close(arr_db *db) {
+  /* db.c finalized every cached statement first, so close cannot be busy. */
+  int rc = sqlite3_close(db->h.sq);
+  assert(rc == SQLITE_OK);
+  (void)rc;
+  db->h.sq = NULL;
+}
+
+arr_rc arr_sq_exec(arr_db *db, const char *sql, arr_err *err) {
+  char *msg = NULL;
+  int rc = sqlite3_exec(db->h.sq, sql, NULL, NULL, &msg);
+  if (rc == SQLITE_OK) {
+    return ARR_OK;
+  }
+  arr_rc out = arr_db__fail(err, map_code(sqlite3_extended_errcode(db->h.sq)),
+                            msg != NULL ? msg : sqlite3_errstr(rc), sql);
+  sqlite3_free(msg);
+  return out;
+}
+
+static arr_rc run_literal(arr_db *db, const char *sql, arr_err *err) {
+  arr_stmt *st = NULL;
+  arr_rc rc = arr_db_prepare(db, sql, &st, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  return arr_db_run(st, err);
+}
+
+arr_rc arr_sq_begin(arr_db *db, arr_err *err) {
+  return run_literal(db, SQL_BEGIN, err);
+}
+
+arr_rc arr_sq_commit(arr_db *db, arr_err *err) {
+  return run_literal(db, SQL_COMMIT, err);
+}
+
+arr_rc arr_sq_rollback(arr_db *db) {
+  if (!arr_sq_in_tx(db)) {
+    return ARR_OK;
+  }
+  return run_literal(db, SQL_ROLLBACK, NULL);
+}
+
+bool arr_sq_in_tx(const arr_db *db) {
+  return sqlite3_get_autocommit(db->h.sq) == 0;
+}
+
+/* Only blanks, semicolons and comments may follow the one statement: a second
+ * statement would be silently ignored by SQLite (PostgreSQL refuses it outright).
+ * Preparing the tail yields no statement exactly when it holds nothing to run. */
+static bool tail_is_empty(sqlite3 *h, const char *tail) {
+  if (tail == NULL || tail[strspn(tail, " \t\r\n;")] == '\0') {
+    return true;
+  }
+  sqlite3_stmt *next = NULL;
+  int rc = sqlite3_prepare_v2(h, tail, -1, &next, NULL);
+  sqlite3_finalize(next);
+  return rc == SQLITE_OK && next == NULL;
+}
+
+arr_rc arr_sq_prepare(arr_db *db, arr_stmt *st, arr_err *err) {
+  const char *tail = NULL;
+  sqlite3_stmt *h = NULL;
+  int rc =
+      sqlite3_prepare_v3(db->h.sq, st->sql, -1, SQLITE_PREPARE_PERSISTENT, &h, &tail);
+  if (rc != SQLITE_OK) {
+    return fail_db(db->h.sq, err, st->sql);
+  }
+  if (h == NULL) {
+    return arr_db__fail(err, ARR_ERR_DB, "the SQL holds no statement", st->sql);
+  }
+  if (!tail_is_empty(db->h.sq, tail)) {
+    sqlite3_finalize(h);
+    return arr_db__fail(err, ARR_ERR_DB,
+                        "the SQL holds more than one statement (use arr_db_exec)",
+                        st->sql);
+  }
+  st->u.sq.h = h;
+  return ARR_OK;
+}
+
+void arr_sq_finalize(arr_stmt *st) {
+  sqlite3_finalize(st->u.sq.h);
+  st->u.sq.h = NULL;
+}
+
+void arr_sq_reset(arr_stmt *st, bool clear_bindings) {
+  sqlite3_reset(st->u.sq.h); /* returns the last step's error, already reported */
+  if (clear_bindings) {
+    sqlite3_clear_bindings(st->u.sq.h);
+  }
+}
+
+static void check_bind(arr_stmt *st, int idx, int rc) {
+  if (rc == SQLITE_OK) {
+    return;
+  }
+  const char *why = "could not be bound";
+  if (rc == SQLITE_RANGE) {
+    why = "is out of range for this statement";
+  } else if (rc == SQLITE_NOMEM) {
+    why = "could not be bound (out of memory)";
+  } else if (rc == SQLITE_TOOBIG) {
+    why = "is too large";
+  }
+  arr_db__bind_fail(st, idx, why);
+}
+
+void arr_sq_bind_int64(arr_stmt *st, int idx, int64_t v) {
+  check_bind(st, idx, sqlite3_bind_int64(st->u.sq.h, idx, v));
+}
+
+void arr_sq_bind_text(arr_stmt *st, int idx, const char *s, size_t len) {
+  check_bind(st, idx,
+             sqlite3_bind_text64(st->u.sq.h, idx, s, len, SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+void arr_sq_bind_null(arr_stmt *st, int idx) {
+  check_bind(st, idx, sqlite3_bind_null(st->u.sq.h, idx));
+}
+
+arr_rc arr_sq_step(arr_stmt *st, arr_err *err) {
+  sqlite3 *h = st->db->h.sq;
+  if (!st->started) {
+    st->started = true;
+    st->changes = 0;
+    st->u.sq.total_before = sqlite3_total_changes64(h);
+  }
+  int rc = sqlite3_step(st->u.sq.h);
+  if (rc == SQLITE_ROW) {
+    st->has_row = true;
+    return ARR_OK;
+  }
+  st->has_row = false;
+  st->done = true;
+  if (rc == SQLITE_DONE) {
+    /* sqlite3_changes64 keeps the count of the last INSERT/UPDATE/DELETE even after
+     * DDL or a SELECT; the total-changes delta tells whether this statement changed
+     * anything at all, and sqlite3_changes64 then excludes trigger side effects. */
+    if (sqlite3_total_changes64(h) != st->u.sq.total_before) {
+      st->changes = sqlite3_changes64(h);
+    }
+    return ARR_OK;
+  }
+  arr_rc out = fail_db(h, err, st->sql);
+  sqlite3_reset(st->u.sq.h); /* release locks now; done keeps it from re-running */
+  return out;
+}
+
+bool arr_sq_col_is_null(const arr_stmt *st, int col) {
+  return sqlite3_column_type(st->u.sq.h, col) == SQLITE_NULL;
+}
+
+int64_t arr_sq_col_int64(const arr_stmt *st, int col) {
+  return sqlite3_column_int64(st->u.sq.h, col);
+}
+
+const char *arr_sq_col_text(const arr_stmt *st, int col) {
+  return (const char *)sqlite3_column_text(st->u.sq.h, col);
+}
+
+size_t arr_sq_col_len(const arr_stmt *st, int col) {
+  /* After column_text (or alone) this is the UTF-8 length, as the contract wants. */
+  return (size_t)sqlite3_column_bytes(st->u.sq.h, col);
+}
+
+int arr_sq_col_count(const arr_stmt *st) {
+  return sqlite3_column_count(st->u.sq.h);
+}
