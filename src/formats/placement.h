@@ -68,6 +68,17 @@ const char *arr_placement_field_name(arr_placement_field f);
 
 #define ARR_PLACEMENT_MAX_ATTRS 64
 
+/* Byte limits on values (after trimming): client_account, every other text field and
+ * attribute value, email. Added with placement.c; the numbers are the ones stated in the
+ * comments here. */
+#define ARR_PLACEMENT_ACCOUNT_MAX 64
+#define ARR_PLACEMENT_TEXT_MAX 200
+#define ARR_PLACEMENT_EMAIL_MAX 254
+/* Room for trimmed copies of client_account and the eight other trimmed text fields
+ * (names, address lines, city, original creditor), each with its NUL. */
+#define ARR_PLACEMENT_ROW_TEXT_BYTES                                                     \
+  (ARR_PLACEMENT_ACCOUNT_MAX + 1 + 8 * (ARR_PLACEMENT_TEXT_MAX + 1))
+
 typedef struct {
   int col[ARR_PF_COUNT];          /* column index of each known field, -1 if absent */
   size_t ncols;                   /* columns in the header */
@@ -131,6 +142,11 @@ typedef struct {
   int64_t interest_rate_pct_e4;
   size_t nattrs; /* attribute values in header order (may be empty strings) */
   arr_str attr[ARR_PLACEMENT_MAX_ATTRS];
+  /* Added with placement.c. Backing store for text values that had trailing whitespace
+   * trimmed: the record is read-only, so such a value is copied here to stay
+   * NUL-terminated, and the arr_str above points into it. Values without trailing
+   * whitespace point into the record instead (no copy). Not for direct use. */
+  char text_buf[ARR_PLACEMENT_ROW_TEXT_BYTES];
 } arr_placement_row;
 
 /* Validates one data record against the header. today is the import date (for DOB

@@ -1,0 +1,54 @@
+/*
+ * cli.h — shared pieces of the command line: parsed arguments, option lookup, the
+ * service context, and the command handlers (one per `arrears <group> <verb>`).
+ */
+#ifndef ARR_CLI_H
+#define ARR_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "service/service.h"
+
+#define CLI_MAX_POS 16
+#define CLI_MAX_OPTS 32
+
+typedef struct {
+  char name[48];
+  const char *value; /* NULL for flags */
+  bool used;
+} cli_opt;
+
+typedef struct {
+  const char *pos[CLI_MAX_POS];
+  int npos;
+  cli_opt opt[CLI_MAX_OPTS];
+  int nopt;
+  const char **args; /* positional arguments after the command words */
+  int nargs;
+} cli_args;
+
+const char *cli_opt_get(cli_args *a, const char *name); /* marks it used */
+bool cli_flag(cli_args *a, const char *name);
+int cli_check_unused(cli_args *a); /* 2 with a message if an option was not consumed */
+int cli_usage(const char *fmt, const char *arg);
+int cli_fail(const arr_err *err);
+void cli_svc_options(cli_args *a, arr_svc_options *o);
+int cli_open(cli_args *a, arr_svc **svc);
+void cli_print_json(json_t *j);
+
+int cmd_init(cli_args *a);
+int cmd_demo(cli_args *a);
+int cmd_client_add(cli_args *a);
+int cmd_client_list(cli_args *a);
+int cmd_import_placements(cli_args *a);
+int cmd_import_payments(cli_args *a);
+int cmd_account_show(cli_args *a);
+int cmd_account_list(cli_args *a);
+int cmd_account_adjust(cli_args *a);
+int cmd_pay(cli_args *a);
+int cmd_payment_reverse(cli_args *a);
+int cmd_note_add(cli_args *a);
+int cmd_audit_verify(cli_args *a);
+
+#endif

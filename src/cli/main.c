@@ -1,0 +1,202 @@
+/*
+ * main.c — the `arrears` command line: parse, call one service function, render.
+ *
+ * Options may appear anywhere after the program name (`arrears --db X pay 5 10.00` and
+ * `arrears pay 5 10.00 --db X` are the same). Flags without a value are listed in
+ * FLAGS; every other `--name` takes the next argument as its value (or `--name=value`).
+ * Exit codes: 0 success, 1 refused or failed (message on stderr), 2 usage error.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char *const FLAGS[] = {"json", "reveal", "help", "release", "quiet"};
+
+static const char USAGE[] =
+    "usage: arrears <command> [options]\n"
+    "\n"
+    "  init                                  create or migrate the database and key\n"
+    "  demo [--accounts N] [--seed S]        fill an empty database with a demo portfolio\n"
+    "  client add CODE --name NAME [--commission-pct P] [--allocation-order ORDER]\n"
+    "  client list [--json]\n"
+    "  import placements FILE --client CODE [--rejects FILE] [--json]\n"
+    "  import payments FILE --client CODE [--rejects FILE] [--json]\n"
+    "  account show ACCOUNT [--as-of DATE] [--reveal] [--json]\n"
+    "  account list [--client CODE] [--status S] [--limit N] [--after ID] [--json]\n"
+    "  account adjust ACCOUNT --bucket B --amount AMOUNT --reason TEXT\n"
+    "  pay ACCOUNT AMOUNT [--method cash|check|card|ach] [--date DATE] [--ref R] [--key K]\n"
+    "  payment reverse PAYMENT_ID --reason nsf|chargeback|stop_payment|error\n"
+    "  note add ACCOUNT TEXT\n"
+    "  audit verify [--json]\n"
+    "\n"
+    "ACCOUNT is an id or CLIENT:CLIENT_ACCOUNT. Global options: --db URL (or ARREARS_DB;\n"
+    "default sqlite:arrears.db), --key-file PATH (or ARREARS_KEY_FILE), --as USER (or\n"
+    "ARREARS_USER). Exit codes: 0 ok, 1 refused or failed, 2 usage error.\n";
+
+static bool is_flag(const char *name) {
+  for (size_t i = 0; i < sizeof FLAGS / sizeof FLAGS[0]; i++) {
+    if (strcmp(name, FLAGS[i]) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+int cli_usage(const char *fmt, const char *arg) {
+  fprintf(stderr, "arrears: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\n(run `arrears --help` for usage)\n");
+  return 2;
+}
+
+static int parse_args(int argc, char **argv, cli_args *a) {
+  memset(a, 0, sizeof *a);
+  for (int i = 1; i < argc; i++) {
+    const char *s = argv[i];
+    if (strcmp(s, "--") == 0) {
+      for (i++; i < argc && a->npos < CLI_MAX_POS; i++) {
+        a->pos[a->npos++] = argv[i];
+      }
+      break;
+    }
+    if (strncmp(s, "--", 2) == 0 && s[2] != '\0') {
+      if (a->nopt >= CLI_MAX_OPTS) {
+        return cli_usage("too many options%s", "");
+      }
+      cli_opt *o = &a->opt[a->nopt++];
+      const char *eq = strchr(s + 2, '=');
+      if (eq != NULL) {
+        snprintf(o->name, sizeof o->name, "%.*s", (int)(eq - s - 2), s + 2);
+        o->value = eq + 1;
+      } else {
+        snprintf(o->name, sizeof o->name, "%s", s + 2);
+        if (!is_flag(o->name)) {
+          if (i + 1 >= argc) {
+            return cli_usage("option --%s needs a value", o->name);
+          }
+          o->value = argv[++i];
+        }
+      }
+      continue;
+    }
+    if (a->npos >= CLI_MAX_POS) {
+      return cli_usage("too many arguments%s", "");
+    }
+    a->pos[a->npos++] = s;
+  }
+  return 0;
+}
+
+const char *cli_opt_get(cli_args *a, const char *name) {
+  for (int i = 0; i < a->nopt; i++) {
+    if (strcmp(a->opt[i].name, name) == 0) {
+      a->opt[i].used = true;
+      return a->opt[i].value != NULL ? a->opt[i].value : "";
+    }
+  }
+  return NULL;
+}
+
+bool cli_flag(cli_args *a, const char *name) {
+  return cli_opt_get(a, name) != NULL;
+}
+
+int cli_check_unused(cli_args *a) {
+  for (int i = 0; i < a->nopt; i++) {
+    if (!a->opt[i].used) {
+      return cli_usage("unknown option --%s for this command", a->opt[i].name);
+    }
+  }
+  return 0;
+}
+
+int cli_fail(const arr_err *err) {
+  fprintf(stderr, "arrears: %s\n", err->msg);
+  return err->rc == ARR_ERR_USAGE ? 2 : 1;
+}
+
+void cli_svc_options(cli_args *a, arr_svc_options *o) {
+  memset(o, 0, sizeof *o);
+  o->db_url = cli_opt_get(a, "db");
+  o->key_file = cli_opt_get(a, "key-file");
+  o->actor = cli_opt_get(a, "as");
+}
+
+int cli_open(cli_args *a, arr_svc **svc) {
+  arr_svc_options o;
+  cli_svc_options(a, &o);
+  arr_err err;
+  arr_err_clear(&err);
+  if (arr_svc_open(&o, svc, &err) != ARR_OK) {
+    return cli_fail(&err);
+  }
+  return 0;
+}
+
+void cli_print_json(json_t *j) {
+  char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  if (s != NULL) {
+    puts(s);
+    free(s);
+  }
+}
+
+typedef struct {
+  const char *group, *verb;
+  int (*fn)(cli_args *a);
+} command;
+
+static const command COMMANDS[] = {
+    {"init", NULL, cmd_init},
+    {"demo", NULL, cmd_demo},
+    {"client", "add", cmd_client_add},
+    {"client", "list", cmd_client_list},
+    {"import", "placements", cmd_import_placements},
+    {"import", "payments", cmd_import_payments},
+    {"account", "show", cmd_account_show},
+    {"account", "list", cmd_account_list},
+    {"account", "adjust", cmd_account_adjust},
+    {"pay", NULL, cmd_pay},
+    {"payment", "reverse", cmd_payment_reverse},
+    {"note", "add", cmd_note_add},
+    {"audit", "verify", cmd_audit_verify},
+};
+
+int main(int argc, char **argv) {
+  cli_args a;
+  int rc = parse_args(argc, argv, &a);
+  if (rc != 0) {
+    return rc;
+  }
+  if (a.npos == 0 || cli_flag(&a, "help") || strcmp(a.pos[0], "help") == 0) {
+    fputs(USAGE, a.npos == 0 && !cli_flag(&a, "help") ? stderr : stdout);
+    return a.npos == 0 && !cli_flag(&a, "help") ? 2 : 0;
+  }
+  for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++) {
+    const command *c = &COMMANDS[i];
+    if (strcmp(a.pos[0], c->group) != 0) {
+      continue;
+    }
+    if (c->verb == NULL) {
+      a.args = &a.pos[1];
+      a.nargs = a.npos - 1;
+      return c->fn(&a);
+    }
+    if (a.npos >= 2 && strcmp(a.pos[1], c->verb) == 0) {
+      a.args = &a.pos[2];
+      a.nargs = a.npos - 2;
+      return c->fn(&a);
+    }
+  }
+  if (a.npos >= 2) {
+    fprintf(stderr, "arrears: unknown command \"%s %s\"\n", a.pos[0], a.pos[1]);
+  } else {
+    fprintf(stderr, "arrears: unknown command \"%s\"\n", a.pos[0]);
+  }
+  fputs(USAGE, stderr);
+  return 2;
+}

@@ -1,0 +1,423 @@
+/*
+ * accounts.c — clients, account views and lists, notes.
+ *
+ * Account views are built as JSON objects in the public shape of SPEC.md
+ * (`account show --json`). PII is masked unless the caller asks to reveal it, and a
+ * reveal is itself an audited event: who saw which debtor's full SSN/DOB, and when.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/money.h"
+#include "service/internal.h"
+
+#define SHOW_LEDGER_MAX 500
+#define SHOW_POINTS_MAX 32
+
+arr_rc arr_svc_client_add(arr_svc *svc, const char *code, const char *name,
+                          const char *commission_pct, const char *allocation_order,
+                          int64_t *id_out, arr_err *err) {
+  arr_client c;
+  memset(&c, 0, sizeof c);
+  size_t code_len = strlen(code);
+  if (code_len == 0 || code_len > 32) {
+    return arr_err_set(err, ARR_ERR_INVALID, "client code must be 1 to 32 characters");
+  }
+  for (size_t i = 0; i < code_len; i++) {
+    char ch = code[i];
+    if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+          ch == '_' || ch == '-')) {
+      return arr_err_set(err, ARR_ERR_INVALID,
+                         "client code may hold only letters, digits, '_' and '-'");
+    }
+  }
+  if (name == NULL || name[0] == '\0' || strlen(name) > 200) {
+    return arr_err_set(err, ARR_ERR_INVALID, "client name must be 1 to 200 characters");
+  }
+  snprintf(c.code, sizeof c.code, "%s", code);
+  snprintf(c.name, sizeof c.name, "%s", name);
+  if (commission_pct != NULL) {
+    const char *why = NULL;
+    if (!arr_pct_parse(commission_pct, strlen(commission_pct), &c.commission_pct_e4, &why) ||
+        c.commission_pct_e4 > 1000000) {
+      return arr_err_set(err, ARR_ERR_INVALID, "commission \"%s\": %s", commission_pct,
+                         why != NULL ? why : "must be between 0 and 100");
+    }
+  }
+  arr_alloc_order order = arr_alloc_order_default();
+  if (allocation_order != NULL) {
+    const char *why = NULL;
+    if (!arr_alloc_order_parse(allocation_order, &order, &why)) {
+      return arr_err_set(err, ARR_ERR_INVALID, "allocation order \"%s\": %s", allocation_order,
+                         why);
+    }
+  }
+  arr_alloc_order_format(&order, c.allocation_order);
+  snprintf(c.currency, sizeof c.currency, "USD");
+  arr_rc rc = svc_begin(svc, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  rc = arr_store_client_insert(svc->db, &c, err);
+  if (rc == ARR_ERR_CONFLICT) {
+    arr_err_set(err, rc, "client %s already exists", code);
+  }
+  if (rc == ARR_OK) {
+    json_t *d = json_pack("{s:s,s:s,s:I,s:s}", "code", c.code, "name", c.name,
+                          "commission_pct_e4", (json_int_t)c.commission_pct_e4,
+                          "allocation_order", c.allocation_order);
+    rc = svc_audit(svc, "client.add", "client", c.id, d, err);
+  }
+  if (rc == ARR_OK) {
+    *id_out = c.id;
+    return svc_commit(svc, err);
+  }
+  svc_rollback(svc);
+  return rc;
+}
+
+static json_t *pct_json(int64_t pct_e4) {
+  char buf[32];
+  arr_pct_format(pct_e4, buf);
+  return json_string(buf);
+}
+
+arr_rc arr_svc_client_list(arr_svc *svc, json_t **out, arr_err *err) {
+  enum { MAX_CLIENTS = 1000 };
+  arr_client *cs = malloc(sizeof *cs * MAX_CLIENTS);
+  if (cs == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  int n = 0;
+  arr_rc rc = arr_store_client_list(svc->db, cs, MAX_CLIENTS, &n, err);
+  json_t *arr = json_array();
+  for (int i = 0; rc == ARR_OK && i < n; i++) {
+    json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:o,s:s,s:s}", "id", (json_int_t)cs[i].id,
+                                         "code", cs[i].code, "name", cs[i].name,
+                                         "commission_pct", pct_json(cs[i].commission_pct_e4),
+                                         "allocation_order", cs[i].allocation_order,
+                                         "currency", cs[i].currency));
+  }
+  free(cs);
+  if (rc != ARR_OK) {
+    json_decref(arr);
+    return rc;
+  }
+  *out = arr;
+  return ARR_OK;
+}
+
+static json_t *date_json(arr_date d) {
+  if (d == ARR_DATE_NONE) {
+    return json_null();
+  }
+  char buf[ARR_DATE_FMT_MAX];
+  arr_date_format(d, buf);
+  return json_string(buf);
+}
+
+static json_t *opt_str(const char *s) {
+  return s[0] != '\0' ? json_string(s) : json_null();
+}
+
+static arr_rc debtor_json(arr_svc *svc, int64_t debtor_id, bool reveal, json_t **out,
+                          arr_err *err) {
+  arr_debtor d;
+  arr_rc rc = arr_store_debtor_get(svc->db, debtor_id, &d, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  char name[700];
+  snprintf(name, sizeof name, "%s%s%s %s%s%s", d.first_name, d.middle_name[0] ? " " : "",
+           d.middle_name, d.last_name, d.suffix[0] ? " " : "", d.suffix);
+  json_t *ssn = json_null(), *dob = json_null();
+  if (d.ssn_enc[0] != '\0') {
+    char buf[32];
+    if (reveal) {
+      char plain[16];
+      rc = svc_decrypt(svc, d.ssn_enc, plain, sizeof plain, err);
+      if (rc != ARR_OK) {
+        return rc;
+      }
+      snprintf(buf, sizeof buf, "%.3s-%.2s-%.4s", plain, plain + 3, plain + 5);
+    } else {
+      snprintf(buf, sizeof buf, "***-**-%s", d.ssn_last4);
+    }
+    ssn = json_string(buf);
+  }
+  if (d.dob_enc[0] != '\0') {
+    char plain[32];
+    if (reveal) {
+      rc = svc_decrypt(svc, d.dob_enc, plain, sizeof plain, err);
+      if (rc != ARR_OK) {
+        json_decref(ssn);
+        return rc;
+      }
+    } else {
+      snprintf(plain, sizeof plain, "****-**-**");
+    }
+    dob = json_string(plain);
+  }
+  *out = json_pack("{s:I,s:s,s:s,s:o,s:s,s:o,s:o,s:o,s:s,s:I}", "id", (json_int_t)d.id, "name",
+                   name, "first_name", d.first_name, "middle_name", opt_str(d.middle_name),
+                   "last_name", d.last_name, "suffix", opt_str(d.suffix), "ssn", ssn, "dob",
+                   dob, "language", d.language, "flags", (json_int_t)d.flags);
+  return ARR_OK;
+}
+
+static arr_rc contact_points_json(arr_svc *svc, int64_t debtor_id, json_t *obj, arr_err *err) {
+  arr_address *as = malloc(sizeof *as * SHOW_POINTS_MAX);
+  arr_phone *ps = malloc(sizeof *ps * SHOW_POINTS_MAX);
+  arr_email *es = malloc(sizeof *es * SHOW_POINTS_MAX);
+  int na = 0, np = 0, ne = 0;
+  arr_rc rc = (as && ps && es) ? ARR_OK : arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  if (rc == ARR_OK) {
+    rc = arr_store_address_list(svc->db, debtor_id, as, SHOW_POINTS_MAX, &na, err);
+  }
+  if (rc == ARR_OK) {
+    rc = arr_store_phone_list(svc->db, debtor_id, ps, SHOW_POINTS_MAX, &np, err);
+  }
+  if (rc == ARR_OK) {
+    rc = arr_store_email_list(svc->db, debtor_id, es, SHOW_POINTS_MAX, &ne, err);
+  }
+  if (rc == ARR_OK) {
+    json_t *ja = json_array(), *jp = json_array(), *je = json_array();
+    for (int i = 0; i < na; i++) {
+      json_array_append_new(
+          ja, json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o}", "id", (json_int_t)as[i].id,
+                        "line1", as[i].line1, "line2", opt_str(as[i].line2), "city",
+                        opt_str(as[i].city), "state", opt_str(as[i].state), "zip",
+                        opt_str(as[i].zip), "status", as[i].status, "source", as[i].source,
+                        "valid_from", date_json(as[i].valid_from), "valid_to",
+                        date_json(as[i].valid_to)));
+    }
+    for (int i = 0; i < np; i++) {
+      json_array_append_new(
+          jp, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)ps[i].id,
+                        "number", ps[i].number, "type", ps[i].type, "consent", ps[i].consent,
+                        "status", ps[i].status, "source", ps[i].source, "valid_from",
+                        date_json(ps[i].valid_from), "valid_to", date_json(ps[i].valid_to)));
+    }
+    for (int i = 0; i < ne; i++) {
+      json_array_append_new(
+          je, json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)es[i].id, "address",
+                        es[i].address, "consent", es[i].consent, "status", es[i].status,
+                        "source", es[i].source, "valid_from", date_json(es[i].valid_from),
+                        "valid_to", date_json(es[i].valid_to)));
+    }
+    json_object_set_new(obj, "addresses", ja);
+    json_object_set_new(obj, "phones", jp);
+    json_object_set_new(obj, "emails", je);
+  }
+  free(as);
+  free(ps);
+  free(es);
+  return rc;
+}
+
+static arr_rc ledger_json(arr_svc *svc, int64_t account_id, arr_date as_of, json_t *obj,
+                          arr_err *err) {
+  arr_ledger_entry *es = malloc(sizeof *es * SHOW_LEDGER_MAX);
+  if (es == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  int n = 0;
+  arr_rc rc = arr_store_ledger_list(svc->db, account_id, 0, es, SHOW_LEDGER_MAX, &n, err);
+  json_t *arr = json_array();
+  for (int i = 0; rc == ARR_OK && i < n; i++) {
+    const arr_ledger_entry *e = &es[i];
+    if (as_of != ARR_DATE_NONE && e->effective_on > as_of) {
+      continue;
+    }
+    int64_t total = 0;
+    arr_balance_total(&e->amount, &total);
+    json_t *j = json_pack(
+        "{s:I,s:s,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:s}", "id", (json_int_t)e->id,
+        "kind", e->kind, "effective_on", date_json(e->effective_on), "posted_at", e->posted_at,
+        "principal_cents", (json_int_t)e->amount.cents[ARR_BUCKET_PRINCIPAL], "interest_cents",
+        (json_int_t)e->amount.cents[ARR_BUCKET_INTEREST], "fees_cents",
+        (json_int_t)e->amount.cents[ARR_BUCKET_FEES], "costs_cents",
+        (json_int_t)e->amount.cents[ARR_BUCKET_COSTS], "credit_cents",
+        (json_int_t)e->amount.cents[ARR_BUCKET_CREDIT], "total_cents", (json_int_t)total,
+        "payment_id", e->payment_id ? json_integer(e->payment_id) : json_null(), "reverses_id",
+        e->reverses_id ? json_integer(e->reverses_id) : json_null(), "memo", opt_str(e->memo),
+        "actor", e->actor);
+    json_array_append_new(arr, j);
+  }
+  free(es);
+  json_object_set_new(obj, "ledger", arr);
+  return rc;
+}
+
+static arr_rc payments_json(arr_svc *svc, int64_t account_id, json_t *obj, arr_err *err) {
+  enum { MAX = 500 };
+  arr_payment *ps = malloc(sizeof *ps * MAX);
+  if (ps == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  int n = 0;
+  arr_rc rc = arr_store_payment_list(svc->db, account_id, ps, MAX, &n, err);
+  json_t *arr = json_array();
+  for (int i = 0; rc == ARR_OK && i < n; i++) {
+    json_array_append_new(
+        arr, json_pack("{s:I,s:I,s:s,s:s,s:o,s:s,s:o,s:o,s:s}", "id", (json_int_t)ps[i].id,
+                       "amount_cents", (json_int_t)ps[i].amount_cents, "currency",
+                       ps[i].currency, "method", ps[i].method, "effective_on",
+                       date_json(ps[i].effective_on), "status", ps[i].status, "reference",
+                       opt_str(ps[i].reference), "reversal_reason",
+                       opt_str(ps[i].reversal_reason), "source", ps[i].source));
+  }
+  free(ps);
+  json_object_set_new(obj, "payments", arr);
+  return rc;
+}
+
+/* The account object shared by show and list. */
+static arr_rc account_json(arr_svc *svc, const arr_account *a, const arr_show_options *opt,
+                           json_t **out, arr_err *err) {
+  arr_date as_of = ARR_DATE_NONE;
+  if (opt->as_of != NULL && !arr_date_parse(opt->as_of, strlen(opt->as_of), &as_of)) {
+    return arr_err_set(err, ARR_ERR_INVALID, "--as-of \"%s\" is not a date like 2026-11-23",
+                       opt->as_of);
+  }
+  arr_balance bal = a->balance;
+  if (as_of != ARR_DATE_NONE) {
+    arr_rc rc = arr_store_ledger_sum(svc->db, a->id, as_of, &bal, err);
+    if (rc != ARR_OK) {
+      return rc;
+    }
+  }
+  json_t *debtor = NULL;
+  arr_rc rc = debtor_json(svc, a->debtor_id, opt->reveal_pii, &debtor, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  json_t *o = json_pack(
+      "{s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+      (json_int_t)a->id, "client", a->client_code, "client_account", a->client_account,
+      "status", a->status, "debtor", debtor, "balance_cents", svc_balance_json(&bal), "currency",
+      a->currency, "placed_on", date_json(a->placed_on), "first_delinquency_on",
+      date_json(a->first_delinquency_on), "last_payment_on", date_json(a->last_payment_on),
+      "open_date", date_json(a->open_date), "charge_off_date", date_json(a->charge_off_date),
+      "itemization_date", date_json(a->itemization_date), "original_creditor",
+      opt_str(a->original_creditor), "as_of", as_of != ARR_DATE_NONE ? date_json(as_of)
+                                                                      : json_null(),
+      "account_type", json_string(a->account_type));
+  json_object_set_new(o, "interest_rate_pct", pct_json(a->interest_rate_pct_e4));
+  json_object_set_new(o, "collector_id",
+                      a->collector_id ? json_integer(a->collector_id) : json_null());
+  json_t *attrs = a->attributes[0] ? json_loads(a->attributes, 0, NULL) : NULL;
+  json_object_set_new(o, "attributes", attrs != NULL ? attrs : json_object());
+  if (opt->with_detail) {
+    rc = ledger_json(svc, a->id, as_of, o, err);
+    if (rc == ARR_OK) {
+      rc = payments_json(svc, a->id, o, err);
+    }
+    if (rc == ARR_OK) {
+      rc = contact_points_json(svc, a->debtor_id, o, err);
+    }
+  }
+  if (rc != ARR_OK) {
+    json_decref(o);
+    return rc;
+  }
+  *out = o;
+  return ARR_OK;
+}
+
+arr_rc arr_svc_account_show(arr_svc *svc, const char *ref, const arr_show_options *opt,
+                            json_t **out, arr_err *err) {
+  int64_t id = 0;
+  arr_account a;
+  arr_rc rc = arr_svc_account_resolve(svc, ref, &id, err);
+  if (rc == ARR_OK) {
+    rc = arr_store_account_get(svc->db, id, &a, err);
+  }
+  if (rc == ARR_OK) {
+    rc = account_json(svc, &a, opt, out, err);
+  }
+  if (rc == ARR_OK && opt->reveal_pii) {
+    /* Seeing full PII is recorded before the caller can print it. */
+    rc = svc_begin(svc, err);
+    if (rc == ARR_OK) {
+      json_t *d = json_pack("{s:I,s:I}", "account_id", (json_int_t)a.id, "debtor_id",
+                            (json_int_t)a.debtor_id);
+      rc = svc_audit(svc, "pii.reveal", "debtor", a.debtor_id, d, err);
+      rc = rc == ARR_OK ? svc_commit(svc, err) : (svc_rollback(svc), rc);
+    }
+    if (rc != ARR_OK) {
+      json_decref(*out);
+      *out = NULL;
+    }
+  }
+  return rc;
+}
+
+arr_rc arr_svc_account_list(arr_svc *svc, const arr_list_options *opt, json_t **out,
+                            arr_err *err) {
+  if (opt->limit < 1 || opt->limit > 1000) {
+    return arr_err_set(err, ARR_ERR_INVALID, "limit must be between 1 and 1000");
+  }
+  arr_account_filter f = {0, opt->status, opt->after_id, opt->limit};
+  if (opt->client_code != NULL) {
+    arr_client c;
+    arr_rc rc = arr_store_client_by_code(svc->db, opt->client_code, &c, err);
+    if (rc != ARR_OK) {
+      return rc;
+    }
+    f.client_id = c.id;
+  }
+  arr_account *as = malloc(sizeof *as * (size_t)opt->limit);
+  if (as == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  int n = 0;
+  arr_rc rc = arr_store_account_list(svc->db, &f, as, opt->limit, &n, err);
+  json_t *arr = json_array();
+  arr_show_options so = {NULL, false, false};
+  for (int i = 0; rc == ARR_OK && i < n; i++) {
+    json_t *o = NULL;
+    rc = account_json(svc, &as[i], &so, &o, err);
+    if (rc == ARR_OK) {
+      json_array_append_new(arr, o);
+    }
+  }
+  free(as);
+  if (rc != ARR_OK) {
+    json_decref(arr);
+    return rc;
+  }
+  *out = arr;
+  return ARR_OK;
+}
+
+arr_rc arr_svc_note_add(arr_svc *svc, const char *account, const char *body, int64_t *id_out,
+                        arr_err *err) {
+  size_t len = body != NULL ? strlen(body) : 0;
+  if (len == 0 || len > 4000) {
+    return arr_err_set(err, ARR_ERR_INVALID, "a note must be 1 to 4000 bytes");
+  }
+  int64_t id = 0;
+  arr_rc rc = arr_svc_account_resolve(svc, account, &id, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  rc = svc_begin(svc, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  arr_account a;
+  rc = arr_store_account_get(svc->db, id, &a, err);
+  if (rc == ARR_OK) {
+    rc = arr_store_note_insert(svc->db, id, body, svc->actor, svc->now_iso, id_out, err);
+  }
+  if (rc == ARR_OK) {
+    json_t *d = json_pack("{s:I,s:I}", "account_id", (json_int_t)id, "length", (json_int_t)len);
+    rc = svc_audit(svc, "note.add", "note", *id_out, d, err);
+  }
+  if (rc == ARR_OK) {
+    return svc_commit(svc, err);
+  }
+  svc_rollback(svc);
+  return rc;
+}

@@ -1,0 +1,665 @@
+/*
+ * import.c — placement import: a client's CSV of new accounts into debtors, contact
+ * points, accounts and opening ledger entries.
+ *
+ * Two passes. The first streams the whole file through the CSV reader only, to prove
+ * it is structurally sound (quoting, UTF-8, field counts are the row validator's job)
+ * and to hash it; a file that is not valid CSV is refused as a whole before anything
+ * is written. The second pass validates each row (formats/placement.c), sends bad rows
+ * to the rejects list with line, field and reason, and loads good rows in chunks of
+ * IMPORT_CHUNK_ROWS, each chunk one transaction with one audit event. Re-importing a
+ * file, or resuming after a crash, is safe: an account already present for the client
+ * (same client_account) is counted as a duplicate and skipped.
+ *
+ * Debtor matching: a row is the same person as an existing debtor when the SSN matches
+ * (by blind index, then confirmed by decrypting), or, when either side lacks an SSN,
+ * when first name, last name and DOB match. The blind index lets us find candidates
+ * without storing SSNs in the clear.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "formats/csv.h"
+#include "formats/placement.h"
+#include "service/import_internal.h"
+#include "service/internal.h"
+
+#define IMPORT_CHUNK_ROWS 5000
+#define MATCH_CANDIDATES 8
+
+/* ---- file reading with hashing ---- */
+
+long import_file_read(void *ctx, char *buf, size_t cap) {
+  import_file *f = ctx;
+  size_t n = fread(buf, 1, cap, f->fp);
+  if (n == 0 && ferror(f->fp)) {
+    return -1;
+  }
+  crypto_hash_sha256_update(&f->sha, (const unsigned char *)buf, n);
+  return (long)n;
+}
+
+arr_rc import_file_open(import_file *f, const char *path, arr_err *err) {
+  memset(f, 0, sizeof *f);
+  f->fp = fopen(path, "rb");
+  if (f->fp == NULL) {
+    return arr_err_set(err, ARR_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+  }
+  struct stat sb;
+  if (fstat(fileno(f->fp), &sb) == 0) {
+    f->size = (uint64_t)sb.st_size;
+  }
+  crypto_hash_sha256_init(&f->sha);
+  return ARR_OK;
+}
+
+void import_file_rewind(import_file *f) {
+  rewind(f->fp);
+  crypto_hash_sha256_init(&f->sha);
+}
+
+void import_file_digest(import_file *f, char out[ARR_HASH_HEX]) {
+  unsigned char bin[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&f->sha, bin);
+  sodium_bin2hex(out, ARR_HASH_HEX, bin, sizeof bin);
+}
+
+void import_file_close(import_file *f) {
+  if (f->fp != NULL) {
+    fclose(f->fp);
+    f->fp = NULL;
+  }
+}
+
+/* Pass one: the whole file must be valid CSV. Returns the number of data records. */
+arr_rc import_check_structure(import_file *f, int64_t *records, char sha_out[ARR_HASH_HEX],
+                              arr_err *err) {
+  arr_csv *csv = arr_csv_open(import_file_read, f);
+  if (csv == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  arr_csv_record *rec = malloc(sizeof *rec);
+  if (rec == NULL) {
+    arr_csv_close(csv);
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  int64_t n = 0;
+  arr_rc rc;
+  while ((rc = arr_csv_next(csv, rec, err)) == ARR_OK) {
+    n++;
+  }
+  arr_csv_close(csv);
+  free(rec);
+  if (rc != ARR_ERR_NOTFOUND) {
+    char msg[ARR_ERR_MSG_MAX];
+    memcpy(msg, err->msg, sizeof msg);
+    return arr_err_set(err, rc, "file refused, nothing loaded: %s", msg);
+  }
+  if (n == 0) {
+    return arr_err_set(err, ARR_ERR_INVALID, "file refused: it is empty (no header row)");
+  }
+  import_file_digest(f, sha_out);
+  *records = n - 1;
+  import_file_rewind(f);
+  arr_err_clear(err);
+  return ARR_OK;
+}
+
+/* ---- rejects file ---- */
+
+static void csv_write_field(FILE *out, const char *s, size_t len) {
+  bool quote = false;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') {
+      quote = true;
+      break;
+    }
+  }
+  if (!quote) {
+    fwrite(s, 1, len, out);
+    return;
+  }
+  fputc('"', out);
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == '"') {
+      fputc('"', out);
+    }
+    fputc(s[i], out);
+  }
+  fputc('"', out);
+}
+
+arr_rc import_rejects_open(import_rejects *r, const char *path, const arr_csv_record *header,
+                           arr_err *err) {
+  r->fp = NULL;
+  if (path == NULL) {
+    return ARR_OK;
+  }
+  r->fp = fopen(path, "w");
+  if (r->fp == NULL) {
+    return arr_err_set(err, ARR_ERR_IO, "cannot write rejects file %s: %s", path,
+                       strerror(errno));
+  }
+  fputs("line,reason", r->fp);
+  for (size_t i = 0; i < header->nfields; i++) {
+    fputc(',', r->fp);
+    csv_write_field(r->fp, header->f[i], header->len[i]);
+  }
+  fputc('\n', r->fp);
+  return ARR_OK;
+}
+
+void import_reject(import_rejects *r, const arr_import_hooks *hooks, const arr_csv_record *rec,
+                   const char *message) {
+  if (hooks != NULL && hooks->reject != NULL) {
+    hooks->reject(hooks->ctx, message);
+  }
+  if (r->fp == NULL) {
+    return;
+  }
+  /* The message starts "line N: "; the rejects file has the line in its own column. */
+  const char *reason = message;
+  if (strncmp(reason, "line ", 5) == 0) {
+    const char *colon = strstr(reason, ": ");
+    if (colon != NULL) {
+      reason = colon + 2;
+    }
+  }
+  fprintf(r->fp, "%ld,", rec->line);
+  csv_write_field(r->fp, reason, strlen(reason));
+  for (size_t i = 0; i < rec->nfields; i++) {
+    fputc(',', r->fp);
+    csv_write_field(r->fp, rec->f[i], rec->len[i]);
+  }
+  fputc('\n', r->fp);
+}
+
+arr_rc import_rejects_close(import_rejects *r, arr_err *err) {
+  if (r->fp == NULL) {
+    return ARR_OK;
+  }
+  int rc = fclose(r->fp);
+  r->fp = NULL;
+  return rc == 0 ? ARR_OK : arr_err_set(err, ARR_ERR_IO, "cannot finish the rejects file");
+}
+
+/* ---- debtor matching ---- */
+
+static void lower_copy(char *dst, size_t cap, const char *s, size_t len) {
+  size_t n = len < cap - 1 ? len : cap - 1;
+  for (size_t i = 0; i < n; i++) {
+    dst[i] = (char)tolower((unsigned char)s[i]);
+  }
+  dst[n] = '\0';
+}
+
+static int64_t namedob_key(const arr_svc *svc, const arr_placement_row *row) {
+  char buf[512], first[201], last[201], dob[ARR_DATE_FMT_MAX];
+  lower_copy(first, sizeof first, row->first_name.s, row->first_name.len);
+  lower_copy(last, sizeof last, row->last_name.s, row->last_name.len);
+  arr_date_format(row->dob, dob);
+  int n = snprintf(buf, sizeof buf, "namedob|%s|%s|%s", last, first, dob);
+  return svc_blind_index(svc, buf, (size_t)n);
+}
+
+static int64_t ssn_key(const arr_svc *svc, const char *ssn) {
+  char buf[32];
+  int n = snprintf(buf, sizeof buf, "ssn|%s", ssn);
+  return svc_blind_index(svc, buf, (size_t)n);
+}
+
+/* Finds the existing debtor for row (0 if none). */
+static arr_rc match_debtor(arr_svc *svc, const arr_placement_row *row, int64_t *debtor_id,
+                           arr_err *err) {
+  arr_debtor cand[MATCH_CANDIDATES];
+  int n = 0;
+  *debtor_id = 0;
+  if (row->has_ssn) {
+    arr_rc rc = arr_store_debtor_find_ssn(svc->db, ssn_key(svc, row->ssn), cand,
+                                          MATCH_CANDIDATES, &n, err);
+    if (rc != ARR_OK) {
+      return rc;
+    }
+    for (int i = 0; i < n; i++) {
+      char plain[16];
+      rc = svc_decrypt(svc, cand[i].ssn_enc, plain, sizeof plain, err);
+      if (rc != ARR_OK) {
+        return rc;
+      }
+      if (strcmp(plain, row->ssn) == 0) {
+        *debtor_id = cand[i].id;
+        return ARR_OK;
+      }
+    }
+  }
+  if (!row->has_dob) {
+    return ARR_OK;
+  }
+  arr_rc rc = arr_store_debtor_find_namedob(svc->db, namedob_key(svc, row), cand,
+                                            MATCH_CANDIDATES, &n, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  char want_dob[ARR_DATE_FMT_MAX];
+  arr_date_format(row->dob, want_dob);
+  for (int i = 0; i < n; i++) {
+    /* Same name and DOB, but two different SSNs on record are two people. */
+    if (row->has_ssn && cand[i].ssn_enc[0] != '\0') {
+      continue;
+    }
+    if (strlen(cand[i].first_name) != row->first_name.len ||
+        strncasecmp(cand[i].first_name, row->first_name.s, row->first_name.len) != 0 ||
+        strlen(cand[i].last_name) != row->last_name.len ||
+        strncasecmp(cand[i].last_name, row->last_name.s, row->last_name.len) != 0) {
+      continue;
+    }
+    char dob[32];
+    rc = svc_decrypt(svc, cand[i].dob_enc, dob, sizeof dob, err);
+    if (rc != ARR_OK) {
+      return rc;
+    }
+    if (strcmp(dob, want_dob) == 0) {
+      *debtor_id = cand[i].id;
+      return ARR_OK;
+    }
+  }
+  return ARR_OK;
+}
+
+/* ---- contact points ---- */
+
+static arr_rc add_contact_points(arr_svc *svc, int64_t debtor_id, const arr_placement_row *row,
+                                 bool existing, arr_err *err) {
+  arr_rc rc = ARR_OK;
+  if (row->address1.len > 0) {
+    bool present = false;
+    if (existing) {
+      arr_address *have = malloc(sizeof *have * 32);
+      int n = 0;
+      if (have == NULL) {
+        return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+      }
+      rc = arr_store_address_list(svc->db, debtor_id, have, 32, &n, err);
+      for (int i = 0; rc == ARR_OK && i < n && !present; i++) {
+        present = strcasecmp(have[i].line1, row->address1.s) == 0 &&
+                  strncmp(have[i].zip, row->zip, 5) == 0;
+      }
+      free(have);
+    }
+    if (rc == ARR_OK && !present) {
+      arr_address a;
+      memset(&a, 0, sizeof a);
+      a.debtor_id = debtor_id;
+      svc_copy(a.line1, sizeof a.line1, row->address1.s, row->address1.len);
+      svc_copy(a.line2, sizeof a.line2, row->address2.s, row->address2.len);
+      svc_copy(a.city, sizeof a.city, row->city.s, row->city.len);
+      snprintf(a.state, sizeof a.state, "%s", row->state);
+      snprintf(a.zip, sizeof a.zip, "%s", row->zip);
+      snprintf(a.source, sizeof a.source, "placement");
+      a.valid_from = svc->today;
+      a.valid_to = ARR_DATE_NONE;
+      rc = arr_store_address_insert(svc->db, &a, svc->now_iso, err);
+    }
+  }
+  for (int p = 0; rc == ARR_OK && p < row->nphones; p++) {
+    bool present = false;
+    if (existing) {
+      arr_phone have[32];
+      int n = 0;
+      rc = arr_store_phone_list(svc->db, debtor_id, have, 32, &n, err);
+      for (int i = 0; rc == ARR_OK && i < n && !present; i++) {
+        present = strcmp(have[i].number, row->phone[p]) == 0;
+      }
+    }
+    if (rc == ARR_OK && !present) {
+      arr_phone ph;
+      memset(&ph, 0, sizeof ph);
+      ph.debtor_id = debtor_id;
+      snprintf(ph.number, sizeof ph.number, "%s", row->phone[p]);
+      snprintf(ph.type, sizeof ph.type, "%s", arr_phone_type_name(row->phone_type[p]));
+      snprintf(ph.source, sizeof ph.source, "placement");
+      ph.valid_from = svc->today;
+      ph.valid_to = ARR_DATE_NONE;
+      rc = arr_store_phone_insert(svc->db, &ph, svc->now_iso, err);
+    }
+  }
+  if (rc == ARR_OK && row->email[0] != '\0') {
+    bool present = false;
+    if (existing) {
+      arr_email *have = malloc(sizeof *have * 16);
+      int n = 0;
+      if (have == NULL) {
+        return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+      }
+      rc = arr_store_email_list(svc->db, debtor_id, have, 16, &n, err);
+      for (int i = 0; rc == ARR_OK && i < n && !present; i++) {
+        present = strcasecmp(have[i].address, row->email) == 0;
+      }
+      free(have);
+    }
+    if (rc == ARR_OK && !present) {
+      arr_email e;
+      memset(&e, 0, sizeof e);
+      e.debtor_id = debtor_id;
+      snprintf(e.address, sizeof e.address, "%s", row->email);
+      snprintf(e.source, sizeof e.source, "placement");
+      e.valid_from = svc->today;
+      e.valid_to = ARR_DATE_NONE;
+      rc = arr_store_email_insert(svc->db, &e, svc->now_iso, err);
+    }
+  }
+  return rc;
+}
+
+static arr_rc insert_debtor(arr_svc *svc, const arr_placement_row *row, const char *language,
+                            int64_t *id, arr_err *err) {
+  arr_debtor d;
+  memset(&d, 0, sizeof d);
+  svc_copy(d.first_name, sizeof d.first_name, row->first_name.s, row->first_name.len);
+  svc_copy(d.middle_name, sizeof d.middle_name, row->middle_name.s, row->middle_name.len);
+  svc_copy(d.last_name, sizeof d.last_name, row->last_name.s, row->last_name.len);
+  svc_copy(d.suffix, sizeof d.suffix, row->suffix.s, row->suffix.len);
+  arr_rc rc = ARR_OK;
+  if (row->has_ssn) {
+    rc = svc_encrypt(svc, row->ssn, 9, d.ssn_enc, sizeof d.ssn_enc, err);
+    memcpy(d.ssn_last4, row->ssn + 5, 5);
+    d.ssn_key = ssn_key(svc, row->ssn);
+  }
+  if (rc == ARR_OK && row->has_dob) {
+    char dob[ARR_DATE_FMT_MAX];
+    arr_date_format(row->dob, dob);
+    rc = svc_encrypt(svc, dob, 10, d.dob_enc, sizeof d.dob_enc, err);
+    d.namedob_key = namedob_key(svc, row);
+  }
+  snprintf(d.language, sizeof d.language, "%s", language != NULL ? language : "en");
+  if (rc == ARR_OK) {
+    rc = arr_store_debtor_insert(svc->db, &d, svc->now_iso, err);
+  }
+  *id = d.id;
+  return rc;
+}
+
+/* ---- one row ---- */
+
+arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
+                  const arr_placement_row *row, const import_row_extra *extra,
+                  const char *attributes_json, import_row_result *out, arr_err *err) {
+  static const import_row_extra no_extra = {NULL, 0, 0};
+  if (extra == NULL) {
+    extra = &no_extra;
+  }
+  memset(out, 0, sizeof *out);
+  char client_account[65];
+  if (!svc_copy(client_account, sizeof client_account, row->client_account.s,
+                row->client_account.len)) {
+    return arr_err_set(err, ARR_ERR_INVALID, "client_account is longer than 64 bytes");
+  }
+  int64_t existing = 0;
+  arr_rc rc = arr_store_account_id_by_ref(svc->db, client->id, client_account, &existing, err);
+  if (rc == ARR_OK) {
+    out->duplicate = true;
+    out->account_id = existing;
+    return ARR_OK;
+  }
+  if (rc != ARR_ERR_NOTFOUND) {
+    return rc;
+  }
+  arr_err_clear(err);
+
+  int64_t debtor_id = 0;
+  rc = match_debtor(svc, row, &debtor_id, err);
+  bool matched = debtor_id != 0;
+  if (rc == ARR_OK && !matched) {
+    rc = insert_debtor(svc, row, extra->language, &debtor_id, err);
+  }
+  if (rc == ARR_OK) {
+    rc = add_contact_points(svc, debtor_id, row, matched, err);
+  }
+  if (rc != ARR_OK) {
+    return rc;
+  }
+
+  arr_account a;
+  memset(&a, 0, sizeof a);
+  a.client_id = client->id;
+  a.debtor_id = debtor_id;
+  a.placement_id = placement_id;
+  a.collector_id = extra->collector_id;
+  snprintf(a.client_account, sizeof a.client_account, "%s", client_account);
+  svc_copy(a.original_creditor, sizeof a.original_creditor, row->original_creditor.s,
+           row->original_creditor.len);
+  snprintf(a.account_type, sizeof a.account_type, "%s", arr_account_type_name(row->account_type));
+  snprintf(a.status, sizeof a.status, "open");
+  snprintf(a.currency, sizeof a.currency, "%s", client->currency);
+  a.placed_on = extra->placed_on != 0 ? extra->placed_on : svc->today;
+  a.open_date = row->has_open_date ? row->open_date : ARR_DATE_NONE;
+  a.charge_off_date = row->has_charge_off_date ? row->charge_off_date : ARR_DATE_NONE;
+  a.first_delinquency_on =
+      row->has_first_delinquency_date ? row->first_delinquency_date : ARR_DATE_NONE;
+  a.last_payment_on = row->has_last_payment_date ? row->last_payment_date : ARR_DATE_NONE;
+  a.itemization_date = row->has_itemization_date ? row->itemization_date : ARR_DATE_NONE;
+  a.interest_rate_pct_e4 = row->has_interest_rate ? row->interest_rate_pct_e4 : 0;
+  if (attributes_json != NULL && !svc_copy(a.attributes, sizeof a.attributes, attributes_json,
+                                           strlen(attributes_json))) {
+    return arr_err_set(err, ARR_ERR_INVALID, "extra columns are too large (2 KiB at most)");
+  }
+
+  /* The opening balance is the first ledger entry; the account row caches it. */
+  arr_ledger_entry e;
+  memset(&e, 0, sizeof e);
+  snprintf(e.kind, sizeof e.kind, "placement");
+  e.effective_on = a.placed_on;
+  e.amount.cents[ARR_BUCKET_PRINCIPAL] = row->principal_cents;
+  e.amount.cents[ARR_BUCKET_INTEREST] = row->interest_cents;
+  e.amount.cents[ARR_BUCKET_FEES] = row->fees_cents;
+  rc = svc_ledger_prepare(svc, &a, &e, err);
+  if (rc == ARR_OK) {
+    rc = arr_store_account_insert(svc->db, &a, svc->now_iso, err);
+  }
+  if (rc == ARR_OK) {
+    e.account_id = a.id;
+    rc = arr_store_ledger_insert(svc->db, &e, err);
+  }
+  out->account_id = a.id;
+  out->debtor_id = debtor_id;
+  out->debtor_matched = matched;
+  return rc;
+}
+
+/* ---- the use case ---- */
+
+static char *attributes_json(const arr_placement_header *h, const arr_placement_row *row) {
+  if (h->nattrs == 0) {
+    return NULL;
+  }
+  json_t *o = json_object();
+  for (size_t i = 0; i < row->nattrs && i < h->nattrs; i++) {
+    json_object_set_new(o, h->attr_name[i], json_stringn(row->attr[i].s, row->attr[i].len));
+  }
+  char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(o);
+  return s;
+}
+
+typedef struct {
+  int64_t first_line, last_line, loaded, duplicates, rejected, first_account, last_account;
+} chunk_stats;
+
+static arr_rc commit_chunk(arr_svc *svc, arr_placement *p, chunk_stats *c, bool final,
+                           arr_err *err) {
+  arr_rc rc = ARR_OK;
+  if (c->loaded + c->duplicates + c->rejected > 0) {
+    json_t *d = json_pack("{s:I,s:[I,I],s:I,s:I,s:I}", "placement_id", (json_int_t)p->id,
+                          "lines", (json_int_t)c->first_line, (json_int_t)c->last_line,
+                          "loaded", (json_int_t)c->loaded, "duplicates",
+                          (json_int_t)c->duplicates, "rejected", (json_int_t)c->rejected);
+    if (c->loaded > 0) {
+      json_object_set_new(d, "account_ids",
+                          json_pack("[I,I]", (json_int_t)c->first_account,
+                                    (json_int_t)c->last_account));
+    }
+    rc = svc_audit(svc, "placement.load_chunk", "placement", p->id, d, err);
+  }
+  if (rc == ARR_OK) {
+    rc = arr_store_placement_update(svc->db, p, final ? svc->now_iso : NULL, err);
+  }
+  if (rc == ARR_OK && final) {
+    json_t *d = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "file", p->file_name, "sha256",
+                          p->file_sha256, "read", (json_int_t)p->rows_read, "loaded",
+                          (json_int_t)p->rows_loaded, "duplicates",
+                          (json_int_t)p->rows_duplicate, "rejected",
+                          (json_int_t)p->rows_rejected);
+    rc = svc_audit(svc, "placement.import", "placement", p->id, d, err);
+  }
+  if (rc == ARR_OK) {
+    rc = svc_commit(svc, err);
+  } else {
+    svc_rollback(svc);
+  }
+  memset(c, 0, sizeof *c);
+  return rc;
+}
+
+static const char *base_name(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash != NULL ? slash + 1 : path;
+}
+
+arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *client_code,
+                                 const arr_import_hooks *hooks, arr_import_result *res,
+                                 arr_err *err) {
+  memset(res, 0, sizeof *res);
+  arr_client client;
+  arr_rc rc = arr_store_client_by_code(svc->db, client_code, &client, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  import_file f;
+  rc = import_file_open(&f, path, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  arr_placement p;
+  memset(&p, 0, sizeof p);
+  p.client_id = client.id;
+  snprintf(p.file_name, sizeof p.file_name, "%s", base_name(path));
+  int64_t records = 0;
+  rc = import_check_structure(&f, &records, p.file_sha256, err);
+
+  arr_csv *csv = NULL;
+  arr_csv_record *rec = malloc(sizeof *rec);
+  arr_placement_header *hdr = malloc(sizeof *hdr);
+  arr_placement_row *row = malloc(sizeof *row);
+  import_rejects rejects = {0};
+  if (rc == ARR_OK && (rec == NULL || hdr == NULL || row == NULL)) {
+    rc = arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  if (rc == ARR_OK) {
+    csv = arr_csv_open(import_file_read, &f);
+    rc = csv == NULL ? arr_err_set(err, ARR_ERR_NOMEM, "out of memory")
+                     : arr_csv_next(csv, rec, err);
+  }
+  if (rc == ARR_OK) {
+    rc = arr_placement_header_parse(rec, hdr, err);
+    if (rc != ARR_OK) {
+      char msg[ARR_ERR_MSG_MAX];
+      memcpy(msg, err->msg, sizeof msg);
+      arr_err_set(err, rc, "file refused, nothing loaded: header: %s", msg);
+    }
+  }
+  if (rc == ARR_OK) {
+    rc = import_rejects_open(&rejects, hooks != NULL ? hooks->rejects_path : NULL, rec, err);
+  }
+  if (rc == ARR_OK) {
+    rc = svc_begin(svc, err);
+  }
+  if (rc == ARR_OK) {
+    rc = arr_store_placement_insert(svc->db, &p, svc->now_iso, svc->actor, err);
+  }
+  chunk_stats chunk = {0};
+  int64_t in_chunk = 0;
+  while (rc == ARR_OK) {
+    rc = arr_csv_next(csv, rec, err);
+    if (rc == ARR_ERR_NOTFOUND) {
+      rc = ARR_OK;
+      break;
+    }
+    if (rc != ARR_OK) {
+      break; /* cannot happen after pass one unless the file changed underneath us */
+    }
+    p.rows_read++;
+    if (chunk.first_line == 0) {
+      chunk.first_line = rec->line;
+    }
+    chunk.last_line = rec->line;
+    arr_err row_err;
+    arr_err_clear(&row_err);
+    if (arr_placement_parse(hdr, rec, svc->today, row, &row_err) != ARR_OK) {
+      p.rows_rejected++;
+      chunk.rejected++;
+      import_reject(&rejects, hooks, rec, row_err.msg);
+    } else {
+      char *attrs = attributes_json(hdr, row);
+      import_row_result r;
+      rc = import_row(svc, &client, p.id, row, NULL, attrs, &r, err);
+      free(attrs);
+      if (rc == ARR_ERR_INVALID) {
+        /* A row that validates but cannot be stored (e.g. extra columns too large) is
+         * still one bad row, not a failed file. */
+        char msg[ARR_ERR_MSG_MAX];
+        snprintf(msg, sizeof msg, "line %ld: %s", rec->line, err->msg);
+        p.rows_rejected++;
+        chunk.rejected++;
+        import_reject(&rejects, hooks, rec, msg);
+        rc = ARR_OK;
+      } else if (rc == ARR_OK && r.duplicate) {
+        p.rows_duplicate++;
+        chunk.duplicates++;
+      } else if (rc == ARR_OK) {
+        p.rows_loaded++;
+        chunk.loaded++;
+        if (chunk.first_account == 0) {
+          chunk.first_account = r.account_id;
+        }
+        chunk.last_account = r.account_id;
+      }
+    }
+    if (rc == ARR_OK && ++in_chunk >= IMPORT_CHUNK_ROWS) {
+      rc = commit_chunk(svc, &p, &chunk, false, err);
+      in_chunk = 0;
+      if (hooks != NULL && hooks->progress != NULL) {
+        hooks->progress(hooks->ctx, p.rows_read, arr_csv_bytes_read(csv), f.size);
+      }
+      if (rc == ARR_OK) {
+        rc = svc_begin(svc, err);
+      }
+    }
+  }
+  if (rc == ARR_OK) {
+    rc = commit_chunk(svc, &p, &chunk, true, err);
+  } else if (arr_db_in_tx(svc->db)) {
+    svc_rollback(svc);
+  }
+  arr_err close_err;
+  if (import_rejects_close(&rejects, &close_err) != ARR_OK && rc == ARR_OK) {
+    *err = close_err;
+    rc = close_err.rc;
+  }
+  res->placement_id = p.id;
+  res->read = p.rows_read;
+  res->loaded = p.rows_loaded;
+  res->duplicates = p.rows_duplicate;
+  res->rejected = p.rows_rejected;
+  (void)records;
+  arr_csv_close(csv);
+  free(rec);
+  free(hdr);
+  free(row);
+  import_file_close(&f);
+  return rc;
+}

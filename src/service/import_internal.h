@@ -1,0 +1,58 @@
+/*
+ * import_internal.h — pieces of the import machinery shared by placement import,
+ * payment-file import and the demo generator (which loads its synthetic accounts
+ * through the same row path as a real placement file).
+ */
+#ifndef ARR_IMPORT_INTERNAL_H
+#define ARR_IMPORT_INTERNAL_H
+
+#include <sodium.h>
+#include <stdio.h>
+
+#include "formats/csv.h"
+#include "formats/placement.h"
+#include "service/service.h"
+#include "store/store.h"
+
+typedef struct {
+  FILE *fp;
+  uint64_t size;
+  crypto_hash_sha256_state sha;
+} import_file;
+
+arr_rc import_file_open(import_file *f, const char *path, arr_err *err);
+long import_file_read(void *ctx, char *buf, size_t cap); /* arr_csv_read_fn */
+void import_file_rewind(import_file *f);
+void import_file_digest(import_file *f, char out[ARR_HASH_HEX]);
+void import_file_close(import_file *f);
+/* Pass one: whole file valid CSV; counts data records, hashes, rewinds. */
+arr_rc import_check_structure(import_file *f, int64_t *records, char sha_out[ARR_HASH_HEX],
+                              arr_err *err);
+
+typedef struct {
+  FILE *fp;
+} import_rejects;
+arr_rc import_rejects_open(import_rejects *r, const char *path, const arr_csv_record *header,
+                           arr_err *err);
+void import_reject(import_rejects *r, const arr_import_hooks *hooks, const arr_csv_record *rec,
+                   const char *message);
+arr_rc import_rejects_close(import_rejects *r, arr_err *err);
+
+typedef struct {
+  const char *language; /* NULL = "en" */
+  int64_t collector_id; /* 0 = unassigned */
+  arr_date placed_on;   /* 0 = today */
+} import_row_extra;
+
+typedef struct {
+  int64_t account_id, debtor_id;
+  bool duplicate, debtor_matched;
+} import_row_result;
+
+/* Loads one validated placement row inside the caller's transaction. A row whose
+ * client_account already exists for the client is a duplicate (nothing written). */
+arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
+                  const arr_placement_row *row, const import_row_extra *extra,
+                  const char *attributes_json, import_row_result *out, arr_err *err);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * internal.h — what the service files share and nothing outside src/service sees: the
+ * context struct, transaction helpers that keep the audit chain head in memory for
+ * the length of a transaction, PII encryption, and ledger posting.
+ */
+#ifndef ARR_SVC_INTERNAL_H
+#define ARR_SVC_INTERNAL_H
+
+#include <sodium.h>
+
+#include "service/service.h"
+#include "store/store.h"
+
+struct arr_svc {
+  arr_db *db;
+  unsigned char enc_key[crypto_secretbox_KEYBYTES]; /* PII encryption */
+  unsigned char idx_key[crypto_generichash_KEYBYTES]; /* blind indexes for matching */
+  char key_path[1024];
+  char actor[65];
+  arr_time now;
+  arr_date today;
+  char now_iso[ARR_TIME_FMT_MAX];
+  /* Audit chain head, loaded at the first event of a transaction and written back at
+   * commit, so a chunk of N events costs one head update rather than N. */
+  bool audit_loaded;
+  int64_t audit_last_id;
+  char audit_last_hash[ARR_HASH_HEX];
+};
+
+arr_rc svc_begin(arr_svc *svc, arr_err *err);
+arr_rc svc_commit(arr_svc *svc, arr_err *err);
+void svc_rollback(arr_svc *svc);
+
+/* Appends an audit event inside the open transaction. detail is a JSON object (or
+ * NULL) and is consumed (decref'd) whatever happens. */
+arr_rc svc_audit(arr_svc *svc, const char *action, const char *entity, int64_t entity_id,
+                 json_t *detail, arr_err *err);
+
+void svc_sha256_hex(const void *data, size_t len, char out[ARR_HASH_HEX]);
+/* Recomputes an audit event's hash from its fields and prev_hash. */
+void svc_audit_hash(const arr_audit_event *e, char out[ARR_HASH_HEX]);
+
+/* PII at rest: base64(nonce || secretbox(plain)). cap >= 129 for SSN/DOB. */
+arr_rc svc_encrypt(const arr_svc *svc, const char *plain, size_t len, char *out, size_t cap,
+                   arr_err *err);
+arr_rc svc_decrypt(const arr_svc *svc, const char *b64, char *out, size_t cap, arr_err *err);
+/* Keyed 64-bit blind index of data (never 0), for equality matching without storing
+ * the plaintext. */
+int64_t svc_blind_index(const arr_svc *svc, const char *data, size_t len);
+
+/* Ledger chain: the first entry of an account chains to a genesis hash derived from the
+ * account's identity; each entry's hash covers its content and the previous hash. */
+void svc_ledger_genesis(int64_t client_id, const char *client_account, char out[ARR_HASH_HEX]);
+void svc_ledger_hash(const arr_ledger_entry *e, char out[ARR_HASH_HEX]);
+
+/* Prepares e for posting to account a: prev_hash = a->ledger_head, posted_at and actor
+ * from svc, hash computed; then a->balance += e->amount and a->ledger_head = e->hash.
+ * Does not write anything. ARR_ERR_INVALID on overflow. */
+arr_rc svc_ledger_prepare(arr_svc *svc, arr_account *a, arr_ledger_entry *e, arr_err *err);
+/* svc_ledger_prepare + insert the entry + write the account's money columns. */
+arr_rc svc_ledger_post(arr_svc *svc, arr_account *a, arr_ledger_entry *e, arr_err *err);
+
+/* Posts payment p (amount, method, date, reference, key, source set) to the loaded
+ * account a inside the caller's transaction: checks status and dates (ARR_ERR_INVALID /
+ * ARR_ERR_REFUSED before writing anything), inserts the payment, allocates and posts
+ * the ledger entry. res may be NULL. */
+arr_rc svc_post_payment(arr_svc *svc, arr_account *a, arr_payment *p, arr_pay_result *res,
+                        arr_err *err);
+
+/* Copies s into a fixed buffer; false if it does not fit. */
+bool svc_copy(char *dst, size_t cap, const char *s, size_t len);
+
+/* Balance as JSON {principal, interest, fees, costs, credit, total}. */
+json_t *svc_balance_json(const arr_balance *b);
+
+#endif

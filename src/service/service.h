@@ -1,0 +1,150 @@
+/*
+ * service.h — the use cases of arrears, one function each, shared by the CLI and (later)
+ * the HTTP API. A service function owns its transaction: it either commits everything
+ * it did (with the audit events that describe it) or nothing.
+ *
+ * arr_svc is the context every use case runs in: the database, the PII keys, who is
+ * acting (for attribution and audit) and what time it is. The clock is read once when
+ * the context opens (or taken from ARREARS_NOW for reproducible tests and demos), so a
+ * use case sees one consistent "now".
+ *
+ * Results that a person or program reads (account views, lists, reports) are returned
+ * as jansson objects in the public JSON shape of SPEC.md; the CLI prints them as text
+ * or JSON, the HTTP layer sends them as they are.
+ */
+#ifndef ARR_SERVICE_H
+#define ARR_SERVICE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/date.h"
+#include "core/err.h"
+#include "core/ledger.h"
+#include "store/db.h"
+
+typedef struct arr_svc arr_svc;
+
+typedef struct {
+  const char *db_url;   /* NULL: ARREARS_DB, else sqlite:arrears.db */
+  const char *key_file; /* NULL: ARREARS_KEY_FILE, else derived from the database */
+  const char *actor;    /* NULL: ARREARS_USER, else "cli" */
+  bool create_key;      /* init: create the key file when missing */
+} arr_svc_options;
+
+/* Opens the database and loads the key. Does not migrate (see arr_svc_init). */
+arr_rc arr_svc_open(const arr_svc_options *opt, arr_svc **out, arr_err *err);
+void arr_svc_close(arr_svc *svc);
+arr_db *arr_svc_db(arr_svc *svc);
+arr_time arr_svc_now(const arr_svc *svc);
+arr_date arr_svc_today(const arr_svc *svc);
+
+/* Creates or migrates the schema and the key (idempotent). */
+arr_rc arr_svc_init(const arr_svc_options *opt, int *schema_version, char *key_path,
+                    size_t key_path_cap, arr_err *err);
+
+/* ---- clients ---- */
+arr_rc arr_svc_client_add(arr_svc *svc, const char *code, const char *name,
+                          const char *commission_pct, const char *allocation_order,
+                          int64_t *id_out, arr_err *err);
+arr_rc arr_svc_client_list(arr_svc *svc, json_t **out, arr_err *err);
+
+/* ---- placements ---- */
+typedef struct {
+  int64_t placement_id;
+  int64_t read, loaded, duplicates, rejected;
+} arr_import_result;
+
+/* Called for each rejected line (message "line N: field F: reason") and for progress
+ * (rows so far, bytes so far, total bytes). Either may be NULL. */
+typedef struct {
+  void (*reject)(void *ctx, const char *message);
+  void (*progress)(void *ctx, int64_t rows, uint64_t bytes_done, uint64_t bytes_total);
+  void *ctx;
+  const char *rejects_path; /* NULL: no rejects file */
+} arr_import_hooks;
+
+arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *client_code,
+                                 const arr_import_hooks *hooks, arr_import_result *res,
+                                 arr_err *err);
+
+/* ---- payments ---- */
+typedef struct {
+  int64_t payment_id;
+  int64_t account_id;
+  bool duplicate; /* the idempotency key was seen before; nothing changed */
+  arr_balance applied; /* movement per bucket (negative = paid down) */
+  arr_balance balance; /* account balance after */
+} arr_pay_result;
+
+typedef struct {
+  const char *account;   /* ID or CLIENT:CLIENT_ACCOUNT */
+  const char *amount;    /* decimal text, > 0 */
+  const char *method;    /* cash|check|card|ach; NULL = cash */
+  const char *date;      /* YYYY-MM-DD; NULL = today */
+  const char *reference; /* may be NULL */
+  const char *key;       /* idempotency key; may be NULL */
+} arr_pay_request;
+
+arr_rc arr_svc_pay(arr_svc *svc, const arr_pay_request *req, arr_pay_result *res, arr_err *err);
+arr_rc arr_svc_payment_reverse(arr_svc *svc, int64_t payment_id, const char *reason,
+                               arr_pay_result *res, arr_err *err);
+
+typedef struct {
+  int64_t read, posted, duplicates, rejected;
+} arr_payfile_result;
+arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *client_code,
+                               const arr_import_hooks *hooks, arr_payfile_result *res,
+                               arr_err *err);
+
+/* Adds an adjustment entry to one bucket (amount may be negative; an owed bucket may
+ * not go below zero, credit may not go above zero). */
+arr_rc arr_svc_adjust(arr_svc *svc, const char *account, const char *bucket,
+                      const char *amount, const char *reason, int64_t *entry_id,
+                      arr_err *err);
+
+/* ---- accounts ---- */
+typedef struct {
+  const char *as_of; /* YYYY-MM-DD or NULL */
+  bool reveal_pii;   /* full SSN/DOB (audited) */
+  bool with_detail;  /* ledger, payments, contact points */
+} arr_show_options;
+
+arr_rc arr_svc_account_resolve(arr_svc *svc, const char *ref, int64_t *id_out, arr_err *err);
+arr_rc arr_svc_account_show(arr_svc *svc, const char *ref, const arr_show_options *opt,
+                            json_t **out, arr_err *err);
+typedef struct {
+  const char *client_code; /* NULL = any */
+  const char *status;      /* NULL = any */
+  int64_t after_id;
+  int limit; /* 1..1000 */
+} arr_list_options;
+arr_rc arr_svc_account_list(arr_svc *svc, const arr_list_options *opt, json_t **out,
+                            arr_err *err);
+arr_rc arr_svc_note_add(arr_svc *svc, const char *account, const char *body, int64_t *id_out,
+                        arr_err *err);
+
+/* Balance as JSON {principal, interest, fees, costs, credit, total} in cents. */
+json_t *svc_balance_json_public(const arr_balance *b);
+
+/* ---- audit ---- */
+typedef struct {
+  int64_t events_checked, accounts_checked, entries_checked;
+  int64_t problems;
+} arr_verify_result;
+/* Recomputes the audit hash chain and every account's ledger chain and balance. Each
+ * problem is reported through report(ctx, message). ARR_ERR_INTEGRITY if any. */
+arr_rc arr_svc_audit_verify(arr_svc *svc, void (*report)(void *ctx, const char *msg),
+                            void *ctx, arr_verify_result *res, arr_err *err);
+
+/* ---- demo ---- */
+typedef struct {
+  int64_t clients, users, debtors, accounts, payments, contacts;
+} arr_demo_result;
+arr_rc arr_svc_demo(arr_svc *svc, int64_t accounts, uint64_t seed,
+                    void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
+                    arr_demo_result *res, arr_err *err);
+
+#endif

@@ -1,0 +1,253 @@
+/*
+ * store.h — every read and write the application makes, as functions over arr_db.
+ *
+ * This is the only module that holds SQL (db.c is the engine shim beneath it). Each
+ * function is one prepared statement or a short fixed sequence of them; none opens or
+ * commits a transaction — the service layer owns transaction boundaries (one use case,
+ * one transaction). Rows cross this interface as fixed-size structs so callers never
+ * free anything and every field has a bound; text that does not fit is an error at the
+ * boundary that produced it (formats/ and service/ validate lengths first).
+ *
+ * Dates are arr_date with ARR_DATE_NONE for NULL. Lists are read in pages with keyset
+ * pagination (after_id, limit), so no query returns an unbounded result.
+ */
+#ifndef ARR_STORE_H
+#define ARR_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/date.h"
+#include "core/err.h"
+#include "core/ledger.h"
+#include "store/db.h"
+
+#define ARR_DATE_NONE INT32_MIN
+#define ARR_HASH_HEX 65 /* sha256 as 64 hex chars + NUL */
+
+/* Applies every pending numbered migration in one transaction each; *version_out
+ * receives the schema version afterwards. Idempotent. */
+arr_rc arr_store_migrate(arr_db *db, int *version_out, arr_err *err);
+/* Current schema version, 0 for an empty database. */
+arr_rc arr_store_schema_version(arr_db *db, int *version_out, arr_err *err);
+
+/* settings: small key/value facts (key check value, demo seed). */
+arr_rc arr_store_setting_get(arr_db *db, const char *key, char *buf, size_t cap, bool *found,
+                             arr_err *err);
+arr_rc arr_store_setting_put(arr_db *db, const char *key, const char *value, arr_err *err);
+
+/* ---- clients ---- */
+typedef struct {
+  int64_t id;
+  char code[33];
+  char name[201];
+  int64_t commission_pct_e4;
+  char allocation_order[48];
+  char currency[4];
+} arr_client;
+
+arr_rc arr_store_client_insert(arr_db *db, arr_client *c, arr_err *err); /* sets c->id */
+arr_rc arr_store_client_by_code(arr_db *db, const char *code, arr_client *out, arr_err *err);
+arr_rc arr_store_client_by_id(arr_db *db, int64_t id, arr_client *out, arr_err *err);
+/* Up to cap clients ordered by code; *n receives how many. */
+arr_rc arr_store_client_list(arr_db *db, arr_client *out, int cap, int *n, arr_err *err);
+
+/* ---- users ---- */
+typedef struct {
+  int64_t id;
+  char username[65];
+  char display_name[129];
+  char role[16];
+  int64_t client_id; /* 0 = none */
+} arr_user;
+arr_rc arr_store_user_insert(arr_db *db, arr_user *u, const char *now_iso, arr_err *err);
+arr_rc arr_store_user_by_name(arr_db *db, const char *username, arr_user *out, arr_err *err);
+
+/* ---- debtors and contact points ---- */
+typedef struct {
+  int64_t id;
+  char first_name[201], middle_name[201], last_name[201], suffix[33];
+  char ssn_enc[129], ssn_last4[5];
+  int64_t ssn_key; /* 0 = none */
+  char dob_enc[129];
+  int64_t namedob_key; /* 0 = none */
+  char language[9];
+  int64_t flags;
+} arr_debtor;
+
+arr_rc arr_store_debtor_insert(arr_db *db, arr_debtor *d, const char *now_iso, arr_err *err);
+arr_rc arr_store_debtor_get(arr_db *db, int64_t id, arr_debtor *out, arr_err *err);
+/* Debtors whose ssn_key (or namedob_key) equals key; up to cap, ordered by id. */
+arr_rc arr_store_debtor_find_ssn(arr_db *db, int64_t key, arr_debtor *out, int cap, int *n,
+                                 arr_err *err);
+arr_rc arr_store_debtor_find_namedob(arr_db *db, int64_t key, arr_debtor *out, int cap,
+                                     int *n, arr_err *err);
+
+typedef struct {
+  int64_t id, debtor_id;
+  char line1[201], line2[201], city[101], state[3], zip[11];
+  char status[16], source[33];
+  arr_date valid_from, valid_to;
+} arr_address;
+typedef struct {
+  int64_t id, debtor_id;
+  char number[16], type[8], consent[12], status[16], source[33];
+  arr_date valid_from, valid_to;
+} arr_phone;
+typedef struct {
+  int64_t id, debtor_id;
+  char address[256], consent[12], status[16], source[33];
+  arr_date valid_from, valid_to;
+} arr_email;
+
+arr_rc arr_store_address_insert(arr_db *db, arr_address *a, const char *now_iso, arr_err *err);
+arr_rc arr_store_phone_insert(arr_db *db, arr_phone *p, const char *now_iso, arr_err *err);
+arr_rc arr_store_email_insert(arr_db *db, arr_email *e, const char *now_iso, arr_err *err);
+arr_rc arr_store_address_list(arr_db *db, int64_t debtor_id, arr_address *out, int cap, int *n,
+                              arr_err *err);
+arr_rc arr_store_phone_list(arr_db *db, int64_t debtor_id, arr_phone *out, int cap, int *n,
+                            arr_err *err);
+arr_rc arr_store_email_list(arr_db *db, int64_t debtor_id, arr_email *out, int cap, int *n,
+                            arr_err *err);
+
+/* ---- placements ---- */
+typedef struct {
+  int64_t id, client_id;
+  char file_name[256], file_sha256[ARR_HASH_HEX];
+  int64_t rows_read, rows_loaded, rows_duplicate, rows_rejected;
+} arr_placement;
+arr_rc arr_store_placement_insert(arr_db *db, arr_placement *p, const char *now_iso,
+                                  const char *actor, arr_err *err);
+arr_rc arr_store_placement_update(arr_db *db, const arr_placement *p, const char *finished_iso,
+                                  arr_err *err);
+
+/* ---- accounts ---- */
+typedef struct {
+  int64_t id, client_id, debtor_id, placement_id, collector_id; /* 0 = NULL */
+  char client_code[33];       /* filled by reads (join), ignored by insert */
+  char allocation_order[48];  /* client's, filled by reads */
+  char client_account[65];
+  char original_creditor[201];
+  char account_type[16];
+  char status[16];
+  char currency[4];
+  arr_date placed_on, open_date, charge_off_date, first_delinquency_on, last_payment_on,
+      itemization_date;
+  int64_t interest_rate_pct_e4;
+  arr_balance balance; /* cached, derived from the ledger */
+  char ledger_head[ARR_HASH_HEX];
+  char attributes[2048]; /* JSON object text, "" = none */
+} arr_account;
+
+arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso, arr_err *err);
+arr_rc arr_store_account_get(arr_db *db, int64_t id, arr_account *out, arr_err *err);
+/* ARR_ERR_NOTFOUND when absent; *id_out = 0 then. */
+arr_rc arr_store_account_id_by_ref(arr_db *db, int64_t client_id, const char *client_account,
+                                   int64_t *id_out, arr_err *err);
+/* Writes the cached balance, ledger head, last_payment_on and status. */
+arr_rc arr_store_account_update_money(arr_db *db, const arr_account *a, const char *now_iso,
+                                      arr_err *err);
+
+typedef struct {
+  int64_t client_id; /* 0 = any */
+  const char *status; /* NULL = any */
+  int64_t after_id;
+  int limit;
+} arr_account_filter;
+/* Accounts matching f, ordered by id, at most f->limit (<= cap). */
+arr_rc arr_store_account_list(arr_db *db, const arr_account_filter *f, arr_account *out, int cap,
+                              int *n, arr_err *err);
+
+/* ---- ledger ---- */
+typedef struct {
+  int64_t id, account_id;
+  char kind[16];
+  arr_date effective_on;
+  char posted_at[ARR_TIME_FMT_MAX];
+  arr_balance amount;
+  int64_t payment_id, reverses_id; /* 0 = NULL */
+  char memo[201];
+  char actor[65];
+  char prev_hash[ARR_HASH_HEX], hash[ARR_HASH_HEX];
+} arr_ledger_entry;
+
+arr_rc arr_store_ledger_insert(arr_db *db, arr_ledger_entry *e, arr_err *err); /* sets id */
+/* Entries of one account ordered by id, id > after_id, at most cap. */
+arr_rc arr_store_ledger_list(arr_db *db, int64_t account_id, int64_t after_id,
+                             arr_ledger_entry *out, int cap, int *n, arr_err *err);
+/* Sum of entries with effective_on <= as_of (ARR_DATE_NONE = all). */
+arr_rc arr_store_ledger_sum(arr_db *db, int64_t account_id, arr_date as_of, arr_balance *out,
+                            arr_err *err);
+/* The ledger entry that posted payment_id (kind 'payment'). */
+arr_rc arr_store_ledger_by_payment(arr_db *db, int64_t payment_id, arr_ledger_entry *out,
+                                   arr_err *err);
+/* All entries of accounts with id in [first_account, last_account], ordered by
+ * (account_id, id), after the cursor (after_account, after_id), at most cap: the
+ * streaming read `audit verify` uses. */
+arr_rc arr_store_ledger_scan(arr_db *db, int64_t first_account, int64_t last_account,
+                             int64_t after_account, int64_t after_id, arr_ledger_entry *out,
+                             int cap, int *n, arr_err *err);
+
+/* ---- payments ---- */
+typedef struct {
+  int64_t id, account_id, amount_cents;
+  char currency[4];
+  char method[8];
+  arr_date effective_on;
+  char reference[65];
+  char idempotency_key[129]; /* "" = none */
+  char status[12];
+  char reversal_reason[33];
+  char source[65];
+  char created_at[ARR_TIME_FMT_MAX];
+} arr_payment;
+
+/* ARR_ERR_CONFLICT (and nothing written) when idempotency_key was used before. */
+arr_rc arr_store_payment_insert(arr_db *db, arr_payment *p, const char *now_iso,
+                                const char *actor, arr_err *err);
+arr_rc arr_store_payment_get(arr_db *db, int64_t id, arr_payment *out, arr_err *err);
+arr_rc arr_store_payment_by_key(arr_db *db, const char *key, arr_payment *out, arr_err *err);
+arr_rc arr_store_payment_mark_reversed(arr_db *db, int64_t id, const char *reason,
+                                       const char *now_iso, arr_err *err);
+arr_rc arr_store_payment_list(arr_db *db, int64_t account_id, arr_payment *out, int cap, int *n,
+                              arr_err *err);
+/* Latest effective_on among posted (not reversed) payments; ARR_DATE_NONE if none. */
+arr_rc arr_store_payment_last_date(arr_db *db, int64_t account_id, arr_date *out, arr_err *err);
+
+/* ---- notes and contacts ---- */
+arr_rc arr_store_note_insert(arr_db *db, int64_t account_id, const char *body, const char *actor,
+                             const char *now_iso, int64_t *id_out, arr_err *err);
+typedef struct {
+  int64_t id, account_id, debtor_id;
+  char channel[8], target[256], at[ARR_TIME_FMT_MAX], outcome[24], actor[65];
+} arr_contact;
+arr_rc arr_store_contact_insert(arr_db *db, arr_contact *c, const char *now_iso, arr_err *err);
+
+/* ---- audit log ---- */
+typedef struct {
+  int64_t id;
+  char at[ARR_TIME_FMT_MAX];
+  char actor[65];
+  char action[49];
+  char entity[33];
+  char entity_id[65];
+  char detail[4096];
+  char prev_hash[ARR_HASH_HEX], hash[ARR_HASH_HEX];
+} arr_audit_event;
+
+/* Reads the chain head, taking a row lock that serializes audit writers (call inside
+ * the transaction, before the first append). */
+arr_rc arr_store_audit_head(arr_db *db, int64_t *last_id, char last_hash[ARR_HASH_HEX],
+                            arr_err *err);
+arr_rc arr_store_audit_set_head(arr_db *db, int64_t last_id, const char *last_hash,
+                                arr_err *err);
+arr_rc arr_store_audit_insert(arr_db *db, const arr_audit_event *e, arr_err *err);
+/* Events with id > after_id ordered by id, at most cap. */
+arr_rc arr_store_audit_scan(arr_db *db, int64_t after_id, arr_audit_event *out, int cap, int *n,
+                            arr_err *err);
+
+/* Largest account id (0 if none), for chunking scans. */
+arr_rc arr_store_account_max_id(arr_db *db, int64_t *out, arr_err *err);
+arr_rc arr_store_count(arr_db *db, const char *table, int64_t *out, arr_err *err);
+
+#endif
