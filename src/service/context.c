@@ -194,6 +194,7 @@ static arr_rc open_common(const arr_svc_options *opt, bool create_key, arr_svc *
     actor = "cli";
   }
   snprintf(svc->actor, sizeof svc->actor, "%s", actor);
+  randombytes_buf(svc->nonce_prefix, sizeof svc->nonce_prefix);
   arr_rc rc = set_clock(svc, err);
   if (rc == ARR_OK) {
     rc = arr_db_open(url, &svc->db, err);
@@ -372,13 +373,15 @@ arr_rc svc_audit(arr_svc *svc, const char *action, const char *entity, int64_t e
 
 /* ---- PII ---- */
 
-arr_rc svc_encrypt(const arr_svc *svc, const char *plain, size_t len, char *out, size_t cap,
+arr_rc svc_encrypt(arr_svc *svc, const char *plain, size_t len, char *out, size_t cap,
                    arr_err *err) {
   unsigned char buf[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 64];
   if (len > 64) {
     return arr_err_set(err, ARR_ERR_INVALID, "value too long to encrypt");
   }
-  randombytes_buf(buf, crypto_secretbox_NONCEBYTES);
+  memcpy(buf, svc->nonce_prefix, sizeof svc->nonce_prefix);
+  uint64_t counter = ++svc->nonce_counter;
+  memcpy(buf + sizeof svc->nonce_prefix, &counter, sizeof counter);
   crypto_secretbox_easy(buf + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, len,
                         buf, svc->enc_key);
   size_t total = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len;

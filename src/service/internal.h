@@ -15,6 +15,10 @@ struct arr_svc {
   arr_db *db;
   unsigned char enc_key[crypto_secretbox_KEYBYTES]; /* PII encryption */
   unsigned char idx_key[crypto_generichash_KEYBYTES]; /* blind indexes for matching */
+  /* Nonces: a random per-process prefix and a counter, so every value gets a unique
+   * nonce without a system call per value. */
+  unsigned char nonce_prefix[16];
+  uint64_t nonce_counter;
   char key_path[1024];
   char actor[65];
   arr_time now;
@@ -41,7 +45,7 @@ void svc_sha256_hex(const void *data, size_t len, char out[ARR_HASH_HEX]);
 void svc_audit_hash(const arr_audit_event *e, char out[ARR_HASH_HEX]);
 
 /* PII at rest: base64(nonce || secretbox(plain)). cap >= 129 for SSN/DOB. */
-arr_rc svc_encrypt(const arr_svc *svc, const char *plain, size_t len, char *out, size_t cap,
+arr_rc svc_encrypt(arr_svc *svc, const char *plain, size_t len, char *out, size_t cap,
                    arr_err *err);
 arr_rc svc_decrypt(const arr_svc *svc, const char *b64, char *out, size_t cap, arr_err *err);
 /* Keyed 64-bit blind index of data (never 0), for equality matching without storing

@@ -424,6 +424,9 @@ void arr_db_bind_text(arr_stmt *st, int idx, const char *s, size_t len) {
 void arr_db_bind_cstr(arr_stmt *st, int idx, const char *s) {
   if (s == NULL) {
     arr_db_bind_null(st, idx);
+  } else if (st->db->engine == ARR_DB_SQLITE) {
+    /* Not copied (see db.h): saves a malloc+memcpy per bound string on the hot path. */
+    arr_sq_bind_text_static(st, idx, s, strlen(s));
   } else {
     arr_db_bind_text(st, idx, s, strlen(s));
   }
@@ -515,4 +518,18 @@ int arr_db_col_count(const arr_stmt *st) {
 int64_t arr_db_changes(const arr_stmt *st) {
   assert(st != NULL);
   return st->changes;
+}
+
+arr_rc arr_db_insert(arr_stmt *st, int64_t *id_out, arr_err *err) {
+  *id_out = 0;
+  arr_rc rc = arr_db_step(st, err);
+  if (rc == ARR_OK) {
+    if (st->db->engine == ARR_DB_SQLITE) {
+      *id_out = st->u.sq.returning_rowid ? arr_sq_inserted_id(st) : 0;
+    } else if (arr_db_has_row(st)) {
+      *id_out = arr_db_col_int64(st, 0);
+    }
+  }
+  arr_db_reset(st);
+  return rc;
 }

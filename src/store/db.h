@@ -59,7 +59,10 @@ arr_rc arr_db_prepare(arr_db *db, const char *sql, arr_stmt **out, arr_err *err)
 
 void arr_db_bind_int64(arr_stmt *st, int idx, int64_t v);
 void arr_db_bind_text(arr_stmt *st, int idx, const char *s, size_t len); /* copied */
-void arr_db_bind_cstr(arr_stmt *st, int idx, const char *s); /* NULL binds NULL */
+/* NUL-terminated text, NOT copied on SQLite: s must stay valid and unchanged until the
+ * statement has been stepped to completion or reset (store functions bind their
+ * caller's fields and step before returning, so this holds there). NULL binds NULL. */
+void arr_db_bind_cstr(arr_stmt *st, int idx, const char *s);
 void arr_db_bind_null(arr_stmt *st, int idx);
 
 /* Executes (first call) and advances. Returns ARR_OK with a row available (check
@@ -71,6 +74,12 @@ bool arr_db_has_row(const arr_stmt *st);
 
 /* Executes a statement that returns no rows (or ignores them) in one call. */
 arr_rc arr_db_run(arr_stmt *st, arr_err *err);
+
+/* Runs an INSERT whose SQL ends with " RETURNING id" and stores the new row's id, or 0
+ * when no row was inserted (ON CONFLICT DO NOTHING). Such statements must be run with
+ * this function: on SQLite the RETURNING clause is stripped at prepare time and the id
+ * read from sqlite3_last_insert_rowid, which is much cheaper. Resets st. */
+arr_rc arr_db_insert(arr_stmt *st, int64_t *id_out, arr_err *err);
 
 /* Column accessors for the current row (0-based). Text is valid until the next step
  * or reset; NULL text is returned as NULL. */

@@ -52,6 +52,7 @@ struct arr_stmt {
   union {
     struct {
       sqlite3_stmt *h;
+      bool returning_rowid; /* " RETURNING id" stripped; arr_db_insert reads the rowid */
       int64_t total_before; /* sqlite3_total_changes64 when execution started */
     } sq;
     struct {
@@ -109,6 +110,8 @@ void arr_sq_finalize(arr_stmt *st);
 void arr_sq_reset(arr_stmt *st, bool clear_bindings);
 void arr_sq_bind_int64(arr_stmt *st, int idx, int64_t v);
 void arr_sq_bind_text(arr_stmt *st, int idx, const char *s, size_t len);
+int64_t arr_sq_inserted_id(const arr_stmt *st);
+void arr_sq_bind_text_static(arr_stmt *st, int idx, const char *s, size_t len);
 void arr_sq_bind_null(arr_stmt *st, int idx);
 arr_rc arr_sq_step(arr_stmt *st, arr_err *err);
 bool arr_sq_col_is_null(const arr_stmt *st, int col);

@@ -77,14 +77,10 @@ static void bind_opt_id(arr_stmt *st, int idx, int64_t id) {
 
 /* Runs an INSERT ... RETURNING id and stores the id. */
 static arr_rc run_returning_id(arr_stmt *st, int64_t *id_out, arr_err *err) {
-  arr_rc rc = arr_db_step(st, err);
-  if (rc == ARR_OK && !arr_db_has_row(st)) {
+  arr_rc rc = arr_db_insert(st, id_out, err);
+  if (rc == ARR_OK && *id_out == 0) {
     rc = arr_err_set(err, ARR_ERR_DB, "insert returned no id");
   }
-  if (rc == ARR_OK) {
-    *id_out = arr_db_col_int64(st, 0);
-  }
-  arr_db_reset(st);
   return rc;
 }
 
@@ -781,15 +777,11 @@ arr_rc arr_store_payment_insert(arr_db *db, arr_payment *p, const char *now_iso,
   snprintf(p->created_at, sizeof p->created_at, "%s", now_iso);
   /* A duplicate key returns no row (ON CONFLICT DO NOTHING) rather than an error, so a
    * PostgreSQL transaction stays usable and the caller can report the earlier payment. */
-  arr_rc rc = arr_db_step(st, err);
-  if (rc == ARR_OK && !arr_db_has_row(st)) {
+  arr_rc rc = arr_db_insert(st, &p->id, err);
+  if (rc == ARR_OK && p->id == 0) {
     rc = arr_err_set(err, ARR_ERR_CONFLICT, "idempotency key %s was used before",
                      p->idempotency_key);
   }
-  if (rc == ARR_OK) {
-    p->id = arr_db_col_int64(st, 0);
-  }
-  arr_db_reset(st);
   return rc;
 }
 

@@ -200,6 +200,7 @@ CREATE TABLE ledger_entries (
   hash TEXT NOT NULL
 );
 CREATE INDEX ledger_entries_account ON ledger_entries (account_id);
+CREATE INDEX ledger_entries_payment ON ledger_entries (payment_id);
 
 CREATE TABLE notes (
   id {{ID}},
