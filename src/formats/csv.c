@@ -590,7 +590,8 @@ arr_rc arr_csv_next(arr_csv *r, arr_csv_record *rec, arr_err *err) {
     err = &local; /* the parser reads err->rc back; callers may pass NULL */
   }
   if (r->failed != ARR_OK) {
-    return arr_err_set(err, r->failed, "line %ld: reader stopped after an error", r->line);
+    return arr_err_set(err, r->failed, "line %ld: reader stopped after an error",
+                       r->line);
   }
   cursor c = {r->pos, r->pos, r->pos, r->pos, r->pos, r->line};
   rec->nfields = 0;
