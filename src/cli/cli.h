@@ -50,5 +50,11 @@ int cmd_pay(cli_args *a);
 int cmd_payment_reverse(cli_args *a);
 int cmd_note_add(cli_args *a);
 int cmd_audit_verify(cli_args *a);
+int cmd_address_add(cli_args *a);
+int cmd_phone_add(cli_args *a);
+int cmd_email_add(cli_args *a);
+int cmd_address_update(cli_args *a);
+int cmd_phone_update(cli_args *a);
+int cmd_email_update(cli_args *a);
 
 #endif

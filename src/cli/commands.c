@@ -578,3 +578,101 @@ int cmd_audit_verify(cli_args *a) {
   }
   return 0;
 }
+
+/* ---- contact points ---- */
+
+static int done_id(arr_svc *svc, arr_rc r, const arr_err *err, const char *what, int64_t id) {
+  arr_svc_close(svc);
+  if (r != ARR_OK) {
+    return cli_fail(err);
+  }
+  printf("%s %lld\n", what, (long long)id);
+  return 0;
+}
+
+int cmd_address_add(cli_args *a) {
+  EXPECT_ARGS(1, "address add ACCOUNT --line1 L [--line2 L] --city C --state S --zip Z "
+                 "[--source S]");
+  arr_address_input in = {cli_opt_get(a, "line1"), cli_opt_get(a, "line2"),
+                          cli_opt_get(a, "city"),  cli_opt_get(a, "state"),
+                          cli_opt_get(a, "zip"),   cli_opt_get(a, "source")};
+  if (in.line1 == NULL || in.city == NULL || in.state == NULL || in.zip == NULL) {
+    return cli_usage("address add needs --line1, --city, --state and --zip%s", "");
+  }
+  arr_svc *svc = NULL;
+  int rc = open_checked(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  arr_err_clear(&err);
+  int64_t id = 0;
+  arr_rc r = arr_svc_address_add(svc, a->args[0], &in, &id, &err);
+  return done_id(svc, r, &err, "address added:", id);
+}
+
+int cmd_phone_add(cli_args *a) {
+  EXPECT_ARGS(2, "phone add ACCOUNT NUMBER [--type mobile|home|work|other] "
+                 "[--consent granted|revoked|unknown] [--source S]");
+  const char *type = cli_opt_get(a, "type"), *consent = cli_opt_get(a, "consent"),
+             *source = cli_opt_get(a, "source");
+  arr_svc *svc = NULL;
+  int rc = open_checked(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  arr_err_clear(&err);
+  int64_t id = 0;
+  arr_rc r = arr_svc_phone_add(svc, a->args[0], a->args[1], type, consent, source, &id, &err);
+  return done_id(svc, r, &err, "phone added:", id);
+}
+
+int cmd_email_add(cli_args *a) {
+  EXPECT_ARGS(2, "email add ACCOUNT ADDRESS [--consent granted|revoked|unknown] [--source S]");
+  const char *consent = cli_opt_get(a, "consent"), *source = cli_opt_get(a, "source");
+  arr_svc *svc = NULL;
+  int rc = open_checked(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  arr_err_clear(&err);
+  int64_t id = 0;
+  arr_rc r = arr_svc_email_add(svc, a->args[0], a->args[1], consent, source, &id, &err);
+  return done_id(svc, r, &err, "email added:", id);
+}
+
+static int point_update(cli_args *a, const char *kind) {
+  if (a->nargs != 1) {
+    return cli_usage("usage: arrears %s update ID [--status S] [--consent C] [--source S]", kind);
+  }
+  const char *status = cli_opt_get(a, "status"), *consent = cli_opt_get(a, "consent"),
+             *source = cli_opt_get(a, "source");
+  char *end = NULL;
+  long long id = strtoll(a->args[0], &end, 10);
+  if (id <= 0 || *end != '\0') {
+    return cli_usage("ID must be a number, not \"%s\"", a->args[0]);
+  }
+  arr_svc *svc = NULL;
+  int rc = open_checked(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  arr_err_clear(&err);
+  arr_rc r = arr_svc_point_update(svc, kind, id, status, consent, source, &err);
+  char what[32];
+  snprintf(what, sizeof what, "%s updated:", kind);
+  return done_id(svc, r, &err, what, id);
+}
+
+int cmd_address_update(cli_args *a) {
+  return point_update(a, "address");
+}
+int cmd_phone_update(cli_args *a) {
+  return point_update(a, "phone");
+}
+int cmd_email_update(cli_args *a) {
+  return point_update(a, "email");
+}

@@ -31,6 +31,10 @@ static const char USAGE[] =
     "  pay ACCOUNT AMOUNT [--method cash|check|card|ach] [--date DATE] [--ref R] [--key K]\n"
     "  payment reverse PAYMENT_ID --reason nsf|chargeback|stop_payment|error\n"
     "  note add ACCOUNT TEXT\n"
+    "  address add ACCOUNT --line1 L [--line2 L] --city C --state S --zip Z [--source S]\n"
+    "  phone add ACCOUNT NUMBER [--type T] [--consent granted|revoked|unknown] [--source S]\n"
+    "  email add ACCOUNT ADDRESS [--consent C] [--source S]\n"
+    "  address|phone|email update ID [--status S] [--consent C] [--source S]\n"
     "  audit verify [--json]\n"
     "\n"
     "ACCOUNT is an id or CLIENT:CLIENT_ACCOUNT. Global options: --db URL (or ARREARS_DB;\n"
@@ -164,6 +168,12 @@ static const command COMMANDS[] = {
     {"payment", "reverse", cmd_payment_reverse},
     {"note", "add", cmd_note_add},
     {"audit", "verify", cmd_audit_verify},
+    {"address", "add", cmd_address_add},
+    {"address", "update", cmd_address_update},
+    {"phone", "add", cmd_phone_add},
+    {"phone", "update", cmd_phone_update},
+    {"email", "add", cmd_email_add},
+    {"email", "update", cmd_email_update},
 };
 
 int main(int argc, char **argv) {

@@ -668,3 +668,45 @@ arr_rc arr_placement_parse(const arr_placement_header *h, const arr_csv_record *
   }
   return ARR_OK;
 }
+
+/* ---- single-value normalizers (for edits made one at a time, e.g. a new phone) ---- */
+
+const char *arr_norm_state(const char *s, size_t len, char out[3]) {
+  arr_placement_row r;
+  const char *why = take_state(s, len, &r);
+  if (why == NULL) {
+    memcpy(out, r.state, 3);
+  }
+  return why;
+}
+
+const char *arr_norm_zip(const char *s, size_t len, char out[11]) {
+  arr_placement_row r;
+  const char *why = take_zip(s, len, &r);
+  if (why == NULL) {
+    memcpy(out, r.zip, 11);
+  }
+  return why;
+}
+
+const char *arr_norm_phone(const char *s, size_t len, char out[11]) {
+  bool given = false;
+  const char *why = take_phone(s, len, out, &given);
+  if (why == NULL && !given) {
+    why = "is empty";
+  }
+  return why;
+}
+
+const char *arr_norm_phone_type(const char *s, size_t len, arr_phone_type *out) {
+  return take_phone_type(s, len, out);
+}
+
+const char *arr_norm_email(const char *s, size_t len, char out[256]) {
+  arr_placement_row r;
+  const char *why = take_email(s, len, &r);
+  if (why == NULL) {
+    memcpy(out, r.email, 256);
+  }
+  return why;
+}

@@ -157,4 +157,13 @@ typedef struct {
 arr_rc arr_placement_parse(const arr_placement_header *h, const arr_csv_record *rec,
                            arr_date today, arr_placement_row *row, arr_err *err);
 
+/* Single-value normalizers with the same rules as the placement columns; each returns
+ * NULL on success (out written) or the reason text ("is not a valid ...") on error. An
+ * empty value normalizes to "" (state, zip, email) or is an error (phone). */
+const char *arr_norm_state(const char *s, size_t len, char out[3]);
+const char *arr_norm_zip(const char *s, size_t len, char out[11]);
+const char *arr_norm_phone(const char *s, size_t len, char out[11]);
+const char *arr_norm_phone_type(const char *s, size_t len, arr_phone_type *out);
+const char *arr_norm_email(const char *s, size_t len, char out[256]);
+
 #endif

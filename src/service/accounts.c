@@ -165,6 +165,31 @@ static arr_rc debtor_json(arr_svc *svc, int64_t debtor_id, bool reveal, json_t *
   return ARR_OK;
 }
 
+/* Adds "history" (status/consent/end-date changes, oldest first) to each point object. */
+static arr_rc add_history(arr_svc *svc, const char *kind, json_t *points, arr_err *err) {
+  enum { MAX = 32 };
+  arr_point_change ch[MAX];
+  size_t i;
+  json_t *p;
+  json_array_foreach(points, i, p) {
+    int n = 0;
+    arr_rc rc = arr_store_point_history_list(
+        svc->db, kind, json_integer_value(json_object_get(p, "id")), ch, MAX, &n, err);
+    if (rc != ARR_OK) {
+      return rc;
+    }
+    json_t *h = json_array();
+    for (int k = 0; k < n; k++) {
+      json_array_append_new(h, json_pack("{s:s,s:o,s:o,s:s,s:s,s:s}", "field", ch[k].field,
+                                         "old", opt_str(ch[k].old_value), "new",
+                                         opt_str(ch[k].new_value), "source", ch[k].source,
+                                         "changed_at", ch[k].changed_at, "actor", ch[k].actor));
+    }
+    json_object_set_new(p, "history", h);
+  }
+  return ARR_OK;
+}
+
 static arr_rc contact_points_json(arr_svc *svc, int64_t debtor_id, json_t *obj, arr_err *err) {
   arr_address *as = malloc(sizeof *as * SHOW_POINTS_MAX);
   arr_phone *ps = malloc(sizeof *ps * SHOW_POINTS_MAX);
@@ -208,6 +233,13 @@ static arr_rc contact_points_json(arr_svc *svc, int64_t debtor_id, json_t *obj, 
     json_object_set_new(obj, "addresses", ja);
     json_object_set_new(obj, "phones", jp);
     json_object_set_new(obj, "emails", je);
+    rc = add_history(svc, "address", ja, err);
+    if (rc == ARR_OK) {
+      rc = add_history(svc, "phone", jp, err);
+    }
+    if (rc == ARR_OK) {
+      rc = add_history(svc, "email", je, err);
+    }
   }
   free(as);
   free(ps);

@@ -129,6 +129,25 @@ arr_rc arr_svc_note_add(arr_svc *svc, const char *account, const char *body, int
 /* Balance as JSON {principal, interest, fees, costs, credit, total} in cents. */
 json_t *svc_balance_json_public(const arr_balance *b);
 
+/* ---- contact points (addresses, phones, emails) with history ---- */
+typedef struct {
+  const char *line1, *line2, *city, *state, *zip;
+  const char *source; /* NULL = "manual" */
+} arr_address_input;
+/* Adds a current address for the account's debtor; addresses it replaces become
+ * "former" (with an end date and history rows). */
+arr_rc arr_svc_address_add(arr_svc *svc, const char *account, const arr_address_input *in,
+                           int64_t *id_out, arr_err *err);
+arr_rc arr_svc_phone_add(arr_svc *svc, const char *account, const char *number,
+                         const char *type, const char *consent, const char *source,
+                         int64_t *id_out, arr_err *err);
+arr_rc arr_svc_email_add(arr_svc *svc, const char *account, const char *address,
+                         const char *consent, const char *source, int64_t *id_out,
+                         arr_err *err);
+/* kind: address|phone|email. status and/or consent (NULL = unchanged). */
+arr_rc arr_svc_point_update(arr_svc *svc, const char *kind, int64_t id, const char *status,
+                            const char *consent, const char *source, arr_err *err);
+
 /* ---- audit ---- */
 typedef struct {
   int64_t events_checked, accounts_checked, entries_checked;

@@ -415,6 +415,109 @@ arr_rc arr_store_email_list(arr_db *db, int64_t debtor_id, arr_email *out, int c
   return rc;
 }
 
+/* ---- contact point status and history ---- */
+
+arr_rc arr_store_point_get(arr_db *db, const char *kind, int64_t id, arr_point *out,
+                           arr_err *err) {
+  const char *sql = NULL;
+  if (strcmp(kind, "address") == 0) {
+    sql = "SELECT id, debtor_id, status, '', source, valid_from, valid_to FROM addresses"
+          " WHERE id = ?";
+  } else if (strcmp(kind, "phone") == 0) {
+    sql = "SELECT id, debtor_id, status, consent, source, valid_from, valid_to FROM phones"
+          " WHERE id = ?";
+  } else if (strcmp(kind, "email") == 0) {
+    sql = "SELECT id, debtor_id, status, consent, source, valid_from, valid_to FROM emails"
+          " WHERE id = ?";
+  } else {
+    return arr_err_set(err, ARR_ERR_INVALID, "unknown contact point kind %s", kind);
+  }
+  PREPARE(sql);
+  arr_db_bind_int64(st, 1, id);
+  arr_rc rc = step_one(st, err, kind);
+  if (rc != ARR_OK) {
+    if (rc == ARR_ERR_NOTFOUND) {
+      arr_err_set(err, rc, "%s %lld not found", kind, (long long)id);
+    }
+    return rc;
+  }
+  out->id = arr_db_col_int64(st, 0);
+  out->debtor_id = arr_db_col_int64(st, 1);
+  col_copy(st, 2, out->status, sizeof out->status);
+  col_copy(st, 3, out->consent, sizeof out->consent);
+  col_copy(st, 4, out->source, sizeof out->source);
+  out->valid_from = col_date(st, 5);
+  out->valid_to = col_date(st, 6);
+  arr_db_reset(st);
+  return ARR_OK;
+}
+
+arr_rc arr_store_point_update(arr_db *db, const char *kind, const arr_point *p, arr_err *err) {
+  const char *sql = NULL;
+  if (strcmp(kind, "address") == 0) {
+    sql = "UPDATE addresses SET status = ?, valid_to = ? WHERE id = ?";
+  } else if (strcmp(kind, "phone") == 0) {
+    sql = "UPDATE phones SET status = ?, valid_to = ?, consent = ? WHERE id = ?";
+  } else if (strcmp(kind, "email") == 0) {
+    sql = "UPDATE emails SET status = ?, valid_to = ?, consent = ? WHERE id = ?";
+  } else {
+    return arr_err_set(err, ARR_ERR_INVALID, "unknown contact point kind %s", kind);
+  }
+  PREPARE(sql);
+  arr_db_bind_cstr(st, 1, p->status);
+  bind_date(st, 2, p->valid_to);
+  if (strcmp(kind, "address") == 0) {
+    arr_db_bind_int64(st, 3, p->id);
+  } else {
+    arr_db_bind_cstr(st, 3, p->consent);
+    arr_db_bind_int64(st, 4, p->id);
+  }
+  arr_rc rc = arr_db_run(st, err);
+  if (rc == ARR_OK && arr_db_changes(st) != 1) {
+    rc = arr_err_set(err, ARR_ERR_NOTFOUND, "%s %lld not found", kind, (long long)p->id);
+  }
+  return rc;
+}
+
+arr_rc arr_store_point_history_insert(arr_db *db, arr_point_change *c, arr_err *err) {
+  PREPARE("INSERT INTO contact_point_history (kind, point_id, field, old_value, new_value,"
+          " source, changed_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  arr_db_bind_cstr(st, 1, c->kind);
+  arr_db_bind_int64(st, 2, c->point_id);
+  arr_db_bind_cstr(st, 3, c->field);
+  bind_opt(st, 4, c->old_value);
+  bind_opt(st, 5, c->new_value);
+  arr_db_bind_cstr(st, 6, c->source);
+  arr_db_bind_cstr(st, 7, c->changed_at);
+  arr_db_bind_cstr(st, 8, c->actor);
+  return run_returning_id(st, &c->id, err);
+}
+
+arr_rc arr_store_point_history_list(arr_db *db, const char *kind, int64_t point_id,
+                                    arr_point_change *out, int cap, int *n, arr_err *err) {
+  PREPARE("SELECT id, point_id, kind, field, old_value, new_value, source, changed_at, actor"
+          " FROM contact_point_history WHERE kind = ? AND point_id = ? ORDER BY id LIMIT ?");
+  arr_db_bind_cstr(st, 1, kind);
+  arr_db_bind_int64(st, 2, point_id);
+  arr_db_bind_int64(st, 3, cap);
+  *n = 0;
+  arr_rc rc;
+  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
+    arr_point_change *c = &out[(*n)++];
+    c->id = arr_db_col_int64(st, 0);
+    c->point_id = arr_db_col_int64(st, 1);
+    col_copy(st, 2, c->kind, sizeof c->kind);
+    col_copy(st, 3, c->field, sizeof c->field);
+    col_copy(st, 4, c->old_value, sizeof c->old_value);
+    col_copy(st, 5, c->new_value, sizeof c->new_value);
+    col_copy(st, 6, c->source, sizeof c->source);
+    col_copy(st, 7, c->changed_at, sizeof c->changed_at);
+    col_copy(st, 8, c->actor, sizeof c->actor);
+  }
+  arr_db_reset(st);
+  return rc;
+}
+
 /* ---- placements ---- */
 
 arr_rc arr_store_placement_insert(arr_db *db, arr_placement *p, const char *now_iso,

@@ -110,6 +110,27 @@ arr_rc arr_store_phone_list(arr_db *db, int64_t debtor_id, arr_phone *out, int c
 arr_rc arr_store_email_list(arr_db *db, int64_t debtor_id, arr_email *out, int cap, int *n,
                             arr_err *err);
 
+/* The fields every contact point shares, for status/consent changes. kind is
+ * "address", "phone" or "email"; consent is "" for addresses. */
+typedef struct {
+  int64_t id, debtor_id;
+  char status[16], consent[12], source[33];
+  arr_date valid_from, valid_to;
+} arr_point;
+arr_rc arr_store_point_get(arr_db *db, const char *kind, int64_t id, arr_point *out,
+                           arr_err *err);
+/* Writes status, consent (ignored for addresses) and valid_to. */
+arr_rc arr_store_point_update(arr_db *db, const char *kind, const arr_point *p, arr_err *err);
+
+typedef struct {
+  int64_t id, point_id;
+  char kind[8], field[16], old_value[64], new_value[64], source[33];
+  char changed_at[ARR_TIME_FMT_MAX], actor[65];
+} arr_point_change;
+arr_rc arr_store_point_history_insert(arr_db *db, arr_point_change *c, arr_err *err);
+arr_rc arr_store_point_history_list(arr_db *db, const char *kind, int64_t point_id,
+                                    arr_point_change *out, int cap, int *n, arr_err *err);
+
 /* ---- placements ---- */
 typedef struct {
   int64_t id, client_id;
