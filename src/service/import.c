@@ -40,7 +40,9 @@ long import_file_read(void *ctx, char *buf, size_t cap) {
   if (n == 0 && ferror(f->fp)) {
     return -1;
   }
-  crypto_hash_sha256_update(&f->sha, (const unsigned char *)buf, n);
+  if (f->hashing) {
+    crypto_hash_sha256_update(&f->sha, (const unsigned char *)buf, n);
+  }
   return (long)n;
 }
 
@@ -55,12 +57,13 @@ arr_rc import_file_open(import_file *f, const char *path, arr_err *err) {
     f->size = (uint64_t)sb.st_size;
   }
   crypto_hash_sha256_init(&f->sha);
+  f->hashing = true;
   return ARR_OK;
 }
 
 void import_file_rewind(import_file *f) {
   rewind(f->fp);
-  crypto_hash_sha256_init(&f->sha);
+  f->hashing = false;
 }
 
 void import_file_digest(import_file *f, char out[ARR_HASH_HEX]) {

@@ -17,6 +17,7 @@
 typedef struct {
   FILE *fp;
   uint64_t size;
+  bool hashing; /* pass one hashes the file; pass two only reads it */
   crypto_hash_sha256_state sha;
 } import_file;
 
