@@ -389,6 +389,10 @@ arr_rc arr_svc_demo(arr_svc *svc, int64_t accounts, uint64_t seed,
   if (rc == ARR_OK) {
     rc = demo_users_and_clients(svc, clients, collectors, res, err);
   }
+  import_filters filters = {0};
+  if (rc == ARR_OK) {
+    rc = import_filters_load(svc, 0, accounts, &filters, err);
+  }
   person prev;
   bool have_prev = false;
   arr_placement_row row;
@@ -405,7 +409,8 @@ arr_rc arr_svc_demo(arr_svc *svc, int64_t accounts, uint64_t seed,
     int ci = (int)rrange(&r, 0, NCLIENTS - 1);
     arr_date placed = arr_date_add_days(svc->today, -(int32_t)rrange(&r, 1, 365));
     make_row(&r, &p, &CLIENTS[ci], i, placed, acct, &row);
-    import_row_extra extra = {p.spanish ? "es" : "en", collectors[rrange(&r, 0, 2)], placed};
+    import_row_extra extra = {&filters, p.spanish ? "es" : "en", collectors[rrange(&r, 0, 2)],
+                              placed};
     import_row_result ir;
     rc = import_row(svc, &clients[ci], 0, &row, &extra, NULL, &ir, err);
     if (rc == ARR_OK) {
@@ -435,5 +440,6 @@ arr_rc arr_svc_demo(arr_svc *svc, int64_t accounts, uint64_t seed,
   if (rc != ARR_OK && arr_db_in_tx(svc->db)) {
     svc_rollback(svc);
   }
+  import_filters_free(&filters);
   return rc;
 }

@@ -31,6 +31,7 @@
 
 #define IMPORT_CHUNK_ROWS 5000
 #define MATCH_CANDIDATES 8
+#define IMPORT_FILTER_MIN_ROWS 20000
 
 /* ---- file reading with hashing ---- */
 
@@ -41,7 +42,7 @@ long import_file_read(void *ctx, char *buf, size_t cap) {
     return -1;
   }
   if (f->hashing) {
-    crypto_hash_sha256_update(&f->sha, (const unsigned char *)buf, n);
+    crypto_generichash_update(&f->sha, (const unsigned char *)buf, n);
   }
   return (long)n;
 }
@@ -56,7 +57,7 @@ arr_rc import_file_open(import_file *f, const char *path, arr_err *err) {
   if (fstat(fileno(f->fp), &sb) == 0) {
     f->size = (uint64_t)sb.st_size;
   }
-  crypto_hash_sha256_init(&f->sha);
+  crypto_generichash_init(&f->sha, NULL, 0, 32);
   f->hashing = true;
   return ARR_OK;
 }
@@ -67,8 +68,8 @@ void import_file_rewind(import_file *f) {
 }
 
 void import_file_digest(import_file *f, char out[ARR_HASH_HEX]) {
-  unsigned char bin[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&f->sha, bin);
+  unsigned char bin[32];
+  crypto_generichash_final(&f->sha, bin, sizeof bin);
   sodium_bin2hex(out, ARR_HASH_HEX, bin, sizeof bin);
 }
 
@@ -191,6 +192,113 @@ arr_rc import_rejects_close(import_rejects *r, arr_err *err) {
   return rc == 0 ? ARR_OK : arr_err_set(err, ARR_ERR_IO, "cannot finish the rejects file");
 }
 
+/* ---- bulk-load filters ---- */
+
+static uint64_t mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+  return z ^ (z >> 31);
+}
+
+static uint64_t str_hash64(const char *s, size_t len) {
+  uint64_t h = UINT64_C(0xCBF29CE484222325); /* FNV-1a, then mixed */
+  for (size_t i = 0; i < len; i++) {
+    h = (h ^ (unsigned char)s[i]) * UINT64_C(0x100000001B3);
+  }
+  return mix64(h);
+}
+
+static bool filter_init(import_filter *f, int64_t keys) {
+  uint64_t want = (uint64_t)(keys < 1024 ? 1024 : keys) * 16; /* ~0.2% false positives */
+  uint64_t nbits = 1 << 16;
+  while (nbits < want && nbits < (UINT64_C(1) << 32)) {
+    nbits <<= 1;
+  }
+  f->words = calloc(nbits / 64, sizeof *f->words);
+  f->nbits = nbits;
+  return f->words != NULL;
+}
+
+static void filter_add(import_filter *f, uint64_t key) {
+  uint64_t h = mix64(key);
+  for (int i = 0; i < 3; i++, h = mix64(h + (uint64_t)i)) {
+    uint64_t bit = h & (f->nbits - 1);
+    f->words[bit >> 6] |= UINT64_C(1) << (bit & 63);
+  }
+}
+
+static bool filter_maybe(const import_filter *f, uint64_t key) {
+  uint64_t h = mix64(key);
+  for (int i = 0; i < 3; i++, h = mix64(h + (uint64_t)i)) {
+    uint64_t bit = h & (f->nbits - 1);
+    if ((f->words[bit >> 6] & (UINT64_C(1) << (bit & 63))) == 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void import_filters_free(import_filters *f) {
+  free(f->debtors.words);
+  free(f->accounts.words);
+  memset(f, 0, sizeof *f);
+}
+
+arr_rc import_filters_load(arr_svc *svc, int64_t client_id, int64_t expected_rows,
+                           import_filters *f, arr_err *err) {
+  enum { PAGE = 5000 };
+  memset(f, 0, sizeof *f);
+  int64_t debtors = 0, accounts = 0;
+  arr_rc rc = arr_store_count(svc->db, "debtors", &debtors, err);
+  if (rc == ARR_OK) {
+    rc = arr_store_count(svc->db, "accounts", &accounts, err);
+  }
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  int64_t *ids = malloc(sizeof *ids * PAGE), *k1 = malloc(sizeof *k1 * PAGE),
+          *k2 = malloc(sizeof *k2 * PAGE);
+  char(*refs)[65] = malloc(sizeof *refs * PAGE);
+  if (ids == NULL || k1 == NULL || k2 == NULL || refs == NULL ||
+      !filter_init(&f->debtors, 2 * (debtors + expected_rows)) ||
+      !filter_init(&f->accounts, accounts + expected_rows)) {
+    rc = arr_err_set(err, ARR_ERR_NOMEM, "out of memory for the import filters");
+  }
+  int64_t after = 0;
+  int n = PAGE;
+  while (rc == ARR_OK && n == PAGE) {
+    rc = arr_store_debtor_keys_scan(svc->db, after, ids, k1, k2, PAGE, &n, err);
+    for (int i = 0; rc == ARR_OK && i < n; i++) {
+      if (k1[i] != 0) {
+        filter_add(&f->debtors, (uint64_t)k1[i]);
+      }
+      if (k2[i] != 0) {
+        filter_add(&f->debtors, (uint64_t)k2[i]);
+      }
+      after = ids[i];
+    }
+  }
+  after = 0;
+  n = PAGE;
+  while (rc == ARR_OK && n == PAGE) {
+    rc = arr_store_account_refs_scan(svc->db, client_id, after, ids, refs, PAGE, &n, err);
+    for (int i = 0; rc == ARR_OK && i < n; i++) {
+      filter_add(&f->accounts, str_hash64(refs[i], strlen(refs[i])));
+      after = ids[i];
+    }
+  }
+  free(ids);
+  free(k1);
+  free(k2);
+  free(refs);
+  if (rc != ARR_OK) {
+    import_filters_free(f);
+    return rc;
+  }
+  f->active = true;
+  return ARR_OK;
+}
+
 /* ---- debtor matching ---- */
 
 static void lower_copy(char *dst, size_t cap, const char *s, size_t len) {
@@ -217,12 +325,13 @@ static int64_t ssn_key(const arr_svc *svc, const char *ssn) {
 }
 
 /* Finds the existing debtor for row (0 if none). */
-static arr_rc match_debtor(arr_svc *svc, const arr_placement_row *row, int64_t *debtor_id,
-                           arr_err *err) {
+static arr_rc match_debtor(arr_svc *svc, const arr_placement_row *row, const import_filters *f,
+                           int64_t *debtor_id, arr_err *err) {
   arr_debtor cand[MATCH_CANDIDATES];
   int n = 0;
   *debtor_id = 0;
-  if (row->has_ssn) {
+  bool active = f != NULL && f->active;
+  if (row->has_ssn && (!active || filter_maybe(&f->debtors, (uint64_t)ssn_key(svc, row->ssn)))) {
     arr_rc rc = arr_store_debtor_find_ssn(svc->db, ssn_key(svc, row->ssn), cand,
                                           MATCH_CANDIDATES, &n, err);
     if (rc != ARR_OK) {
@@ -240,7 +349,8 @@ static arr_rc match_debtor(arr_svc *svc, const arr_placement_row *row, int64_t *
       }
     }
   }
-  if (!row->has_dob) {
+  if (!row->has_dob ||
+      (active && !filter_maybe(&f->debtors, (uint64_t)namedob_key(svc, row)))) {
     return ARR_OK;
   }
   arr_rc rc = arr_store_debtor_find_namedob(svc->db, namedob_key(svc, row), cand,
@@ -392,7 +502,7 @@ static arr_rc insert_debtor(arr_svc *svc, const arr_placement_row *row, const ch
 arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
                   const arr_placement_row *row, const import_row_extra *extra,
                   const char *attributes_json, import_row_result *out, arr_err *err) {
-  static const import_row_extra no_extra = {NULL, 0, 0};
+  static const import_row_extra no_extra = {NULL, NULL, 0, 0};
   if (extra == NULL) {
     extra = &no_extra;
   }
@@ -402,23 +512,36 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
                 row->client_account.len)) {
     return arr_err_set(err, ARR_ERR_INVALID, "client_account is longer than 64 bytes");
   }
-  int64_t existing = 0;
-  arr_rc rc = arr_store_account_id_by_ref(svc->db, client->id, client_account, &existing, err);
-  if (rc == ARR_OK) {
-    out->duplicate = true;
-    out->account_id = existing;
-    return ARR_OK;
+  import_filters *f = extra->filters != NULL && extra->filters->active ? extra->filters : NULL;
+  uint64_t ref_hash = str_hash64(client_account, row->client_account.len);
+  arr_rc rc = ARR_ERR_NOTFOUND;
+  if (f == NULL || filter_maybe(&f->accounts, ref_hash)) {
+    int64_t existing = 0;
+    rc = arr_store_account_id_by_ref(svc->db, client->id, client_account, &existing, err);
+    if (rc == ARR_OK) {
+      out->duplicate = true;
+      out->account_id = existing;
+      return ARR_OK;
+    }
+    if (rc != ARR_ERR_NOTFOUND) {
+      return rc;
+    }
+    arr_err_clear(err);
   }
-  if (rc != ARR_ERR_NOTFOUND) {
-    return rc;
-  }
-  arr_err_clear(err);
 
   int64_t debtor_id = 0;
-  rc = match_debtor(svc, row, &debtor_id, err);
+  rc = match_debtor(svc, row, f, &debtor_id, err);
   bool matched = debtor_id != 0;
   if (rc == ARR_OK && !matched) {
     rc = insert_debtor(svc, row, extra->language, &debtor_id, err);
+    if (rc == ARR_OK && f != NULL) {
+      if (row->has_ssn) {
+        filter_add(&f->debtors, (uint64_t)ssn_key(svc, row->ssn));
+      }
+      if (row->has_dob) {
+        filter_add(&f->debtors, (uint64_t)namedob_key(svc, row));
+      }
+    }
   }
   if (rc == ARR_OK) {
     rc = add_contact_points(svc, debtor_id, row, matched, err);
@@ -468,6 +591,9 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
     e.account_id = a.id;
     rc = arr_store_ledger_insert(svc->db, &e, err);
   }
+  if (rc == ARR_OK && f != NULL) {
+    filter_add(&f->accounts, ref_hash);
+  }
   out->account_id = a.id;
   out->debtor_id = debtor_id;
   out->debtor_matched = matched;
@@ -512,8 +638,8 @@ static arr_rc commit_chunk(arr_svc *svc, arr_placement *p, chunk_stats *c, bool 
     rc = arr_store_placement_update(svc->db, p, final ? svc->now_iso : NULL, err);
   }
   if (rc == ARR_OK && final) {
-    json_t *d = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "file", p->file_name, "sha256",
-                          p->file_sha256, "read", (json_int_t)p->rows_read, "loaded",
+    json_t *d = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "file", p->file_name, "blake2b",
+                          p->file_hash, "read", (json_int_t)p->rows_read, "loaded",
                           (json_int_t)p->rows_loaded, "duplicates",
                           (json_int_t)p->rows_duplicate, "rejected",
                           (json_int_t)p->rows_rejected);
@@ -552,7 +678,7 @@ arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *cli
   p.client_id = client.id;
   snprintf(p.file_name, sizeof p.file_name, "%s", base_name(path));
   int64_t records = 0;
-  rc = import_check_structure(&f, &records, p.file_sha256, err);
+  rc = import_check_structure(&f, &records, p.file_hash, err);
 
   arr_csv *csv = NULL;
   arr_csv_record *rec = malloc(sizeof *rec);
@@ -580,6 +706,14 @@ arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *cli
   }
   if (rc == ARR_OK) {
     rc = svc_begin(svc, err);
+  }
+  /* Big files read every key once up front and skip most per-row lookups; loading
+   * the filters costs a scan of the existing keys, which only pays off then. */
+  import_filters filters = {0};
+  import_row_extra extra = {NULL, NULL, 0, 0};
+  if (rc == ARR_OK && records >= IMPORT_FILTER_MIN_ROWS) {
+    rc = import_filters_load(svc, client.id, records, &filters, err);
+    extra.filters = &filters;
   }
   if (rc == ARR_OK) {
     rc = arr_store_placement_insert(svc->db, &p, svc->now_iso, svc->actor, err);
@@ -609,7 +743,7 @@ arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *cli
     } else {
       char *attrs = attributes_json(hdr, row);
       import_row_result r;
-      rc = import_row(svc, &client, p.id, row, NULL, attrs, &r, err);
+      rc = import_row(svc, &client, p.id, row, &extra, attrs, &r, err);
       free(attrs);
       if (rc == ARR_ERR_INVALID) {
         /* A row that validates but cannot be stored (e.g. extra columns too large) is
@@ -658,7 +792,7 @@ arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *cli
   res->loaded = p.rows_loaded;
   res->duplicates = p.rows_duplicate;
   res->rejected = p.rows_rejected;
-  (void)records;
+  import_filters_free(&filters);
   arr_csv_close(csv);
   free(rec);
   free(hdr);

@@ -18,7 +18,7 @@ typedef struct {
   FILE *fp;
   uint64_t size;
   bool hashing; /* pass one hashes the file; pass two only reads it */
-  crypto_hash_sha256_state sha;
+  crypto_generichash_state sha;
 } import_file;
 
 arr_rc import_file_open(import_file *f, const char *path, arr_err *err);
@@ -39,7 +39,29 @@ void import_reject(import_rejects *r, const arr_import_hooks *hooks, const arr_c
                    const char *message);
 arr_rc import_rejects_close(import_rejects *r, arr_err *err);
 
+/* Bloom filters over the keys a bulk load looks up (debtor match keys, the client's
+ * account numbers). A negative answer is certain, so most rows of a big file skip three
+ * index lookups; a positive answer is confirmed in the database as before. Bounded:
+ * sized for the rows present plus the file, at most 512 MiB of bits. */
 typedef struct {
+  uint64_t *words;
+  uint64_t nbits; /* a power of two */
+} import_filter;
+
+typedef struct {
+  bool active;
+  import_filter debtors;  /* ssn and name+DOB keys */
+  import_filter accounts; /* hash of client_account for the one client */
+} import_filters;
+
+/* Builds the filters from what the database holds (for client_id) plus room for
+ * expected_rows new rows. */
+arr_rc import_filters_load(arr_svc *svc, int64_t client_id, int64_t expected_rows,
+                           import_filters *f, arr_err *err);
+void import_filters_free(import_filters *f);
+
+typedef struct {
+  import_filters *filters; /* NULL: look everything up in the database */
   const char *language; /* NULL = "en" */
   int64_t collector_id; /* 0 = unassigned */
   arr_date placed_on;   /* 0 = today */

@@ -40,7 +40,7 @@ void svc_rollback(arr_svc *svc);
 arr_rc svc_audit(arr_svc *svc, const char *action, const char *entity, int64_t entity_id,
                  json_t *detail, arr_err *err);
 
-void svc_sha256_hex(const void *data, size_t len, char out[ARR_HASH_HEX]);
+void svc_hash_hex(const void *data, size_t len, char out[ARR_HASH_HEX]);
 /* Recomputes an audit event's hash from its fields and prev_hash. */
 void svc_audit_hash(const arr_audit_event *e, char out[ARR_HASH_HEX]);
 

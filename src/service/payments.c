@@ -382,7 +382,7 @@ static void payfile_key(const char *client_code, const arr_payfile_row *row, uin
                    (long long)row->amount_cents, date, arr_pay_method_name(row->method),
                    (int)row->reference.len, row->reference.s);
   char hex[ARR_HASH_HEX];
-  svc_sha256_hex(buf, (size_t)n, hex);
+  svc_hash_hex(buf, (size_t)n, hex);
   uint64_t d = 0;
   for (int i = 0; i < 16; i++) {
     char c = hex[i];
@@ -527,7 +527,7 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
     }
   next_row:
     if (rc == ARR_OK && ++in_chunk >= PAYFILE_CHUNK_ROWS) {
-      json_t *d = json_pack("{s:s,s:s,s:[i,i],s:I,s:I,s:I,s:I}", "client", client.code, "sha256",
+      json_t *d = json_pack("{s:s,s:s,s:[i,i],s:I,s:I,s:I,s:I}", "client", client.code, "blake2b",
                             sha, "lines", (int)first_line, (int)last_line, "posted",
                             (json_int_t)chunk_posted, "posted_cents", (json_int_t)chunk_cents,
                             "duplicates", (json_int_t)chunk_dup, "rejected",
@@ -547,14 +547,14 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
     }
   }
   if (rc == ARR_OK) {
-    json_t *d = json_pack("{s:s,s:s,s:[i,i],s:I,s:I,s:I,s:I}", "client", client.code, "sha256",
+    json_t *d = json_pack("{s:s,s:s,s:[i,i],s:I,s:I,s:I,s:I}", "client", client.code, "blake2b",
                           sha, "lines", (int)first_line, (int)last_line, "posted",
                           (json_int_t)chunk_posted, "posted_cents", (json_int_t)chunk_cents,
                           "duplicates", (json_int_t)chunk_dup, "rejected",
                           (json_int_t)chunk_rej);
     rc = svc_audit(svc, "payment.file_chunk", "payment_file", 0, d, err);
     if (rc == ARR_OK) {
-      d = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "client", client.code, "sha256", sha, "read",
+      d = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "client", client.code, "blake2b", sha, "read",
                     (json_int_t)res->read, "posted", (json_int_t)res->posted, "duplicates",
                     (json_int_t)res->duplicates, "rejected", (json_int_t)res->rejected);
       rc = svc_audit(svc, "payment.file_import", "payment_file", 0, d, err);

@@ -32,7 +32,8 @@ static const char SQL_PRAGMAS[] = "PRAGMA busy_timeout=10000;"
                                   "PRAGMA synchronous=NORMAL;"
                                   "PRAGMA cache_size=-65536;"
                                   "PRAGMA temp_store=MEMORY;"
-                                  "PRAGMA wal_autocheckpoint=4096;";
+                                  "PRAGMA wal_autocheckpoint=4096;"
+                                  "PRAGMA mmap_size=1073741824;";
 
 /* Unique and primary-key violations are "already there" for callers; the other
  * constraint failures (NOT NULL, CHECK, FOREIGN KEY) are bugs or bad data. */

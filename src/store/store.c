@@ -522,11 +522,11 @@ arr_rc arr_store_point_history_list(arr_db *db, const char *kind, int64_t point_
 
 arr_rc arr_store_placement_insert(arr_db *db, arr_placement *p, const char *now_iso,
                                   const char *actor, arr_err *err) {
-  PREPARE("INSERT INTO placements (client_id, file_name, file_sha256, started_at, actor)"
+  PREPARE("INSERT INTO placements (client_id, file_name, file_hash, started_at, actor)"
           " VALUES (?, ?, ?, ?, ?) RETURNING id");
   arr_db_bind_int64(st, 1, p->client_id);
   arr_db_bind_cstr(st, 2, p->file_name);
-  arr_db_bind_cstr(st, 3, p->file_sha256);
+  arr_db_bind_cstr(st, 3, p->file_hash);
   arr_db_bind_cstr(st, 4, now_iso);
   arr_db_bind_cstr(st, 5, actor);
   return run_returning_id(st, &p->id, err);
@@ -534,9 +534,9 @@ arr_rc arr_store_placement_insert(arr_db *db, arr_placement *p, const char *now_
 
 arr_rc arr_store_placement_update(arr_db *db, const arr_placement *p, const char *finished_iso,
                                   arr_err *err) {
-  PREPARE("UPDATE placements SET file_sha256 = ?, rows_read = ?, rows_loaded = ?,"
+  PREPARE("UPDATE placements SET file_hash = ?, rows_read = ?, rows_loaded = ?,"
           " rows_duplicate = ?, rows_rejected = ?, finished_at = ? WHERE id = ?");
-  arr_db_bind_cstr(st, 1, p->file_sha256);
+  arr_db_bind_cstr(st, 1, p->file_hash);
   arr_db_bind_int64(st, 2, p->rows_read);
   arr_db_bind_int64(st, 3, p->rows_loaded);
   arr_db_bind_int64(st, 4, p->rows_duplicate);
@@ -682,6 +682,42 @@ arr_rc arr_store_account_list(arr_db *db, const arr_account_filter *f, arr_accou
   arr_rc rc;
   while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < limit) {
     read_account(st, &out[(*n)++]);
+  }
+  arr_db_reset(st);
+  return rc;
+}
+
+arr_rc arr_store_debtor_keys_scan(arr_db *db, int64_t after_id, int64_t *ids, int64_t *ssn_keys,
+                                  int64_t *namedob_keys, int cap, int *n, arr_err *err) {
+  PREPARE("SELECT id, ssn_key, namedob_key FROM debtors WHERE id > ? ORDER BY id LIMIT ?");
+  arr_db_bind_int64(st, 1, after_id);
+  arr_db_bind_int64(st, 2, cap);
+  *n = 0;
+  arr_rc rc;
+  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
+    ids[*n] = arr_db_col_int64(st, 0);
+    ssn_keys[*n] = col_i64(st, 1);
+    namedob_keys[*n] = col_i64(st, 2);
+    (*n)++;
+  }
+  arr_db_reset(st);
+  return rc;
+}
+
+arr_rc arr_store_account_refs_scan(arr_db *db, int64_t client_id, int64_t after_id,
+                                   int64_t *ids, char (*refs)[65], int cap, int *n,
+                                   arr_err *err) {
+  PREPARE("SELECT id, client_account FROM accounts WHERE client_id = ? AND id > ?"
+          " ORDER BY id LIMIT ?");
+  arr_db_bind_int64(st, 1, client_id);
+  arr_db_bind_int64(st, 2, after_id);
+  arr_db_bind_int64(st, 3, cap);
+  *n = 0;
+  arr_rc rc;
+  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
+    ids[*n] = arr_db_col_int64(st, 0);
+    col_copy(st, 1, refs[*n], 65);
+    (*n)++;
   }
   arr_db_reset(st);
   return rc;

@@ -23,7 +23,7 @@
 #include "store/db.h"
 
 #define ARR_DATE_NONE INT32_MIN
-#define ARR_HASH_HEX 65 /* sha256 as 64 hex chars + NUL */
+#define ARR_HASH_HEX 65 /* a 256-bit hash as 64 hex chars + NUL */
 
 /* Applies every pending numbered migration in one transaction each; *version_out
  * receives the schema version afterwards. Idempotent. */
@@ -134,7 +134,7 @@ arr_rc arr_store_point_history_list(arr_db *db, const char *kind, int64_t point_
 /* ---- placements ---- */
 typedef struct {
   int64_t id, client_id;
-  char file_name[256], file_sha256[ARR_HASH_HEX];
+  char file_name[256], file_hash[ARR_HASH_HEX];
   int64_t rows_read, rows_loaded, rows_duplicate, rows_rejected;
 } arr_placement;
 arr_rc arr_store_placement_insert(arr_db *db, arr_placement *p, const char *now_iso,
@@ -266,6 +266,15 @@ arr_rc arr_store_audit_insert(arr_db *db, const arr_audit_event *e, arr_err *err
 /* Events with id > after_id ordered by id, at most cap. */
 arr_rc arr_store_audit_scan(arr_db *db, int64_t after_id, arr_audit_event *out, int cap, int *n,
                             arr_err *err);
+
+/* Pages through matching keys of debtors with id > after_id (ordered by id, at most
+ * cap): for building in-memory filters before a bulk load. 0 = no key. */
+arr_rc arr_store_debtor_keys_scan(arr_db *db, int64_t after_id, int64_t *ids, int64_t *ssn_keys,
+                                  int64_t *namedob_keys, int cap, int *n, arr_err *err);
+/* Pages through a client's account numbers (id > after_id, ordered by id). */
+arr_rc arr_store_account_refs_scan(arr_db *db, int64_t client_id, int64_t after_id,
+                                   int64_t *ids, char (*refs)[65], int cap, int *n,
+                                   arr_err *err);
 
 /* Largest account id (0 if none), for chunking scans. */
 arr_rc arr_store_account_max_id(arr_db *db, int64_t *out, arr_err *err);

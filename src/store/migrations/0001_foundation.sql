@@ -111,7 +111,7 @@ CREATE TABLE placements (
   id {{ID}},
   client_id BIGINT NOT NULL REFERENCES clients(id),
   file_name TEXT NOT NULL,
-  file_sha256 TEXT NOT NULL,
+  file_hash TEXT NOT NULL,
   rows_read BIGINT NOT NULL DEFAULT 0,
   rows_loaded BIGINT NOT NULL DEFAULT 0,
   rows_duplicate BIGINT NOT NULL DEFAULT 0,
