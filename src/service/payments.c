@@ -187,6 +187,14 @@ arr_rc arr_svc_pay(arr_svc *svc, const arr_pay_request *req, arr_pay_result *res
   if (rc == ARR_OK) {
     rc = svc_post_payment(svc, &a, &p, res, err);
   }
+  if (rc == ARR_ERR_CONFLICT && p.idempotency_key[0] != '\0') {
+    /* Another process posted the same key between our check and our insert: the
+     * earlier payment stands and this request is its duplicate. */
+    svc_rollback(svc);
+    arr_payment first;
+    rc = arr_store_payment_by_key(svc->db, p.idempotency_key, &first, err);
+    return rc == ARR_OK ? duplicate_result(svc, &first, res, err) : rc;
+  }
   if (rc == ARR_OK) {
     json_t *d = json_pack("{s:I,s:I,s:s,s:s,s:o}", "account_id", (json_int_t)a.id,
                           "amount_cents", (json_int_t)p.amount_cents, "method", p.method,

@@ -21,6 +21,9 @@
 #define AUDIT_PAGE 2000
 #define ACCOUNT_PAGE 1000
 #define LEDGER_PAGE 5000
+/* A corrupted database can have millions of problems; the first ones say what
+ * happened, the count says how far it goes. */
+#define REPORT_MAX 200
 
 typedef struct {
   void (*report)(void *ctx, const char *msg);
@@ -36,8 +39,10 @@ static void problem(reporter *r, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   r->res->problems++;
-  if (r->report != NULL) {
+  if (r->report != NULL && r->res->problems <= REPORT_MAX) {
     r->report(r->ctx, msg);
+  } else if (r->report != NULL && r->res->problems == REPORT_MAX + 1) {
+    r->report(r->ctx, "(further problems are counted but not listed)");
   }
 }
 
@@ -81,7 +86,7 @@ static arr_rc verify_audit(arr_svc *svc, reporter *r, arr_err *err) {
   }
   int64_t head_id = 0;
   char head_hash[ARR_HASH_HEX];
-  rc = arr_store_audit_head(svc->db, &head_id, head_hash, err);
+  rc = arr_store_audit_head_peek(svc->db, &head_id, head_hash, err);
   if (rc == ARR_OK && (head_id != last_id || strcmp(head_hash, last_hash) != 0)) {
     problem(r, "audit: the chain ends at event %lld but the head says %lld (events removed?)",
             (long long)last_id, (long long)head_id);
@@ -210,7 +215,7 @@ arr_rc arr_svc_audit_verify(arr_svc *svc, void (*report)(void *ctx, const char *
   memset(res, 0, sizeof *res);
   reporter r = {report, ctx, res};
   /* One read transaction gives a consistent snapshot of both chains. */
-  arr_rc rc = arr_db_begin(svc->db, err);
+  arr_rc rc = arr_db_begin_read(svc->db, err);
   if (rc == ARR_OK) {
     rc = verify_audit(svc, &r, err);
   }

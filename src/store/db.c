@@ -262,6 +262,15 @@ arr_rc arr_db_begin(arr_db *db, arr_err *err) {
   return db->engine == ARR_DB_SQLITE ? arr_sq_begin(db, err) : arr_pg_begin(db, err);
 }
 
+arr_rc arr_db_begin_read(arr_db *db, arr_err *err) {
+  assert(db != NULL);
+  if (arr_db_in_tx(db)) {
+    return arr_db__fail(err, ARR_ERR_DB, "a transaction is already open", NULL);
+  }
+  return db->engine == ARR_DB_SQLITE ? arr_sq_begin_read(db, err)
+                                     : arr_pg_begin_read(db, err);
+}
+
 arr_rc arr_db_commit(arr_db *db, arr_err *err) {
   assert(db != NULL);
   if (!arr_db_in_tx(db)) {

@@ -48,6 +48,10 @@ const char *arr_db_sqlite_path(const arr_db *db);
 arr_rc arr_db_exec(arr_db *db, const char *sql, arr_err *err);
 
 arr_rc arr_db_begin(arr_db *db, arr_err *err);
+/* A read-only snapshot (SQLite: deferred, takes no write lock; PostgreSQL: repeatable
+ * read, read only), for long consistent reads such as `audit verify`. End it with
+ * arr_db_rollback. */
+arr_rc arr_db_begin_read(arr_db *db, arr_err *err);
 arr_rc arr_db_commit(arr_db *db, arr_err *err);
 arr_rc arr_db_rollback(arr_db *db); /* safe to call when no transaction is open */
 bool arr_db_in_tx(const arr_db *db);

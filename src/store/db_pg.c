@@ -102,6 +102,10 @@ arr_rc arr_pg_begin(arr_db *db, arr_err *err) {
   return simple(db, "BEGIN", err);
 }
 
+arr_rc arr_pg_begin_read(arr_db *db, arr_err *err) {
+  return simple(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
+}
+
 arr_rc arr_pg_commit(arr_db *db, arr_err *err) {
   if (PQtransactionStatus(db->h.pg) == PQTRANS_INERROR) {
     arr_pg_rollback(db);

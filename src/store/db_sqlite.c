@@ -105,6 +105,11 @@ arr_rc arr_sq_begin(arr_db *db, arr_err *err) {
   return run_literal(db, SQL_BEGIN, err);
 }
 
+static const char SQL_BEGIN_READ[] = "BEGIN DEFERRED";
+arr_rc arr_sq_begin_read(arr_db *db, arr_err *err) {
+  return run_literal(db, SQL_BEGIN_READ, err);
+}
+
 arr_rc arr_sq_commit(arr_db *db, arr_err *err) {
   return run_literal(db, SQL_COMMIT, err);
 }

@@ -1043,6 +1043,19 @@ arr_rc arr_store_audit_head(arr_db *db, int64_t *last_id, char last_hash[ARR_HAS
   return ARR_OK;
 }
 
+arr_rc arr_store_audit_head_peek(arr_db *db, int64_t *last_id, char last_hash[ARR_HASH_HEX],
+                                 arr_err *err) {
+  PREPARE("SELECT last_id, last_hash FROM audit_head WHERE id = 1");
+  arr_rc rc = step_one(st, err, "audit head");
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  *last_id = arr_db_col_int64(st, 0);
+  col_copy(st, 1, last_hash, ARR_HASH_HEX);
+  arr_db_reset(st);
+  return ARR_OK;
+}
+
 arr_rc arr_store_audit_set_head(arr_db *db, int64_t last_id, const char *last_hash,
                                 arr_err *err) {
   PREPARE("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1");

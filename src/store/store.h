@@ -260,6 +260,9 @@ typedef struct {
  * the transaction, before the first append). */
 arr_rc arr_store_audit_head(arr_db *db, int64_t *last_id, char last_hash[ARR_HASH_HEX],
                             arr_err *err);
+/* Reads the head without locking (for verification inside a read snapshot). */
+arr_rc arr_store_audit_head_peek(arr_db *db, int64_t *last_id, char last_hash[ARR_HASH_HEX],
+                                 arr_err *err);
 arr_rc arr_store_audit_set_head(arr_db *db, int64_t last_id, const char *last_hash,
                                 arr_err *err);
 arr_rc arr_store_audit_insert(arr_db *db, const arr_audit_event *e, arr_err *err);
