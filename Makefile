@@ -1,0 +1,59 @@
+# Makefile — convenience entry points for arrears (the build itself is Meson's).
+#
+#   make build   install missing Debian packages, configure ./build, compile
+#   make demo    build, then a fresh arrears.db with a 5000-account demo portfolio
+#   make test    the whole suite: unit, ASan+UBSan, PostgreSQL, integration, fuzz
+#   make bench   benchmarks (bench/run)
+#   make fuzz    long fuzz runs (10 minutes per target)
+#   make format  clang-format the C sources in place
+#   make clean   remove the build directories
+#
+# Works from a fresh clone and never reads stdin.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+.PHONY: build demo test bench fuzz format clean
+
+ARREARS := ./build/arrears
+
+build:
+	@scripts/deps </dev/null
+	@if [ ! -f build/build.ninja ]; then meson setup build </dev/null; fi
+	meson compile -C build </dev/null
+
+demo: build
+	rm -f arrears.db arrears.db-wal arrears.db-shm
+	$(ARREARS) init </dev/null
+	$(ARREARS) demo --accounts 5000 --seed 42 </dev/null
+	@echo
+	@echo "Demo database ready: $(CURDIR)/arrears.db (5000 accounts, seed 42)."
+	@echo "The first accounts:"
+	@echo
+	@$(ARREARS) account list --limit 5 </dev/null
+	@echo
+	@echo "Things to try:"
+	@echo "  $(ARREARS) account list --limit 20"
+	@echo "  $(ARREARS) account show 1"
+	@echo "  $(ARREARS) account show 1 --json | jq ."
+	@echo "  $(ARREARS) pay 1 25.00 --method card"
+	@echo "  $(ARREARS) client list"
+	@echo "  $(ARREARS) audit verify"
+	@echo "(they use arrears.db in this directory; pass --db URL for another database)"
+
+test:
+	scripts/test-all </dev/null
+
+bench: build
+	@if [ -x bench/run ]; then bench/run </dev/null; \
+	else echo "make bench: bench/run does not exist yet; nothing to run"; fi
+
+fuzz:
+	@scripts/deps </dev/null
+	scripts/fuzz-run 600 </dev/null
+
+format:
+	find src tests fuzz -type f \( -name '*.c' -o -name '*.h' \) -print0 | xargs -0 -r clang-format -i
+
+clean:
+	rm -rf build build-asan build-fuzz
