@@ -313,10 +313,25 @@ static arr_rc account_json(arr_svc *svc, const arr_account *a, const arr_show_op
                        opt->as_of);
   }
   arr_balance bal = a->balance;
+  arr_date last_payment = a->last_payment_on;
   if (as_of != ARR_DATE_NONE) {
     arr_rc rc = arr_store_ledger_sum(svc->db, a->id, as_of, &bal, err);
+    arr_date paid = ARR_DATE_NONE;
+    if (rc == ARR_OK) {
+      rc = arr_store_payment_last_date_as_of(svc->db, a->id, as_of, &paid, err);
+    }
     if (rc != ARR_OK) {
       return rc;
+    }
+    /* Payments we posted win; otherwise the creditor's last payment date from the
+     * placement, if it was on or before the as-of date. */
+    if (paid != ARR_DATE_NONE) {
+      last_payment = paid;
+    } else if (a->creditor_last_payment_on != ARR_DATE_NONE &&
+               a->creditor_last_payment_on <= as_of) {
+      last_payment = a->creditor_last_payment_on;
+    } else {
+      last_payment = ARR_DATE_NONE;
     }
   }
   json_t *debtor = NULL;
@@ -329,7 +344,7 @@ static arr_rc account_json(arr_svc *svc, const arr_account *a, const arr_show_op
       (json_int_t)a->id, "client", a->client_code, "client_account", a->client_account,
       "status", a->status, "debtor", debtor, "balance_cents", svc_balance_json(&bal), "currency",
       a->currency, "placed_on", date_json(a->placed_on), "first_delinquency_on",
-      date_json(a->first_delinquency_on), "last_payment_on", date_json(a->last_payment_on),
+      date_json(a->first_delinquency_on), "last_payment_on", date_json(last_payment),
       "open_date", date_json(a->open_date), "charge_off_date", date_json(a->charge_off_date),
       "itemization_date", date_json(a->itemization_date), "original_creditor",
       opt_str(a->original_creditor), "as_of", as_of != ARR_DATE_NONE ? date_json(as_of)

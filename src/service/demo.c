@@ -338,6 +338,9 @@ static arr_rc demo_history(arr_svc *svc, rng *r, arr_account *a, arr_date today,
         snprintf(e.memo, sizeof e.memo, "nsf");
         arr_balance_negate(&orig.amount, &e.amount);
         rc = arr_store_payment_last_date(svc->db, a->id, &a->last_payment_on, err);
+        if (a->last_payment_on == ARR_DATE_NONE) {
+          a->last_payment_on = a->creditor_last_payment_on;
+        }
       }
       if (rc == ARR_OK) {
         rc = svc_ledger_post(svc, a, &e, err);

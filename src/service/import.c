@@ -244,9 +244,49 @@ void import_filters_free(import_filters *f) {
   memset(f, 0, sizeof *f);
 }
 
+arr_rc import_filters_refresh(arr_svc *svc, import_filters *f, arr_err *err) {
+  enum { PAGE = 5000 };
+  if (!f->active) {
+    return ARR_OK;
+  }
+  int64_t *ids = malloc(sizeof *ids * PAGE), *k1 = malloc(sizeof *k1 * PAGE),
+          *k2 = malloc(sizeof *k2 * PAGE);
+  char(*refs)[65] = malloc(sizeof *refs * PAGE);
+  arr_rc rc = ARR_OK;
+  if (ids == NULL || k1 == NULL || k2 == NULL || refs == NULL) {
+    rc = arr_err_set(err, ARR_ERR_NOMEM, "out of memory for the import filters");
+  }
+  int n = PAGE;
+  while (rc == ARR_OK && n == PAGE) {
+    rc = arr_store_debtor_keys_scan(svc->db, f->debtors_seen, ids, k1, k2, PAGE, &n, err);
+    for (int i = 0; rc == ARR_OK && i < n; i++) {
+      if (k1[i] != 0) {
+        filter_add(&f->debtors, (uint64_t)k1[i]);
+      }
+      if (k2[i] != 0) {
+        filter_add(&f->debtors, (uint64_t)k2[i]);
+      }
+      f->debtors_seen = ids[i];
+    }
+  }
+  n = PAGE;
+  while (rc == ARR_OK && n == PAGE) {
+    rc = arr_store_account_refs_scan(svc->db, f->client_id, f->accounts_seen, ids, refs, PAGE,
+                                     &n, err);
+    for (int i = 0; rc == ARR_OK && i < n; i++) {
+      filter_add(&f->accounts, str_hash64(refs[i], strlen(refs[i])));
+      f->accounts_seen = ids[i];
+    }
+  }
+  free(ids);
+  free(k1);
+  free(k2);
+  free(refs);
+  return rc;
+}
+
 arr_rc import_filters_load(arr_svc *svc, int64_t client_id, int64_t expected_rows,
                            import_filters *f, arr_err *err) {
-  enum { PAGE = 5000 };
   memset(f, 0, sizeof *f);
   int64_t debtors = 0, accounts = 0;
   arr_rc rc = arr_store_count(svc->db, "debtors", &debtors, err);
@@ -256,47 +296,18 @@ arr_rc import_filters_load(arr_svc *svc, int64_t client_id, int64_t expected_row
   if (rc != ARR_OK) {
     return rc;
   }
-  int64_t *ids = malloc(sizeof *ids * PAGE), *k1 = malloc(sizeof *k1 * PAGE),
-          *k2 = malloc(sizeof *k2 * PAGE);
-  char(*refs)[65] = malloc(sizeof *refs * PAGE);
-  if (ids == NULL || k1 == NULL || k2 == NULL || refs == NULL ||
-      !filter_init(&f->debtors, 2 * (debtors + expected_rows)) ||
+  if (!filter_init(&f->debtors, 2 * (debtors + expected_rows)) ||
       !filter_init(&f->accounts, accounts + expected_rows)) {
-    rc = arr_err_set(err, ARR_ERR_NOMEM, "out of memory for the import filters");
+    import_filters_free(f);
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory for the import filters");
   }
-  int64_t after = 0;
-  int n = PAGE;
-  while (rc == ARR_OK && n == PAGE) {
-    rc = arr_store_debtor_keys_scan(svc->db, after, ids, k1, k2, PAGE, &n, err);
-    for (int i = 0; rc == ARR_OK && i < n; i++) {
-      if (k1[i] != 0) {
-        filter_add(&f->debtors, (uint64_t)k1[i]);
-      }
-      if (k2[i] != 0) {
-        filter_add(&f->debtors, (uint64_t)k2[i]);
-      }
-      after = ids[i];
-    }
-  }
-  after = 0;
-  n = PAGE;
-  while (rc == ARR_OK && n == PAGE) {
-    rc = arr_store_account_refs_scan(svc->db, client_id, after, ids, refs, PAGE, &n, err);
-    for (int i = 0; rc == ARR_OK && i < n; i++) {
-      filter_add(&f->accounts, str_hash64(refs[i], strlen(refs[i])));
-      after = ids[i];
-    }
-  }
-  free(ids);
-  free(k1);
-  free(k2);
-  free(refs);
+  f->client_id = client_id;
+  f->active = true;
+  rc = import_filters_refresh(svc, f, err);
   if (rc != ARR_OK) {
     import_filters_free(f);
-    return rc;
   }
-  f->active = true;
-  return ARR_OK;
+  return rc;
 }
 
 /* ---- debtor matching ---- */
@@ -568,6 +579,7 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
   a.first_delinquency_on =
       row->has_first_delinquency_date ? row->first_delinquency_date : ARR_DATE_NONE;
   a.last_payment_on = row->has_last_payment_date ? row->last_payment_date : ARR_DATE_NONE;
+  a.creditor_last_payment_on = a.last_payment_on;
   a.itemization_date = row->has_itemization_date ? row->itemization_date : ARR_DATE_NONE;
   a.interest_rate_pct_e4 = row->has_interest_rate ? row->interest_rate_pct_e4 : 0;
   if (attributes_json != NULL && !svc_copy(a.attributes, sizeof a.attributes, attributes_json,
@@ -711,6 +723,9 @@ arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *cli
    * the filters costs a scan of the existing keys, which only pays off then. */
   import_filters filters = {0};
   import_row_extra extra = {NULL, NULL, 0, 0};
+  if (rc == ARR_OK) {
+    rc = arr_store_client_lock(svc->db, client.id, err);
+  }
   if (rc == ARR_OK && records >= IMPORT_FILTER_MIN_ROWS) {
     rc = import_filters_load(svc, client.id, records, &filters, err);
     extra.filters = &filters;
@@ -774,6 +789,12 @@ arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *cli
       }
       if (rc == ARR_OK) {
         rc = svc_begin(svc, err);
+      }
+      if (rc == ARR_OK) {
+        rc = arr_store_client_lock(svc->db, client.id, err);
+      }
+      if (rc == ARR_OK) {
+        rc = import_filters_refresh(svc, &filters, err);
       }
     }
   }

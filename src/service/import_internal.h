@@ -52,12 +52,18 @@ typedef struct {
   bool active;
   import_filter debtors;  /* ssn and name+DOB keys */
   import_filter accounts; /* hash of client_account for the one client */
+  int64_t client_id;
+  int64_t debtors_seen, accounts_seen; /* highest ids already in the filters */
 } import_filters;
 
 /* Builds the filters from what the database holds (for client_id) plus room for
  * expected_rows new rows. */
 arr_rc import_filters_load(arr_svc *svc, int64_t client_id, int64_t expected_rows,
                            import_filters *f, arr_err *err);
+/* Adds rows committed since the last load/refresh (by this or another process). Call
+ * at the start of each chunk transaction, after arr_store_client_lock, so no account
+ * of the client can appear unseen while the chunk runs. */
+arr_rc import_filters_refresh(arr_svc *svc, import_filters *f, arr_err *err);
 void import_filters_free(import_filters *f);
 
 typedef struct {

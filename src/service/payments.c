@@ -58,7 +58,7 @@ static arr_rc load_account(arr_svc *svc, const char *ref, arr_account *a, arr_er
   int64_t id = 0;
   arr_rc rc = arr_svc_account_resolve(svc, ref, &id, err);
   if (rc == ARR_OK) {
-    rc = arr_store_account_get(svc->db, id, a, err);
+    rc = arr_store_account_get_for_update(svc->db, id, a, err);
   }
   return rc;
 }
@@ -141,7 +141,7 @@ arr_rc arr_svc_pay(arr_svc *svc, const arr_pay_request *req, arr_pay_result *res
                        arr_money_status_str(ms));
   }
   if (p.amount_cents <= 0) {
-    return arr_err_set(err, ARR_ERR_INVALID, "amount must be greater than zero");
+    return arr_err_set(err, ARR_ERR_INVALID, "amount \"%s\" must be greater than zero", req->amount);
   }
   arr_pay_method m = ARR_PAY_CASH;
   if (req->method != NULL && !arr_pay_method_parse(req->method, strlen(req->method), &m)) {
@@ -250,7 +250,7 @@ arr_rc arr_svc_payment_reverse(arr_svc *svc, int64_t payment_id, const char *rea
     rc = arr_store_ledger_by_payment(svc->db, payment_id, &orig, err);
   }
   if (rc == ARR_OK) {
-    rc = arr_store_account_get(svc->db, p.account_id, &a, err);
+    rc = arr_store_account_get_for_update(svc->db, p.account_id, &a, err);
   }
   if (rc == ARR_OK) {
     /* The exact opposite of the original allocation restores every bucket. */
@@ -262,6 +262,11 @@ arr_rc arr_svc_payment_reverse(arr_svc *svc, int64_t payment_id, const char *rea
     snprintf(e.memo, sizeof e.memo, "%s", reason);
     arr_balance_negate(&orig.amount, &e.amount);
     rc = arr_store_payment_last_date(svc->db, a.id, &a.last_payment_on, err);
+    if (a.last_payment_on == ARR_DATE_NONE ||
+        (a.creditor_last_payment_on != ARR_DATE_NONE &&
+         a.creditor_last_payment_on > a.last_payment_on)) {
+      a.last_payment_on = a.creditor_last_payment_on;
+    }
   }
   if (rc == ARR_OK) {
     rc = svc_ledger_post(svc, &a, &e, err);
@@ -449,6 +454,9 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
   if (rc == ARR_OK) {
     rc = svc_begin(svc, err);
   }
+  if (rc == ARR_OK) {
+    rc = arr_store_client_lock(svc->db, client.id, err);
+  }
   int64_t chunk_posted = 0, chunk_dup = 0, chunk_rej = 0, chunk_cents = 0, in_chunk = 0;
   long first_line = 0, last_line = 0;
   while (rc == ARR_OK) {
@@ -507,7 +515,7 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
                    acct, client.code);
           rejected = true;
         } else if (rc == ARR_OK) {
-          rc = arr_store_account_get(svc->db, account_id, &a, err);
+          rc = arr_store_account_get_for_update(svc->db, account_id, &a, err);
         }
       }
       if (rc == ARR_OK && !rejected) {
@@ -546,6 +554,9 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
       }
       if (rc == ARR_OK) {
         rc = svc_begin(svc, err);
+      }
+      if (rc == ARR_OK) {
+        rc = arr_store_client_lock(svc->db, client.id, err);
       }
       if (hooks != NULL && hooks->progress != NULL) {
         hooks->progress(hooks->ctx, res->read, arr_csv_bytes_read(csv), f.size);

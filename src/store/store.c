@@ -554,7 +554,8 @@ arr_rc arr_store_placement_update(arr_db *db, const arr_placement *p, const char
   " a.currency, a.placed_on, a.open_date, a.charge_off_date, a.first_delinquency_on,"    \
   " a.last_payment_on, a.itemization_date, a.interest_rate_pct_e4, a.principal_cents,"   \
   " a.interest_cents, a.fees_cents, a.costs_cents, a.credit_cents, a.ledger_head,"       \
-  " a.attributes FROM accounts a JOIN clients c ON c.id = a.client_id"
+  " a.attributes, a.creditor_last_payment_on FROM accounts a"                           \
+  " JOIN clients c ON c.id = a.client_id"
 
 static void read_account(const arr_stmt *st, arr_account *a) {
   a->id = arr_db_col_int64(st, 0);
@@ -581,6 +582,7 @@ static void read_account(const arr_stmt *st, arr_account *a) {
   }
   col_copy(st, 24, a->ledger_head, sizeof a->ledger_head);
   col_copy(st, 25, a->attributes, sizeof a->attributes);
+  a->creditor_last_payment_on = col_date(st, 26);
 }
 
 arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso, arr_err *err) {
@@ -589,8 +591,8 @@ arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso,
           " open_date, charge_off_date, first_delinquency_on, last_payment_on,"
           " itemization_date, interest_rate_pct_e4, principal_cents, interest_cents,"
           " fees_cents, costs_cents, credit_cents, ledger_head, attributes, created_at,"
-          " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          " ?, ?, ?, ?, ?) RETURNING id");
+          " updated_at, creditor_last_payment_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+          " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   arr_db_bind_int64(st, 1, a->client_id);
   arr_db_bind_cstr(st, 2, a->client_account);
   arr_db_bind_int64(st, 3, a->debtor_id);
@@ -614,6 +616,7 @@ arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso,
   bind_opt(st, 23, a->attributes);
   arr_db_bind_cstr(st, 24, now_iso);
   arr_db_bind_cstr(st, 25, now_iso);
+  bind_date(st, 26, a->creditor_last_payment_on);
   return run_returning_id(st, &a->id, err);
 }
 
@@ -630,6 +633,38 @@ arr_rc arr_store_account_get(arr_db *db, int64_t id, arr_account *out, arr_err *
   read_account(st, out);
   arr_db_reset(st);
   return ARR_OK;
+}
+
+arr_rc arr_store_account_get_for_update(arr_db *db, int64_t id, arr_account *out,
+                                        arr_err *err) {
+  if (arr_db_engine_of(db) == ARR_DB_SQLITE) {
+    return arr_store_account_get(db, id, out, err);
+  }
+  PREPARE("SELECT " ACCOUNT_COLS " WHERE a.id = ? FOR UPDATE OF a");
+  arr_db_bind_int64(st, 1, id);
+  arr_rc rc = step_one(st, err, "account");
+  if (rc != ARR_OK) {
+    if (rc == ARR_ERR_NOTFOUND) {
+      arr_err_set(err, rc, "account %lld not found", (long long)id);
+    }
+    return rc;
+  }
+  read_account(st, out);
+  arr_db_reset(st);
+  return ARR_OK;
+}
+
+arr_rc arr_store_client_lock(arr_db *db, int64_t client_id, arr_err *err) {
+  if (arr_db_engine_of(db) == ARR_DB_SQLITE) {
+    return ARR_OK;
+  }
+  PREPARE("SELECT id FROM clients WHERE id = ? FOR UPDATE");
+  arr_db_bind_int64(st, 1, client_id);
+  arr_rc rc = step_one(st, err, "client");
+  if (rc == ARR_OK) {
+    arr_db_reset(st);
+  }
+  return rc;
 }
 
 arr_rc arr_store_account_id_by_ref(arr_db *db, int64_t client_id, const char *client_account,
@@ -982,6 +1017,25 @@ arr_rc arr_store_payment_list(arr_db *db, int64_t account_id, arr_payment *out, 
 arr_rc arr_store_payment_last_date(arr_db *db, int64_t account_id, arr_date *out, arr_err *err) {
   PREPARE("SELECT MAX(effective_on) FROM payments WHERE account_id = ? AND status = 'posted'");
   arr_db_bind_int64(st, 1, account_id);
+  arr_rc rc = step_one(st, err, "payment date");
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  *out = col_date(st, 0);
+  arr_db_reset(st);
+  return ARR_OK;
+}
+
+arr_rc arr_store_payment_last_date_as_of(arr_db *db, int64_t account_id, arr_date as_of,
+                                         arr_date *out, arr_err *err) {
+  /* reversed_at is an ISO instant; its first ten characters are the UTC date. */
+  PREPARE("SELECT MAX(effective_on) FROM payments WHERE account_id = ? AND effective_on <= ?"
+          " AND (status = 'posted' OR SUBSTR(reversed_at, 1, 10) > ?)");
+  char d[ARR_DATE_FMT_MAX];
+  arr_date_format(as_of, d);
+  arr_db_bind_int64(st, 1, account_id);
+  arr_db_bind_cstr(st, 2, d);
+  arr_db_bind_cstr(st, 3, d);
   arr_rc rc = step_one(st, err, "payment date");
   if (rc != ARR_OK) {
     return rc;

@@ -153,7 +153,7 @@ typedef struct {
   char status[16];
   char currency[4];
   arr_date placed_on, open_date, charge_off_date, first_delinquency_on, last_payment_on,
-      itemization_date;
+      creditor_last_payment_on, itemization_date;
   int64_t interest_rate_pct_e4;
   arr_balance balance; /* cached, derived from the ledger */
   char ledger_head[ARR_HASH_HEX];
@@ -162,6 +162,15 @@ typedef struct {
 
 arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso, arr_err *err);
 arr_rc arr_store_account_get(arr_db *db, int64_t id, arr_account *out, arr_err *err);
+/* The same, locking the account row until the transaction ends (PostgreSQL: FOR
+ * UPDATE; SQLite's BEGIN IMMEDIATE already serializes writers). Every read that is
+ * followed by a balance write must use this, or two payments can both start from the
+ * same balance and one of them is lost. */
+arr_rc arr_store_account_get_for_update(arr_db *db, int64_t id, arr_account *out,
+                                        arr_err *err);
+/* Serializes bulk loads for one client across processes (PostgreSQL row lock on the
+ * client; a no-op on SQLite). Call at the start of each chunk transaction. */
+arr_rc arr_store_client_lock(arr_db *db, int64_t client_id, arr_err *err);
 /* ARR_ERR_NOTFOUND when absent; *id_out = 0 then. */
 arr_rc arr_store_account_id_by_ref(arr_db *db, int64_t client_id, const char *client_account,
                                    int64_t *id_out, arr_err *err);
@@ -234,6 +243,9 @@ arr_rc arr_store_payment_list(arr_db *db, int64_t account_id, arr_payment *out, 
                               arr_err *err);
 /* Latest effective_on among posted (not reversed) payments; ARR_DATE_NONE if none. */
 arr_rc arr_store_payment_last_date(arr_db *db, int64_t account_id, arr_date *out, arr_err *err);
+/* Latest effective_on <= as_of among payments not reversed on or before as_of. */
+arr_rc arr_store_payment_last_date_as_of(arr_db *db, int64_t account_id, arr_date as_of,
+                                         arr_date *out, arr_err *err);
 
 /* ---- notes and contacts ---- */
 arr_rc arr_store_note_insert(arr_db *db, int64_t account_id, const char *body, const char *actor,

@@ -136,6 +136,9 @@ CREATE TABLE accounts (
   charge_off_date TEXT,
   first_delinquency_on TEXT,
   last_payment_on TEXT,
+  -- The last payment date the creditor reported at placement; kept apart so that
+  -- last_payment_on can fall back to it when our own payments are reversed.
+  creditor_last_payment_on TEXT,
   itemization_date TEXT,
   interest_rate_pct_e4 BIGINT NOT NULL DEFAULT 0,
   collector_id BIGINT REFERENCES users(id),
