@@ -478,7 +478,7 @@ arr_rc svc_ledger_post(arr_svc *svc, arr_account *a, arr_ledger_entry *e, arr_er
   }
   e->account_id = a->id;
   rc = arr_store_ledger_insert(svc->db, e, err);
-  if (rc == ARR_OK) {
+  if (rc == ARR_OK && !svc->defer_account_writes) {
     rc = arr_store_account_update_money(svc->db, a, svc->now_iso, err);
   }
   return rc;

@@ -419,10 +419,18 @@ arr_rc arr_svc_demo(arr_svc *svc, int64_t accounts, uint64_t seed,
     if (rc == ARR_OK) {
       res->accounts++;
       res->debtors += ir.debtor_matched ? 0 : 1;
-      arr_account a;
-      rc = arr_store_account_get(svc->db, ir.account_id, &a, err);
-      if (rc == ARR_OK) {
-        rc = demo_history(svc, &r, &a, svc->today, collectors, res, err);
+      arr_account *a = &ir.account;
+      snprintf(a->client_code, sizeof a->client_code, "%s", clients[ci].code);
+      snprintf(a->allocation_order, sizeof a->allocation_order, "%s",
+               clients[ci].allocation_order);
+      /* Payments and reversals write their ledger entries; the account row is written
+       * once with the final balance. */
+      int64_t entries_before = res->payments;
+      svc->defer_account_writes = true;
+      rc = demo_history(svc, &r, a, svc->today, collectors, res, err);
+      svc->defer_account_writes = false;
+      if (rc == ARR_OK && res->payments != entries_before) {
+        rc = arr_store_account_update_money(svc->db, a, svc->now_iso, err);
       }
     }
     if (rc == ARR_OK && (i % DEMO_CHUNK == 0 || i == accounts)) {

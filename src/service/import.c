@@ -608,6 +608,7 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
   }
   out->account_id = a.id;
   out->debtor_id = debtor_id;
+  out->account = a;
   out->debtor_matched = matched;
   return rc;
 }

@@ -76,6 +76,7 @@ typedef struct {
 typedef struct {
   int64_t account_id, debtor_id;
   bool duplicate, debtor_matched;
+  arr_account account; /* the new account as stored (when not a duplicate) */
 } import_row_result;
 
 /* Loads one validated placement row inside the caller's transaction. A row whose

@@ -27,6 +27,9 @@ struct arr_svc {
   /* Audit chain head, loaded at the first event of a transaction and written back at
    * commit, so a chunk of N events costs one head update rather than N. */
   bool audit_loaded;
+  /* Bulk generators set this so that several ledger entries on one account write the
+   * account row once (the caller writes it); everything else leaves it false. */
+  bool defer_account_writes;
   int64_t audit_last_id;
   char audit_last_hash[ARR_HASH_HEX];
 };
