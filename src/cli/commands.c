@@ -93,7 +93,8 @@ int cmd_demo(cli_args *a) {
     return cli_fail(&err);
   }
   arr_svc_close(svc);
-  printf("demo portfolio (seed %lld): %lld clients, %lld users, %lld debtors, %lld accounts, "
+  printf("demo portfolio (seed %lld): %lld clients, %lld users, %lld debtors, %lld "
+         "accounts, "
          "%lld payments, %lld calls\n",
          seed, (long long)res.clients, (long long)res.users, (long long)res.debtors,
          (long long)res.accounts, (long long)res.payments, (long long)res.contacts);
@@ -101,7 +102,8 @@ int cmd_demo(cli_args *a) {
 }
 
 int cmd_client_add(cli_args *a) {
-  EXPECT_ARGS(1, "client add CODE --name NAME [--commission-pct P] [--allocation-order O]");
+  EXPECT_ARGS(1,
+              "client add CODE --name NAME [--commission-pct P] [--allocation-order O]");
   const char *name = cli_opt_get(a, "name");
   const char *pct = cli_opt_get(a, "commission-pct");
   const char *order = cli_opt_get(a, "allocation-order");
@@ -200,10 +202,10 @@ int cmd_import_placements(cli_args *a) {
     fputc('\n', stderr);
   }
   if (as_json) {
-    json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I}", "placement_id", (json_int_t)res.placement_id,
-                          "read", (json_int_t)res.read, "loaded", (json_int_t)res.loaded,
-                          "duplicates", (json_int_t)res.duplicates, "rejected",
-                          (json_int_t)res.rejected);
+    json_t *j = json_pack(
+        "{s:I,s:I,s:I,s:I,s:I}", "placement_id", (json_int_t)res.placement_id, "read",
+        (json_int_t)res.read, "loaded", (json_int_t)res.loaded, "duplicates",
+        (json_int_t)res.duplicates, "rejected", (json_int_t)res.rejected);
     cli_print_json(j);
     json_decref(j);
   } else {
@@ -237,9 +239,10 @@ int cmd_import_payments(cli_args *a) {
     return cli_fail(&err);
   }
   if (as_json) {
-    json_t *j = json_pack("{s:I,s:I,s:I,s:I}", "read", (json_int_t)res.read, "posted",
-                          (json_int_t)res.posted, "duplicates", (json_int_t)res.duplicates,
-                          "rejected", (json_int_t)res.rejected);
+    json_t *j =
+        json_pack("{s:I,s:I,s:I,s:I}", "read", (json_int_t)res.read, "posted",
+                  (json_int_t)res.posted, "duplicates", (json_int_t)res.duplicates,
+                  "rejected", (json_int_t)res.rejected);
     cli_print_json(j);
     json_decref(j);
   } else {
@@ -264,14 +267,16 @@ static void print_balance_line(const char *label, json_t *bal, const char *key) 
 static void print_account_text(json_t *acct) {
   json_t *d = json_object_get(acct, "debtor");
   json_t *bal = json_object_get(acct, "balance_cents");
-  printf("Account %lld  %s:%s  [%s]\n", (long long)json_integer_value(json_object_get(acct, "id")),
-         js(acct, "client"), js(acct, "client_account"), js(acct, "status"));
+  printf("Account %lld  %s:%s  [%s]\n",
+         (long long)json_integer_value(json_object_get(acct, "id")), js(acct, "client"),
+         js(acct, "client_account"), js(acct, "status"));
   printf("Debtor  %s (id %lld)  SSN %s  DOB %s  language %s\n", js(d, "name"),
-         (long long)json_integer_value(json_object_get(d, "id")), js(d, "ssn"), js(d, "dob"),
-         js(d, "language"));
-  printf("Original creditor %s; type %s; placed %s; first delinquency %s; last payment %s\n",
-         js(acct, "original_creditor"), js(acct, "account_type"), js(acct, "placed_on"),
-         js(acct, "first_delinquency_on"), js(acct, "last_payment_on"));
+         (long long)json_integer_value(json_object_get(d, "id")), js(d, "ssn"),
+         js(d, "dob"), js(d, "language"));
+  printf(
+      "Original creditor %s; type %s; placed %s; first delinquency %s; last payment %s\n",
+      js(acct, "original_creditor"), js(acct, "account_type"), js(acct, "placed_on"),
+      js(acct, "first_delinquency_on"), js(acct, "last_payment_on"));
   json_t *as_of = json_object_get(acct, "as_of");
   printf("Balance (%s%s)\n", json_is_string(as_of) ? "as of " : "current",
          json_is_string(as_of) ? json_string_value(as_of) : "");
@@ -308,13 +313,13 @@ static void print_account_text(json_t *acct) {
     char amt[ARR_MONEY_FMT_MAX];
     fmt_money(json_integer_value(json_object_get(e, "amount_cents")), amt);
     printf("  %-6lld %-10s %12s %-6s %-9s %s\n",
-           (long long)json_integer_value(json_object_get(e, "id")), js(e, "effective_on"), amt,
-           js(e, "method"), js(e, "status"), js(e, "reference"));
+           (long long)json_integer_value(json_object_get(e, "id")), js(e, "effective_on"),
+           amt, js(e, "method"), js(e, "status"), js(e, "reference"));
   }
   json_t *addrs = json_object_get(acct, "addresses");
   json_array_foreach(addrs, i, e) {
-    printf("Address %s, %s %s %s  [%s, %s]\n", js(e, "line1"), js(e, "city"), js(e, "state"),
-           js(e, "zip"), js(e, "status"), js(e, "source"));
+    printf("Address %s, %s %s %s  [%s, %s]\n", js(e, "line1"), js(e, "city"),
+           js(e, "state"), js(e, "zip"), js(e, "status"), js(e, "source"));
   }
   json_array_foreach(json_object_get(acct, "phones"), i, e) {
     printf("Phone   %s (%s)  [%s, consent %s]\n", js(e, "number"), js(e, "type"),
@@ -352,7 +357,8 @@ int cmd_account_show(cli_args *a) {
 }
 
 int cmd_account_list(cli_args *a) {
-  EXPECT_ARGS(0, "account list [--client CODE] [--status S] [--limit N] [--after ID] [--json]");
+  EXPECT_ARGS(
+      0, "account list [--client CODE] [--status S] [--limit N] [--after ID] [--json]");
   arr_list_options lo = {cli_opt_get(a, "client"), cli_opt_get(a, "status"), 0, 100};
   const char *limit = cli_opt_get(a, "limit");
   const char *after = cli_opt_get(a, "after");
@@ -381,8 +387,8 @@ int cmd_account_list(cli_args *a) {
   if (as_json) {
     cli_print_json(list);
   } else {
-    printf("%-8s %-8s %-16s %-28s %-7s %12s\n", "ID", "CLIENT", "CLIENT ACCOUNT", "DEBTOR",
-           "STATUS", "BALANCE");
+    printf("%-8s %-8s %-16s %-28s %-7s %12s\n", "ID", "CLIENT", "CLIENT ACCOUNT",
+           "DEBTOR", "STATUS", "BALANCE");
     size_t i;
     json_t *o;
     json_array_foreach(list, i, o) {
@@ -428,8 +434,9 @@ int cmd_account_adjust(cli_args *a) {
 static json_t *pay_json(const arr_pay_result *res) {
   return json_pack("{s:I,s:I,s:b,s:o,s:o,s:s}", "payment_id", (json_int_t)res->payment_id,
                    "account_id", (json_int_t)res->account_id, "duplicate", res->duplicate,
-                   "applied_cents", svc_balance_json_public(&res->applied), "balance_cents",
-                   svc_balance_json_public(&res->balance), "currency", "USD");
+                   "applied_cents", svc_balance_json_public(&res->applied),
+                   "balance_cents", svc_balance_json_public(&res->balance), "currency",
+                   "USD");
 }
 
 static void print_pay_text(const char *what, const arr_pay_result *res) {
@@ -442,15 +449,20 @@ static void print_pay_text(const char *what, const arr_pay_result *res) {
   }
   printf("payment %lld %s account %lld: principal %s, interest %s, fees %s, costs %s, "
          "credit %s; balance now %s\n",
-         (long long)res->payment_id, what, (long long)res->account_id, b[ARR_BUCKET_PRINCIPAL],
-         b[ARR_BUCKET_INTEREST], b[ARR_BUCKET_FEES], b[ARR_BUCKET_COSTS], b[ARR_BUCKET_CREDIT],
-         total);
+         (long long)res->payment_id, what, (long long)res->account_id,
+         b[ARR_BUCKET_PRINCIPAL], b[ARR_BUCKET_INTEREST], b[ARR_BUCKET_FEES],
+         b[ARR_BUCKET_COSTS], b[ARR_BUCKET_CREDIT], total);
 }
 
 int cmd_pay(cli_args *a) {
-  EXPECT_ARGS(2, "pay ACCOUNT AMOUNT [--method M] [--date DATE] [--ref R] [--key K] [--json]");
-  arr_pay_request req = {a->args[0],           a->args[1],           cli_opt_get(a, "method"),
-                         cli_opt_get(a, "date"), cli_opt_get(a, "ref"), cli_opt_get(a, "key")};
+  EXPECT_ARGS(
+      2, "pay ACCOUNT AMOUNT [--method M] [--date DATE] [--ref R] [--key K] [--json]");
+  arr_pay_request req = {a->args[0],
+                         a->args[1],
+                         cli_opt_get(a, "method"),
+                         cli_opt_get(a, "date"),
+                         cli_opt_get(a, "ref"),
+                         cli_opt_get(a, "key")};
   bool as_json = cli_flag(a, "json");
   arr_svc *svc = NULL;
   int rc = open_checked(a, &svc);
@@ -483,8 +495,8 @@ int cmd_payment_reverse(cli_args *a) {
   const char *reason = cli_opt_get(a, "reason");
   bool as_json = cli_flag(a, "json");
   if (reason == NULL) {
-    return cli_usage("payment reverse needs --reason (nsf, chargeback, stop_payment, error)%s",
-                     "");
+    return cli_usage(
+        "payment reverse needs --reason (nsf, chargeback, stop_payment, error)%s", "");
   }
   char *end = NULL;
   long long id = strtoll(a->args[0], &end, 10);
@@ -569,8 +581,8 @@ int cmd_audit_verify(cli_args *a) {
     json_decref(j);
   } else {
     printf("audit chain: %lld events verified\n", (long long)res.events_checked);
-    printf("ledger: %lld accounts verified (%lld entries)\n", (long long)res.accounts_checked,
-           (long long)res.entries_checked);
+    printf("ledger: %lld accounts verified (%lld entries)\n",
+           (long long)res.accounts_checked, (long long)res.entries_checked);
   }
   if (r == ARR_ERR_INTEGRITY) {
     fprintf(stderr, "arrears: %s\n", err.msg);
@@ -581,7 +593,8 @@ int cmd_audit_verify(cli_args *a) {
 
 /* ---- contact points ---- */
 
-static int done_id(arr_svc *svc, arr_rc r, const arr_err *err, const char *what, int64_t id) {
+static int done_id(arr_svc *svc, arr_rc r, const arr_err *err, const char *what,
+                   int64_t id) {
   arr_svc_close(svc);
   if (r != ARR_OK) {
     return cli_fail(err);
@@ -624,12 +637,14 @@ int cmd_phone_add(cli_args *a) {
   arr_err err;
   arr_err_clear(&err);
   int64_t id = 0;
-  arr_rc r = arr_svc_phone_add(svc, a->args[0], a->args[1], type, consent, source, &id, &err);
+  arr_rc r =
+      arr_svc_phone_add(svc, a->args[0], a->args[1], type, consent, source, &id, &err);
   return done_id(svc, r, &err, "phone added:", id);
 }
 
 int cmd_email_add(cli_args *a) {
-  EXPECT_ARGS(2, "email add ACCOUNT ADDRESS [--consent granted|revoked|unknown] [--source S]");
+  EXPECT_ARGS(
+      2, "email add ACCOUNT ADDRESS [--consent granted|revoked|unknown] [--source S]");
   const char *consent = cli_opt_get(a, "consent"), *source = cli_opt_get(a, "source");
   arr_svc *svc = NULL;
   int rc = open_checked(a, &svc);
@@ -645,7 +660,8 @@ int cmd_email_add(cli_args *a) {
 
 static int point_update(cli_args *a, const char *kind) {
   if (a->nargs != 1) {
-    return cli_usage("usage: arrears %s update ID [--status S] [--consent C] [--source S]", kind);
+    return cli_usage(
+        "usage: arrears %s update ID [--status S] [--consent C] [--source S]", kind);
   }
   const char *status = cli_opt_get(a, "status"), *consent = cli_opt_get(a, "consent"),
              *source = cli_opt_get(a, "source");

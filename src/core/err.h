@@ -20,7 +20,7 @@ typedef enum {
   ARR_ERR_DB = 5,       /* the database failed */
   ARR_ERR_IO = 6,       /* file or OS failure */
   ARR_ERR_NOMEM = 7,
-  ARR_ERR_CRYPTO = 8, /* key missing/wrong, decrypt failed */
+  ARR_ERR_CRYPTO = 8,    /* key missing/wrong, decrypt failed */
   ARR_ERR_INTEGRITY = 9, /* audit or ledger verification failed */
   ARR_ERR_USAGE = 10,    /* command-line usage error */
 } arr_rc;

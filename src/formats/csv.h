@@ -35,8 +35,8 @@ typedef struct {
   size_t nfields;
   const char *f[ARR_CSV_MAX_FIELDS];
   size_t len[ARR_CSV_MAX_FIELDS];
-  long line;          /* physical line where the record starts (1-based) */
-  uint64_t offset;    /* byte offset of the record start in the stream */
+  long line;       /* physical line where the record starts (1-based) */
+  uint64_t offset; /* byte offset of the record start in the stream */
 } arr_csv_record;
 
 /* Creates a reader over read_fn/ctx. Returns NULL on allocation failure. */

@@ -18,7 +18,13 @@
 #include "formats/csv.h"
 #include "formats/placement.h"
 
-typedef enum { ARR_PAY_CASH, ARR_PAY_CHECK, ARR_PAY_CARD, ARR_PAY_ACH, ARR_PAY_METHOD_COUNT } arr_pay_method;
+typedef enum {
+  ARR_PAY_CASH,
+  ARR_PAY_CHECK,
+  ARR_PAY_CARD,
+  ARR_PAY_ACH,
+  ARR_PAY_METHOD_COUNT
+} arr_pay_method;
 const char *arr_pay_method_name(arr_pay_method m);
 bool arr_pay_method_parse(const char *s, size_t len, arr_pay_method *out);
 

@@ -80,9 +80,9 @@ const char *arr_placement_field_name(arr_placement_field f);
   (ARR_PLACEMENT_ACCOUNT_MAX + 1 + 8 * (ARR_PLACEMENT_TEXT_MAX + 1))
 
 typedef struct {
-  int col[ARR_PF_COUNT];          /* column index of each known field, -1 if absent */
-  size_t ncols;                   /* columns in the header */
-  size_t nattrs;                  /* unknown columns kept as attributes */
+  int col[ARR_PF_COUNT]; /* column index of each known field, -1 if absent */
+  size_t ncols;          /* columns in the header */
+  size_t nattrs;         /* unknown columns kept as attributes */
   int attr_col[ARR_PLACEMENT_MAX_ATTRS];
   char attr_name[ARR_PLACEMENT_MAX_ATTRS][64]; /* lower-cased names */
 } arr_placement_header;
@@ -108,7 +108,12 @@ typedef enum {
 const char *arr_account_type_name(arr_account_type t);
 bool arr_account_type_parse(const char *s, size_t len, arr_account_type *out);
 
-typedef enum { ARR_PHONE_OTHER, ARR_PHONE_MOBILE, ARR_PHONE_HOME, ARR_PHONE_WORK } arr_phone_type;
+typedef enum {
+  ARR_PHONE_OTHER,
+  ARR_PHONE_MOBILE,
+  ARR_PHONE_HOME,
+  ARR_PHONE_WORK
+} arr_phone_type;
 const char *arr_phone_type_name(arr_phone_type t);
 
 /* A string view; s is NUL-terminated, len may be 0 (field absent or empty). */

@@ -25,8 +25,8 @@ arr_rc arr_svc_client_add(arr_svc *svc, const char *code, const char *name,
   }
   for (size_t i = 0; i < code_len; i++) {
     char ch = code[i];
-    if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-          ch == '_' || ch == '-')) {
+    if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+          (ch >= '0' && ch <= '9') || ch == '_' || ch == '-')) {
       return arr_err_set(err, ARR_ERR_INVALID,
                          "client code may hold only letters, digits, '_' and '-'");
     }
@@ -38,7 +38,8 @@ arr_rc arr_svc_client_add(arr_svc *svc, const char *code, const char *name,
   snprintf(c.name, sizeof c.name, "%s", name);
   if (commission_pct != NULL) {
     const char *why = NULL;
-    if (!arr_pct_parse(commission_pct, strlen(commission_pct), &c.commission_pct_e4, &why) ||
+    if (!arr_pct_parse(commission_pct, strlen(commission_pct), &c.commission_pct_e4,
+                       &why) ||
         c.commission_pct_e4 > 1000000) {
       return arr_err_set(err, ARR_ERR_INVALID, "commission \"%s\": %s", commission_pct,
                          why != NULL ? why : "must be between 0 and 100");
@@ -48,8 +49,8 @@ arr_rc arr_svc_client_add(arr_svc *svc, const char *code, const char *name,
   if (allocation_order != NULL) {
     const char *why = NULL;
     if (!arr_alloc_order_parse(allocation_order, &order, &why)) {
-      return arr_err_set(err, ARR_ERR_INVALID, "allocation order \"%s\": %s", allocation_order,
-                         why);
+      return arr_err_set(err, ARR_ERR_INVALID, "allocation order \"%s\": %s",
+                         allocation_order, why);
     }
   }
   arr_alloc_order_format(&order, c.allocation_order);
@@ -92,11 +93,11 @@ arr_rc arr_svc_client_list(arr_svc *svc, json_t **out, arr_err *err) {
   arr_rc rc = arr_store_client_list(svc->db, cs, MAX_CLIENTS, &n, err);
   json_t *arr = json_array();
   for (int i = 0; rc == ARR_OK && i < n; i++) {
-    json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:o,s:s,s:s}", "id", (json_int_t)cs[i].id,
-                                         "code", cs[i].code, "name", cs[i].name,
-                                         "commission_pct", pct_json(cs[i].commission_pct_e4),
-                                         "allocation_order", cs[i].allocation_order,
-                                         "currency", cs[i].currency));
+    json_array_append_new(
+        arr, json_pack("{s:I,s:s,s:s,s:o,s:s,s:s}", "id", (json_int_t)cs[i].id, "code",
+                       cs[i].code, "name", cs[i].name, "commission_pct",
+                       pct_json(cs[i].commission_pct_e4), "allocation_order",
+                       cs[i].allocation_order, "currency", cs[i].currency));
   }
   free(cs);
   if (rc != ARR_OK) {
@@ -158,10 +159,11 @@ static arr_rc debtor_json(arr_svc *svc, int64_t debtor_id, bool reveal, json_t *
     }
     dob = json_string(plain);
   }
-  *out = json_pack("{s:I,s:s,s:s,s:o,s:s,s:o,s:o,s:o,s:s,s:I}", "id", (json_int_t)d.id, "name",
-                   name, "first_name", d.first_name, "middle_name", opt_str(d.middle_name),
-                   "last_name", d.last_name, "suffix", opt_str(d.suffix), "ssn", ssn, "dob",
-                   dob, "language", d.language, "flags", (json_int_t)d.flags);
+  *out = json_pack("{s:I,s:s,s:s,s:o,s:s,s:o,s:o,s:o,s:s,s:I}", "id", (json_int_t)d.id,
+                   "name", name, "first_name", d.first_name, "middle_name",
+                   opt_str(d.middle_name), "last_name", d.last_name, "suffix",
+                   opt_str(d.suffix), "ssn", ssn, "dob", dob, "language", d.language,
+                   "flags", (json_int_t)d.flags);
   return ARR_OK;
 }
 
@@ -180,22 +182,25 @@ static arr_rc add_history(arr_svc *svc, const char *kind, json_t *points, arr_er
     }
     json_t *h = json_array();
     for (int k = 0; k < n; k++) {
-      json_array_append_new(h, json_pack("{s:s,s:o,s:o,s:s,s:s,s:s}", "field", ch[k].field,
-                                         "old", opt_str(ch[k].old_value), "new",
-                                         opt_str(ch[k].new_value), "source", ch[k].source,
-                                         "changed_at", ch[k].changed_at, "actor", ch[k].actor));
+      json_array_append_new(h, json_pack("{s:s,s:o,s:o,s:s,s:s,s:s}", "field",
+                                         ch[k].field, "old", opt_str(ch[k].old_value),
+                                         "new", opt_str(ch[k].new_value), "source",
+                                         ch[k].source, "changed_at", ch[k].changed_at,
+                                         "actor", ch[k].actor));
     }
     json_object_set_new(p, "history", h);
   }
   return ARR_OK;
 }
 
-static arr_rc contact_points_json(arr_svc *svc, int64_t debtor_id, json_t *obj, arr_err *err) {
+static arr_rc contact_points_json(arr_svc *svc, int64_t debtor_id, json_t *obj,
+                                  arr_err *err) {
   arr_address *as = malloc(sizeof *as * SHOW_POINTS_MAX);
   arr_phone *ps = malloc(sizeof *ps * SHOW_POINTS_MAX);
   arr_email *es = malloc(sizeof *es * SHOW_POINTS_MAX);
   int na = 0, np = 0, ne = 0;
-  arr_rc rc = (as && ps && es) ? ARR_OK : arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  arr_rc rc =
+      (as && ps && es) ? ARR_OK : arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
   if (rc == ARR_OK) {
     rc = arr_store_address_list(svc->db, debtor_id, as, SHOW_POINTS_MAX, &na, err);
   }
@@ -208,27 +213,30 @@ static arr_rc contact_points_json(arr_svc *svc, int64_t debtor_id, json_t *obj, 
   if (rc == ARR_OK) {
     json_t *ja = json_array(), *jp = json_array(), *je = json_array();
     for (int i = 0; i < na; i++) {
-      json_array_append_new(
-          ja, json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o}", "id", (json_int_t)as[i].id,
-                        "line1", as[i].line1, "line2", opt_str(as[i].line2), "city",
-                        opt_str(as[i].city), "state", opt_str(as[i].state), "zip",
-                        opt_str(as[i].zip), "status", as[i].status, "source", as[i].source,
-                        "valid_from", date_json(as[i].valid_from), "valid_to",
-                        date_json(as[i].valid_to)));
+      json_array_append_new(ja, json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o}",
+                                          "id", (json_int_t)as[i].id, "line1",
+                                          as[i].line1, "line2", opt_str(as[i].line2),
+                                          "city", opt_str(as[i].city), "state",
+                                          opt_str(as[i].state), "zip", opt_str(as[i].zip),
+                                          "status", as[i].status, "source", as[i].source,
+                                          "valid_from", date_json(as[i].valid_from),
+                                          "valid_to", date_json(as[i].valid_to)));
     }
     for (int i = 0; i < np; i++) {
-      json_array_append_new(
-          jp, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)ps[i].id,
-                        "number", ps[i].number, "type", ps[i].type, "consent", ps[i].consent,
-                        "status", ps[i].status, "source", ps[i].source, "valid_from",
-                        date_json(ps[i].valid_from), "valid_to", date_json(ps[i].valid_to)));
+      json_array_append_new(jp, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "id",
+                                          (json_int_t)ps[i].id, "number", ps[i].number,
+                                          "type", ps[i].type, "consent", ps[i].consent,
+                                          "status", ps[i].status, "source", ps[i].source,
+                                          "valid_from", date_json(ps[i].valid_from),
+                                          "valid_to", date_json(ps[i].valid_to)));
     }
     for (int i = 0; i < ne; i++) {
-      json_array_append_new(
-          je, json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)es[i].id, "address",
-                        es[i].address, "consent", es[i].consent, "status", es[i].status,
-                        "source", es[i].source, "valid_from", date_json(es[i].valid_from),
-                        "valid_to", date_json(es[i].valid_to)));
+      json_array_append_new(je, json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "id",
+                                          (json_int_t)es[i].id, "address", es[i].address,
+                                          "consent", es[i].consent, "status",
+                                          es[i].status, "source", es[i].source,
+                                          "valid_from", date_json(es[i].valid_from),
+                                          "valid_to", date_json(es[i].valid_to)));
     }
     json_object_set_new(obj, "addresses", ja);
     json_object_set_new(obj, "phones", jp);
@@ -264,16 +272,17 @@ static arr_rc ledger_json(arr_svc *svc, int64_t account_id, arr_date as_of, json
     int64_t total = 0;
     arr_balance_total(&e->amount, &total);
     json_t *j = json_pack(
-        "{s:I,s:s,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:s}", "id", (json_int_t)e->id,
-        "kind", e->kind, "effective_on", date_json(e->effective_on), "posted_at", e->posted_at,
-        "principal_cents", (json_int_t)e->amount.cents[ARR_BUCKET_PRINCIPAL], "interest_cents",
+        "{s:I,s:s,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:s}", "id",
+        (json_int_t)e->id, "kind", e->kind, "effective_on", date_json(e->effective_on),
+        "posted_at", e->posted_at, "principal_cents",
+        (json_int_t)e->amount.cents[ARR_BUCKET_PRINCIPAL], "interest_cents",
         (json_int_t)e->amount.cents[ARR_BUCKET_INTEREST], "fees_cents",
         (json_int_t)e->amount.cents[ARR_BUCKET_FEES], "costs_cents",
         (json_int_t)e->amount.cents[ARR_BUCKET_COSTS], "credit_cents",
         (json_int_t)e->amount.cents[ARR_BUCKET_CREDIT], "total_cents", (json_int_t)total,
-        "payment_id", e->payment_id ? json_integer(e->payment_id) : json_null(), "reverses_id",
-        e->reverses_id ? json_integer(e->reverses_id) : json_null(), "memo", opt_str(e->memo),
-        "actor", e->actor);
+        "payment_id", e->payment_id ? json_integer(e->payment_id) : json_null(),
+        "reverses_id", e->reverses_id ? json_integer(e->reverses_id) : json_null(),
+        "memo", opt_str(e->memo), "actor", e->actor);
     json_array_append_new(arr, j);
   }
   free(es);
@@ -292,12 +301,13 @@ static arr_rc payments_json(arr_svc *svc, int64_t account_id, json_t *obj, arr_e
   json_t *arr = json_array();
   for (int i = 0; rc == ARR_OK && i < n; i++) {
     json_array_append_new(
-        arr, json_pack("{s:I,s:I,s:s,s:s,s:o,s:s,s:o,s:o,s:s}", "id", (json_int_t)ps[i].id,
-                       "amount_cents", (json_int_t)ps[i].amount_cents, "currency",
-                       ps[i].currency, "method", ps[i].method, "effective_on",
-                       date_json(ps[i].effective_on), "status", ps[i].status, "reference",
-                       opt_str(ps[i].reference), "reversal_reason",
-                       opt_str(ps[i].reversal_reason), "source", ps[i].source));
+        arr,
+        json_pack("{s:I,s:I,s:s,s:s,s:o,s:s,s:o,s:o,s:s}", "id", (json_int_t)ps[i].id,
+                  "amount_cents", (json_int_t)ps[i].amount_cents, "currency",
+                  ps[i].currency, "method", ps[i].method, "effective_on",
+                  date_json(ps[i].effective_on), "status", ps[i].status, "reference",
+                  opt_str(ps[i].reference), "reversal_reason",
+                  opt_str(ps[i].reversal_reason), "source", ps[i].source));
   }
   free(ps);
   json_object_set_new(obj, "payments", arr);
@@ -305,12 +315,12 @@ static arr_rc payments_json(arr_svc *svc, int64_t account_id, json_t *obj, arr_e
 }
 
 /* The account object shared by show and list. */
-static arr_rc account_json(arr_svc *svc, const arr_account *a, const arr_show_options *opt,
-                           json_t **out, arr_err *err) {
+static arr_rc account_json(arr_svc *svc, const arr_account *a,
+                           const arr_show_options *opt, json_t **out, arr_err *err) {
   arr_date as_of = ARR_DATE_NONE;
   if (opt->as_of != NULL && !arr_date_parse(opt->as_of, strlen(opt->as_of), &as_of)) {
-    return arr_err_set(err, ARR_ERR_INVALID, "--as-of \"%s\" is not a date like 2026-11-23",
-                       opt->as_of);
+    return arr_err_set(err, ARR_ERR_INVALID,
+                       "--as-of \"%s\" is not a date like 2026-11-23", opt->as_of);
   }
   arr_balance bal = a->balance;
   arr_date last_payment = a->last_payment_on;
@@ -342,14 +352,14 @@ static arr_rc account_json(arr_svc *svc, const arr_account *a, const arr_show_op
   json_t *o = json_pack(
       "{s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
       (json_int_t)a->id, "client", a->client_code, "client_account", a->client_account,
-      "status", a->status, "debtor", debtor, "balance_cents", svc_balance_json(&bal), "currency",
-      a->currency, "placed_on", date_json(a->placed_on), "first_delinquency_on",
-      date_json(a->first_delinquency_on), "last_payment_on", date_json(last_payment),
-      "open_date", date_json(a->open_date), "charge_off_date", date_json(a->charge_off_date),
-      "itemization_date", date_json(a->itemization_date), "original_creditor",
-      opt_str(a->original_creditor), "as_of", as_of != ARR_DATE_NONE ? date_json(as_of)
-                                                                      : json_null(),
-      "account_type", json_string(a->account_type));
+      "status", a->status, "debtor", debtor, "balance_cents", svc_balance_json(&bal),
+      "currency", a->currency, "placed_on", date_json(a->placed_on),
+      "first_delinquency_on", date_json(a->first_delinquency_on), "last_payment_on",
+      date_json(last_payment), "open_date", date_json(a->open_date), "charge_off_date",
+      date_json(a->charge_off_date), "itemization_date", date_json(a->itemization_date),
+      "original_creditor", opt_str(a->original_creditor), "as_of",
+      as_of != ARR_DATE_NONE ? date_json(as_of) : json_null(), "account_type",
+      json_string(a->account_type));
   json_object_set_new(o, "interest_rate_pct", pct_json(a->interest_rate_pct_e4));
   json_object_set_new(o, "collector_id",
                       a->collector_id ? json_integer(a->collector_id) : json_null());
@@ -438,8 +448,8 @@ arr_rc arr_svc_account_list(arr_svc *svc, const arr_list_options *opt, json_t **
   return ARR_OK;
 }
 
-arr_rc arr_svc_note_add(arr_svc *svc, const char *account, const char *body, int64_t *id_out,
-                        arr_err *err) {
+arr_rc arr_svc_note_add(arr_svc *svc, const char *account, const char *body,
+                        int64_t *id_out, arr_err *err) {
   size_t len = body != NULL ? strlen(body) : 0;
   if (len == 0 || len > 4000) {
     return arr_err_set(err, ARR_ERR_INVALID, "a note must be 1 to 4000 bytes");
@@ -459,7 +469,8 @@ arr_rc arr_svc_note_add(arr_svc *svc, const char *account, const char *body, int
     rc = arr_store_note_insert(svc->db, id, body, svc->actor, svc->now_iso, id_out, err);
   }
   if (rc == ARR_OK) {
-    json_t *d = json_pack("{s:I,s:I}", "account_id", (json_int_t)id, "length", (json_int_t)len);
+    json_t *d =
+        json_pack("{s:I,s:I}", "account_id", (json_int_t)id, "length", (json_int_t)len);
     rc = svc_audit(svc, "note.add", "note", *id_out, d, err);
   }
   if (rc == ARR_OK) {

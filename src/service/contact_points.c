@@ -16,10 +16,12 @@
 
 #define MAX_POINTS 64
 
-static const char *const ADDRESS_STATUSES[] = {"unverified", "valid", "bad", "former", NULL};
-static const char *const PHONE_STATUSES[] = {"unverified", "valid",  "bad",
+static const char *const ADDRESS_STATUSES[] = {"unverified", "valid", "bad", "former",
+                                               NULL};
+static const char *const PHONE_STATUSES[] = {"unverified",   "valid",  "bad",
                                              "wrong_number", "former", NULL};
-static const char *const EMAIL_STATUSES[] = {"unverified", "valid", "bad", "former", NULL};
+static const char *const EMAIL_STATUSES[] = {"unverified", "valid", "bad", "former",
+                                             NULL};
 static const char *const CONSENTS[] = {"unknown", "granted", "revoked", NULL};
 
 static bool in_list(const char *v, const char *const *list) {
@@ -39,7 +41,8 @@ static arr_rc check_source(const char *source, arr_err *err) {
   return ARR_OK;
 }
 
-static arr_rc debtor_of(arr_svc *svc, const char *account, int64_t *debtor_id, arr_err *err) {
+static arr_rc debtor_of(arr_svc *svc, const char *account, int64_t *debtor_id,
+                        arr_err *err) {
   int64_t id = 0;
   arr_account a;
   arr_rc rc = arr_svc_account_resolve(svc, account, &id, err);
@@ -52,9 +55,9 @@ static arr_rc debtor_of(arr_svc *svc, const char *account, int64_t *debtor_id, a
   return rc;
 }
 
-static arr_rc record_change(arr_svc *svc, const char *kind, int64_t point_id, const char *field,
-                            const char *old_value, const char *new_value, const char *source,
-                            arr_err *err) {
+static arr_rc record_change(arr_svc *svc, const char *kind, int64_t point_id,
+                            const char *field, const char *old_value,
+                            const char *new_value, const char *source, arr_err *err) {
   arr_point_change c;
   memset(&c, 0, sizeof c);
   snprintf(c.kind, sizeof c.kind, "%s", kind);
@@ -69,8 +72,9 @@ static arr_rc record_change(arr_svc *svc, const char *kind, int64_t point_id, co
 }
 
 /* Applies a status/consent change to p (already loaded) with history rows. */
-static arr_rc change_point(arr_svc *svc, const char *kind, arr_point *p, const char *status,
-                           const char *consent, const char *source, arr_err *err) {
+static arr_rc change_point(arr_svc *svc, const char *kind, arr_point *p,
+                           const char *status, const char *consent, const char *source,
+                           arr_err *err) {
   arr_rc rc = ARR_OK;
   arr_point next = *p;
   if (status != NULL) {
@@ -86,7 +90,8 @@ static arr_rc change_point(arr_svc *svc, const char *kind, arr_point *p, const c
     rc = record_change(svc, kind, p->id, "status", p->status, next.status, source, err);
   }
   if (rc == ARR_OK && strcmp(next.consent, p->consent) != 0) {
-    rc = record_change(svc, kind, p->id, "consent", p->consent, next.consent, source, err);
+    rc =
+        record_change(svc, kind, p->id, "consent", p->consent, next.consent, source, err);
   }
   if (rc == ARR_OK && next.valid_to != p->valid_to) {
     char d[ARR_DATE_FMT_MAX];
@@ -100,8 +105,8 @@ static arr_rc change_point(arr_svc *svc, const char *kind, arr_point *p, const c
   return rc;
 }
 
-static arr_rc finish(arr_svc *svc, arr_rc rc, const char *action, const char *kind, int64_t id,
-                     json_t *detail, arr_err *err) {
+static arr_rc finish(arr_svc *svc, arr_rc rc, const char *action, const char *kind,
+                     int64_t id, json_t *detail, arr_err *err) {
   if (rc == ARR_OK) {
     rc = svc_audit(svc, action, kind, id, detail, err);
     detail = NULL;
@@ -123,16 +128,19 @@ arr_rc arr_svc_address_add(arr_svc *svc, const char *account, const arr_address_
       !svc_copy(a.line1, sizeof a.line1, in->line1, strlen(in->line1))) {
     return arr_err_set(err, ARR_ERR_INVALID, "line1 must be 1 to 200 characters");
   }
-  if (in->line2 != NULL && !svc_copy(a.line2, sizeof a.line2, in->line2, strlen(in->line2))) {
+  if (in->line2 != NULL &&
+      !svc_copy(a.line2, sizeof a.line2, in->line2, strlen(in->line2))) {
     return arr_err_set(err, ARR_ERR_INVALID, "line2 must be at most 200 characters");
   }
   if (in->city == NULL || in->city[0] == '\0' ||
       !svc_copy(a.city, sizeof a.city, in->city, strlen(in->city))) {
     return arr_err_set(err, ARR_ERR_INVALID, "city must be 1 to 100 characters");
   }
-  if (in->state == NULL || (why = arr_norm_state(in->state, strlen(in->state), a.state)) != NULL ||
+  if (in->state == NULL ||
+      (why = arr_norm_state(in->state, strlen(in->state), a.state)) != NULL ||
       a.state[0] == '\0') {
-    return arr_err_set(err, ARR_ERR_INVALID, "state %s", why != NULL ? why : "is required");
+    return arr_err_set(err, ARR_ERR_INVALID, "state %s",
+                       why != NULL ? why : "is required");
   }
   if (in->zip == NULL || (why = arr_norm_zip(in->zip, strlen(in->zip), a.zip)) != NULL ||
       a.zip[0] == '\0') {
@@ -153,8 +161,9 @@ arr_rc arr_svc_address_add(arr_svc *svc, const char *account, const arr_address_
   int n = 0;
   if (rc == ARR_OK) {
     have = malloc(sizeof *have * MAX_POINTS);
-    rc = have == NULL ? arr_err_set(err, ARR_ERR_NOMEM, "out of memory")
-                      : arr_store_address_list(svc->db, a.debtor_id, have, MAX_POINTS, &n, err);
+    rc = have == NULL
+             ? arr_err_set(err, ARR_ERR_NOMEM, "out of memory")
+             : arr_store_address_list(svc->db, a.debtor_id, have, MAX_POINTS, &n, err);
   }
   /* The new address becomes current; the ones it replaces are kept as former. */
   for (int i = 0; rc == ARR_OK && i < n; i++) {
@@ -174,8 +183,9 @@ arr_rc arr_svc_address_add(arr_svc *svc, const char *account, const arr_address_
     a.valid_to = ARR_DATE_NONE;
     rc = arr_store_address_insert(svc->db, &a, svc->now_iso, err);
   }
-  json_t *d = json_pack("{s:I,s:s,s:s,s:s,s:s}", "debtor_id", (json_int_t)a.debtor_id, "city",
-                        a.city, "state", a.state, "zip", a.zip, "source", a.source);
+  json_t *d =
+      json_pack("{s:I,s:s,s:s,s:s,s:s}", "debtor_id", (json_int_t)a.debtor_id, "city",
+                a.city, "state", a.state, "zip", a.zip, "source", a.source);
   *id_out = a.id;
   return finish(svc, rc, "address.add", "address", a.id, d, err);
 }
@@ -185,7 +195,8 @@ arr_rc arr_svc_phone_add(arr_svc *svc, const char *account, const char *number,
                          int64_t *id_out, arr_err *err) {
   arr_phone ph;
   memset(&ph, 0, sizeof ph);
-  const char *why = number != NULL ? arr_norm_phone(number, strlen(number), ph.number) : "is required";
+  const char *why =
+      number != NULL ? arr_norm_phone(number, strlen(number), ph.number) : "is required";
   if (why != NULL) {
     return arr_err_set(err, ARR_ERR_INVALID, "phone number %s", why);
   }
@@ -195,7 +206,8 @@ arr_rc arr_svc_phone_add(arr_svc *svc, const char *account, const char *number,
   }
   snprintf(ph.type, sizeof ph.type, "%s", arr_phone_type_name(t));
   if (consent != NULL && !in_list(consent, CONSENTS)) {
-    return arr_err_set(err, ARR_ERR_INVALID, "consent must be unknown, granted or revoked");
+    return arr_err_set(err, ARR_ERR_INVALID,
+                       "consent must be unknown, granted or revoked");
   }
   snprintf(ph.consent, sizeof ph.consent, "%s", consent != NULL ? consent : "unknown");
   source = source != NULL ? source : "manual";
@@ -226,8 +238,8 @@ arr_rc arr_svc_phone_add(arr_svc *svc, const char *account, const char *number,
     ph.valid_to = ARR_DATE_NONE;
     rc = arr_store_phone_insert(svc->db, &ph, svc->now_iso, err);
   }
-  json_t *d = json_pack("{s:I,s:s,s:s,s:s}", "debtor_id", (json_int_t)ph.debtor_id, "type",
-                        ph.type, "consent", ph.consent, "source", ph.source);
+  json_t *d = json_pack("{s:I,s:s,s:s,s:s}", "debtor_id", (json_int_t)ph.debtor_id,
+                        "type", ph.type, "consent", ph.consent, "source", ph.source);
   *id_out = ph.id;
   return finish(svc, rc, "phone.add", "phone", ph.id, d, err);
 }
@@ -237,13 +249,15 @@ arr_rc arr_svc_email_add(arr_svc *svc, const char *account, const char *address,
                          arr_err *err) {
   arr_email e;
   memset(&e, 0, sizeof e);
-  const char *why =
-      address != NULL ? arr_norm_email(address, strlen(address), e.address) : "is required";
+  const char *why = address != NULL ? arr_norm_email(address, strlen(address), e.address)
+                                    : "is required";
   if (why != NULL || e.address[0] == '\0') {
-    return arr_err_set(err, ARR_ERR_INVALID, "email %s", why != NULL ? why : "is required");
+    return arr_err_set(err, ARR_ERR_INVALID, "email %s",
+                       why != NULL ? why : "is required");
   }
   if (consent != NULL && !in_list(consent, CONSENTS)) {
-    return arr_err_set(err, ARR_ERR_INVALID, "consent must be unknown, granted or revoked");
+    return arr_err_set(err, ARR_ERR_INVALID,
+                       "consent must be unknown, granted or revoked");
   }
   snprintf(e.consent, sizeof e.consent, "%s", consent != NULL ? consent : "unknown");
   source = source != NULL ? source : "manual";
@@ -261,11 +275,13 @@ arr_rc arr_svc_email_add(arr_svc *svc, const char *account, const char *address,
   int n = 0;
   if (rc == ARR_OK) {
     have = malloc(sizeof *have * MAX_POINTS);
-    rc = have == NULL ? arr_err_set(err, ARR_ERR_NOMEM, "out of memory")
-                      : arr_store_email_list(svc->db, e.debtor_id, have, MAX_POINTS, &n, err);
+    rc = have == NULL
+             ? arr_err_set(err, ARR_ERR_NOMEM, "out of memory")
+             : arr_store_email_list(svc->db, e.debtor_id, have, MAX_POINTS, &n, err);
   }
   for (int i = 0; rc == ARR_OK && i < n; i++) {
-    if (strcmp(have[i].address, e.address) == 0 && strcmp(have[i].status, "former") != 0) {
+    if (strcmp(have[i].address, e.address) == 0 &&
+        strcmp(have[i].status, "former") != 0) {
       rc = arr_err_set(err, ARR_ERR_CONFLICT, "email %s is already on file (email %lld)",
                        e.address, (long long)have[i].id);
     }
@@ -283,8 +299,9 @@ arr_rc arr_svc_email_add(arr_svc *svc, const char *account, const char *address,
   return finish(svc, rc, "email.add", "email", e.id, d, err);
 }
 
-arr_rc arr_svc_point_update(arr_svc *svc, const char *kind, int64_t id, const char *status,
-                            const char *consent, const char *source, arr_err *err) {
+arr_rc arr_svc_point_update(arr_svc *svc, const char *kind, int64_t id,
+                            const char *status, const char *consent, const char *source,
+                            arr_err *err) {
   const char *const *statuses = strcmp(kind, "address") == 0 ? ADDRESS_STATUSES
                                 : strcmp(kind, "phone") == 0 ? PHONE_STATUSES
                                 : strcmp(kind, "email") == 0 ? EMAIL_STATUSES
@@ -293,11 +310,12 @@ arr_rc arr_svc_point_update(arr_svc *svc, const char *kind, int64_t id, const ch
     return arr_err_set(err, ARR_ERR_INVALID, "kind must be address, phone or email");
   }
   if (status == NULL && consent == NULL) {
-    return arr_err_set(err, ARR_ERR_INVALID, "nothing to change: give a status or a consent");
+    return arr_err_set(err, ARR_ERR_INVALID,
+                       "nothing to change: give a status or a consent");
   }
   if (status != NULL && !in_list(status, statuses)) {
-    return arr_err_set(err, ARR_ERR_INVALID, "status \"%s\" is not valid for a %s", status,
-                       kind);
+    return arr_err_set(err, ARR_ERR_INVALID, "status \"%s\" is not valid for a %s",
+                       status, kind);
   }
   if (consent != NULL && (strcmp(kind, "address") == 0 || !in_list(consent, CONSENTS))) {
     return arr_err_set(err, ARR_ERR_INVALID,
@@ -324,8 +342,9 @@ arr_rc arr_svc_point_update(arr_svc *svc, const char *kind, int64_t id, const ch
   }
   char action[32];
   snprintf(action, sizeof action, "%s.update", kind);
-  json_t *d = json_pack("{s:I,s:{s:s,s:s},s:{s:s,s:s},s:s}", "debtor_id", (json_int_t)p.debtor_id,
-                        "before", "status", old_status, "consent", old_consent, "after",
-                        "status", p.status, "consent", p.consent, "source", source);
+  json_t *d =
+      json_pack("{s:I,s:{s:s,s:s},s:{s:s,s:s},s:s}", "debtor_id", (json_int_t)p.debtor_id,
+                "before", "status", old_status, "consent", old_consent, "after", "status",
+                p.status, "consent", p.consent, "source", source);
   return finish(svc, rc, action, kind, id, d, err);
 }

@@ -44,8 +44,8 @@ void svc_hash_hex(const void *data, size_t len, char out[ARR_HASH_HEX]) {
   sodium_bin2hex(out, ARR_HASH_HEX, h, sizeof h);
 }
 
-static arr_rc default_key_path(const arr_svc_options *opt, arr_db *db, char *out, size_t cap,
-                               arr_err *err) {
+static arr_rc default_key_path(const arr_svc_options *opt, arr_db *db, char *out,
+                               size_t cap, arr_err *err) {
   const char *path = opt->key_file;
   if (path == NULL || path[0] == '\0') {
     path = getenv("ARREARS_KEY_FILE");
@@ -72,7 +72,8 @@ static arr_rc create_key_file(const char *path, arr_err *err) {
   sodium_memzero(key, sizeof key);
   int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) {
-    return arr_err_set(err, ARR_ERR_IO, "cannot create key file %s: %s", path, strerror(errno));
+    return arr_err_set(err, ARR_ERR_IO, "cannot create key file %s: %s", path,
+                       strerror(errno));
   }
   size_t len = strlen(hex);
   hex[len] = '\n';
@@ -96,19 +97,21 @@ static arr_rc load_key(arr_svc *svc, const char *path, bool create, arr_err *err
         return rc;
       }
     } else {
-      return arr_err_set(err, ARR_ERR_CRYPTO,
-                         "key file %s not found (run `arrears init`, or set --key-file or "
-                         "ARREARS_KEY_FILE)",
-                         path);
+      return arr_err_set(
+          err, ARR_ERR_CRYPTO,
+          "key file %s not found (run `arrears init`, or set --key-file or "
+          "ARREARS_KEY_FILE)",
+          path);
     }
   } else if ((sb.st_mode & 077) != 0) {
     return arr_err_set(err, ARR_ERR_CRYPTO,
-                       "key file %s is readable by others (mode %03o); chmod 600 it", path,
-                       (unsigned)(sb.st_mode & 0777));
+                       "key file %s is readable by others (mode %03o); chmod 600 it",
+                       path, (unsigned)(sb.st_mode & 0777));
   }
   FILE *f = fopen(path, "r");
   if (f == NULL) {
-    return arr_err_set(err, ARR_ERR_IO, "cannot read key file %s: %s", path, strerror(errno));
+    return arr_err_set(err, ARR_ERR_IO, "cannot read key file %s: %s", path,
+                       strerror(errno));
   }
   char hex[crypto_kdf_KEYBYTES * 2 + 8] = {0};
   size_t n = fread(hex, 1, sizeof hex - 1, f);
@@ -120,7 +123,8 @@ static arr_rc load_key(arr_svc *svc, const char *path, bool create, arr_err *err
                      NULL) != 0 ||
       bin_len != sizeof master) {
     sodium_memzero(hex, sizeof hex);
-    return arr_err_set(err, ARR_ERR_CRYPTO, "key file %s is not a valid arrears key", path);
+    return arr_err_set(err, ARR_ERR_CRYPTO, "key file %s is not a valid arrears key",
+                       path);
   }
   sodium_memzero(hex, sizeof hex);
   crypto_kdf_derive_from_key(svc->enc_key, sizeof svc->enc_key, 1, KDF_CONTEXT, master);
@@ -133,8 +137,8 @@ static arr_rc load_key(arr_svc *svc, const char *path, bool create, arr_err *err
 static void key_check_value(const arr_svc *svc, char out[33]) {
   unsigned char h[16];
   static const char label[] = "arrears key check v1";
-  crypto_generichash(h, sizeof h, (const unsigned char *)label, sizeof label - 1, svc->idx_key,
-                     sizeof svc->idx_key);
+  crypto_generichash(h, sizeof h, (const unsigned char *)label, sizeof label - 1,
+                     svc->idx_key, sizeof svc->idx_key);
   sodium_bin2hex(out, 33, h, sizeof h);
 }
 
@@ -148,7 +152,8 @@ static arr_rc check_key(arr_svc *svc, bool store_if_missing, arr_err *err) {
     return rc;
   }
   if (!found) {
-    return store_if_missing ? arr_store_setting_put(svc->db, "key_check", want, err) : ARR_OK;
+    return store_if_missing ? arr_store_setting_put(svc->db, "key_check", want, err)
+                            : ARR_OK;
   }
   if (strcmp(have, want) != 0) {
     return arr_err_set(err, ARR_ERR_CRYPTO,
@@ -162,8 +167,9 @@ static arr_rc set_clock(arr_svc *svc, arr_err *err) {
   const char *fixed = getenv("ARREARS_NOW");
   if (fixed != NULL && fixed[0] != '\0') {
     if (!arr_time_parse(fixed, strlen(fixed), &svc->now, NULL)) {
-      return arr_err_set(err, ARR_ERR_USAGE,
-                         "ARREARS_NOW must be an ISO 8601 time like 2026-11-23T15:00:00Z");
+      return arr_err_set(
+          err, ARR_ERR_USAGE,
+          "ARREARS_NOW must be an ISO 8601 time like 2026-11-23T15:00:00Z");
     }
   } else {
     svc->now = (arr_time)time(NULL);
@@ -257,7 +263,8 @@ arr_rc arr_svc_init(const arr_svc_options *opt, int *schema_version, char *key_p
       rc = check_key(svc, true, err);
     }
     if (rc == ARR_OK && before != *schema_version) {
-      json_t *d = json_pack("{s:i,s:i}", "from_version", before, "to_version", *schema_version);
+      json_t *d =
+          json_pack("{s:i,s:i}", "from_version", before, "to_version", *schema_version);
       rc = svc_audit(svc, "schema.migrate", "database", 0, d, err);
     }
     if (rc == ARR_OK) {
@@ -352,7 +359,8 @@ arr_rc svc_audit(arr_svc *svc, const char *action, const char *entity, int64_t e
   snprintf(e.detail, sizeof e.detail, "%s", text != NULL ? text : "{}");
   free(text);
   if (!svc->audit_loaded) {
-    arr_rc rc = arr_store_audit_head(svc->db, &svc->audit_last_id, svc->audit_last_hash, err);
+    arr_rc rc =
+        arr_store_audit_head(svc->db, &svc->audit_last_id, svc->audit_last_hash, err);
     if (rc != ARR_OK) {
       return rc;
     }
@@ -385,8 +393,8 @@ arr_rc svc_encrypt(arr_svc *svc, const char *plain, size_t len, char *out, size_
   memcpy(buf, svc->nonce_prefix, sizeof svc->nonce_prefix);
   uint64_t counter = ++svc->nonce_counter;
   memcpy(buf + sizeof svc->nonce_prefix, &counter, sizeof counter);
-  crypto_secretbox_easy(buf + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, len,
-                        buf, svc->enc_key);
+  crypto_secretbox_easy(buf + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain,
+                        len, buf, svc->enc_key);
   size_t total = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len;
   if (sodium_base64_ENCODED_LEN(total, sodium_base64_VARIANT_ORIGINAL) > cap) {
     return arr_err_set(err, ARR_ERR_INVALID, "ciphertext buffer too small");
@@ -395,7 +403,8 @@ arr_rc svc_encrypt(arr_svc *svc, const char *plain, size_t len, char *out, size_
   return ARR_OK;
 }
 
-arr_rc svc_decrypt(const arr_svc *svc, const char *b64, char *out, size_t cap, arr_err *err) {
+arr_rc svc_decrypt(const arr_svc *svc, const char *b64, char *out, size_t cap,
+                   arr_err *err) {
   unsigned char buf[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 64];
   size_t n = 0;
   if (sodium_base642bin(buf, sizeof buf, b64, strlen(b64), NULL, &n, NULL,
@@ -408,7 +417,8 @@ arr_rc svc_decrypt(const arr_svc *svc, const char *b64, char *out, size_t cap, a
     return arr_err_set(err, ARR_ERR_CRYPTO, "decrypted value too long");
   }
   if (crypto_secretbox_open_easy((unsigned char *)out, buf + crypto_secretbox_NONCEBYTES,
-                                 n - crypto_secretbox_NONCEBYTES, buf, svc->enc_key) != 0) {
+                                 n - crypto_secretbox_NONCEBYTES, buf,
+                                 svc->enc_key) != 0) {
     return arr_err_set(err, ARR_ERR_CRYPTO, "cannot decrypt a stored value (wrong key?)");
   }
   out[plain_len] = '\0';
@@ -429,7 +439,8 @@ int64_t svc_blind_index(const arr_svc *svc, const char *data, size_t len) {
 
 /* ---- ledger chain ---- */
 
-void svc_ledger_genesis(int64_t client_id, const char *client_account, char out[ARR_HASH_HEX]) {
+void svc_ledger_genesis(int64_t client_id, const char *client_account,
+                        char out[ARR_HASH_HEX]) {
   char buf[160];
   int n = snprintf(buf, sizeof buf, "arrears-ledger-v1|%lld|%s", (long long)client_id,
                    client_account);
@@ -440,21 +451,23 @@ void svc_ledger_hash(const arr_ledger_entry *e, char out[ARR_HASH_HEX]) {
   char date[ARR_DATE_FMT_MAX];
   arr_date_format(e->effective_on, date);
   char buf[1024];
-  int n = snprintf(buf, sizeof buf, "%s|%s|%s|%s|%lld|%lld|%lld|%lld|%lld|%lld|%lld|%s|%s",
-                   e->prev_hash, e->kind, date, e->posted_at,
-                   (long long)e->amount.cents[ARR_BUCKET_PRINCIPAL],
-                   (long long)e->amount.cents[ARR_BUCKET_INTEREST],
-                   (long long)e->amount.cents[ARR_BUCKET_FEES],
-                   (long long)e->amount.cents[ARR_BUCKET_COSTS],
-                   (long long)e->amount.cents[ARR_BUCKET_CREDIT], (long long)e->payment_id,
-                   (long long)e->reverses_id, e->memo, e->actor);
+  int n =
+      snprintf(buf, sizeof buf, "%s|%s|%s|%s|%lld|%lld|%lld|%lld|%lld|%lld|%lld|%s|%s",
+               e->prev_hash, e->kind, date, e->posted_at,
+               (long long)e->amount.cents[ARR_BUCKET_PRINCIPAL],
+               (long long)e->amount.cents[ARR_BUCKET_INTEREST],
+               (long long)e->amount.cents[ARR_BUCKET_FEES],
+               (long long)e->amount.cents[ARR_BUCKET_COSTS],
+               (long long)e->amount.cents[ARR_BUCKET_CREDIT], (long long)e->payment_id,
+               (long long)e->reverses_id, e->memo, e->actor);
   if (n < 0 || (size_t)n >= sizeof buf) {
     n = (int)sizeof buf - 1; /* memo and actor are bounded well below this */
   }
   svc_hash_hex(buf, (size_t)n, out);
 }
 
-arr_rc svc_ledger_prepare(arr_svc *svc, arr_account *a, arr_ledger_entry *e, arr_err *err) {
+arr_rc svc_ledger_prepare(arr_svc *svc, arr_account *a, arr_ledger_entry *e,
+                          arr_err *err) {
   arr_balance next = a->balance;
   if (!arr_balance_add(&next, &e->amount)) {
     return arr_err_set(err, ARR_ERR_INVALID, "amount overflows the account balance");

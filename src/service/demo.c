@@ -44,28 +44,29 @@ static bool rchance(rng *r, int pct) {
 }
 
 static const char *const FIRST[] = {
-    "James",   "Mary",    "Robert",  "Patricia", "John",    "Jennifer", "Michael", "Linda",
-    "David",   "Elizabeth", "William", "Barbara", "Richard", "Susan",   "Joseph",  "Jessica",
-    "Thomas",  "Sarah",   "Carlos",  "Maria",    "Jose",    "Guadalupe", "Luis",   "Ana",
-    "Juan",    "Rosa",    "Wei",     "Mei",      "Hiroshi", "Yuki",    "Minh",    "Linh",
-    "Ahmed",   "Fatima",  "Omar",    "Aisha",    "Dmitri",  "Olga",    "Kwame",   "Amara",
-    "Raj",     "Priya",   "Sean",    "Siobhan",  "Marcus",  "Keisha",  "Tyrone",  "Latoya",
-    "Ethan",   "Olivia",  "Noah",    "Emma",     "Liam",    "Ava",     "Mateo",   "Sofia",
-    "Diego",   "Camila",  "Andre",   "Monique"};
+    "James",     "Mary",    "Robert",    "Patricia", "John",    "Jennifer", "Michael",
+    "Linda",     "David",   "Elizabeth", "William",  "Barbara", "Richard",  "Susan",
+    "Joseph",    "Jessica", "Thomas",    "Sarah",    "Carlos",  "Maria",    "Jose",
+    "Guadalupe", "Luis",    "Ana",       "Juan",     "Rosa",    "Wei",      "Mei",
+    "Hiroshi",   "Yuki",    "Minh",      "Linh",     "Ahmed",   "Fatima",   "Omar",
+    "Aisha",     "Dmitri",  "Olga",      "Kwame",    "Amara",   "Raj",      "Priya",
+    "Sean",      "Siobhan", "Marcus",    "Keisha",   "Tyrone",  "Latoya",   "Ethan",
+    "Olivia",    "Noah",    "Emma",      "Liam",     "Ava",     "Mateo",    "Sofia",
+    "Diego",     "Camila",  "Andre",     "Monique"};
 static const char *const LAST[] = {
-    "Smith",    "Johnson",  "Williams", "Brown",    "Jones",    "Garcia",   "Miller",
-    "Davis",    "Rodriguez", "Martinez", "Hernandez", "Lopez",  "Gonzalez", "Wilson",
-    "Anderson", "Thomas",   "Taylor",   "Moore",    "Jackson",  "Martin",   "Lee",
-    "Perez",    "Thompson", "White",    "Harris",   "Sanchez",  "Clark",    "Ramirez",
-    "Lewis",    "Robinson", "Walker",   "Young",    "Allen",    "King",     "Wright",
-    "Nguyen",   "Tran",     "Kim",      "Park",     "Chen",     "Wang",     "Patel",
-    "Shah",     "Okafor",   "Mensah",   "Ivanov",   "Kowalski", "O'Brien",  "Murphy",
-    "Sullivan", "Begay",    "Yazzie",   "Kahananui", "Fernandez", "Torres", "Rivera",
-    "Flores",   "Nakamura", "Haddad",   "Abdullah"};
-static const char *const STREET[] = {"Main",   "Oak",     "Pine",    "Maple",  "Cedar",
-                                     "Elm",    "Washington", "Lake", "Hill",   "Park",
-                                     "Sunset", "River",   "Church",  "Mill",   "Spring",
-                                     "Highland", "Jefferson", "Lincoln", "Walnut", "Chestnut"};
+    "Smith",    "Johnson",   "Williams", "Brown",     "Jones",     "Garcia",   "Miller",
+    "Davis",    "Rodriguez", "Martinez", "Hernandez", "Lopez",     "Gonzalez", "Wilson",
+    "Anderson", "Thomas",    "Taylor",   "Moore",     "Jackson",   "Martin",   "Lee",
+    "Perez",    "Thompson",  "White",    "Harris",    "Sanchez",   "Clark",    "Ramirez",
+    "Lewis",    "Robinson",  "Walker",   "Young",     "Allen",     "King",     "Wright",
+    "Nguyen",   "Tran",      "Kim",      "Park",      "Chen",      "Wang",     "Patel",
+    "Shah",     "Okafor",    "Mensah",   "Ivanov",    "Kowalski",  "O'Brien",  "Murphy",
+    "Sullivan", "Begay",     "Yazzie",   "Kahananui", "Fernandez", "Torres",   "Rivera",
+    "Flores",   "Nakamura",  "Haddad",   "Abdullah"};
+static const char *const STREET[] = {
+    "Main",   "Oak",      "Pine",      "Maple",   "Cedar",  "Elm",     "Washington",
+    "Lake",   "Hill",     "Park",      "Sunset",  "River",  "Church",  "Mill",
+    "Spring", "Highland", "Jefferson", "Lincoln", "Walnut", "Chestnut"};
 static const char *const SUFFIX[] = {"St", "Ave", "Rd", "Blvd", "Ln", "Dr", "Ct", "Way"};
 
 typedef struct {
@@ -74,37 +75,37 @@ typedef struct {
 /* One or more per state, DC and PR; several states span two time zones (FL, IN, TN,
  * TX, KY, OR, ID, ND, SD, NE, KS, MI) and some places are on the "other" side. */
 static const place PLACES[] = {
-    {"Birmingham", "AL", "35203", "205"},  {"Anchorage", "AK", "99501", "907"},
-    {"Phoenix", "AZ", "85004", "602"},     {"Little Rock", "AR", "72201", "501"},
-    {"Los Angeles", "CA", "90012", "213"}, {"San Diego", "CA", "92101", "619"},
-    {"Sacramento", "CA", "95814", "916"},  {"Denver", "CO", "80202", "303"},
-    {"Hartford", "CT", "06103", "860"},    {"Wilmington", "DE", "19801", "302"},
-    {"Washington", "DC", "20001", "202"},  {"Miami", "FL", "33130", "305"},
-    {"Tampa", "FL", "33602", "813"},       {"Pensacola", "FL", "32502", "850"},
-    {"Atlanta", "GA", "30303", "404"},     {"Honolulu", "HI", "96813", "808"},
-    {"Boise", "ID", "83702", "208"},       {"Coeur d'Alene", "ID", "83814", "208"},
-    {"Chicago", "IL", "60601", "312"},     {"Indianapolis", "IN", "46204", "317"},
-    {"Gary", "IN", "46402", "219"},        {"Des Moines", "IA", "50309", "515"},
-    {"Wichita", "KS", "67202", "316"},     {"Louisville", "KY", "40202", "502"},
-    {"Bowling Green", "KY", "42101", "270"}, {"New Orleans", "LA", "70112", "504"},
-    {"Portland", "ME", "04101", "207"},    {"Baltimore", "MD", "21202", "410"},
-    {"Boston", "MA", "02108", "617"},      {"Detroit", "MI", "48226", "313"},
-    {"Minneapolis", "MN", "55401", "612"}, {"Jackson", "MS", "39201", "601"},
-    {"St. Louis", "MO", "63101", "314"},   {"Billings", "MT", "59101", "406"},
-    {"Omaha", "NE", "68102", "402"},       {"Las Vegas", "NV", "89101", "702"},
-    {"Manchester", "NH", "03101", "603"},  {"Newark", "NJ", "07102", "973"},
-    {"Albuquerque", "NM", "87102", "505"}, {"New York", "NY", "10007", "212"},
-    {"Buffalo", "NY", "14202", "716"},     {"Charlotte", "NC", "28202", "704"},
-    {"Fargo", "ND", "58102", "701"},       {"Columbus", "OH", "43215", "614"},
-    {"Oklahoma City", "OK", "73102", "405"}, {"Portland", "OR", "97204", "503"},
-    {"Philadelphia", "PA", "19107", "215"}, {"Providence", "RI", "02903", "401"},
-    {"Columbia", "SC", "29201", "803"},    {"Sioux Falls", "SD", "57104", "605"},
-    {"Nashville", "TN", "37203", "615"},   {"Knoxville", "TN", "37902", "865"},
-    {"Houston", "TX", "77002", "713"},     {"El Paso", "TX", "79901", "915"},
+    {"Birmingham", "AL", "35203", "205"},     {"Anchorage", "AK", "99501", "907"},
+    {"Phoenix", "AZ", "85004", "602"},        {"Little Rock", "AR", "72201", "501"},
+    {"Los Angeles", "CA", "90012", "213"},    {"San Diego", "CA", "92101", "619"},
+    {"Sacramento", "CA", "95814", "916"},     {"Denver", "CO", "80202", "303"},
+    {"Hartford", "CT", "06103", "860"},       {"Wilmington", "DE", "19801", "302"},
+    {"Washington", "DC", "20001", "202"},     {"Miami", "FL", "33130", "305"},
+    {"Tampa", "FL", "33602", "813"},          {"Pensacola", "FL", "32502", "850"},
+    {"Atlanta", "GA", "30303", "404"},        {"Honolulu", "HI", "96813", "808"},
+    {"Boise", "ID", "83702", "208"},          {"Coeur d'Alene", "ID", "83814", "208"},
+    {"Chicago", "IL", "60601", "312"},        {"Indianapolis", "IN", "46204", "317"},
+    {"Gary", "IN", "46402", "219"},           {"Des Moines", "IA", "50309", "515"},
+    {"Wichita", "KS", "67202", "316"},        {"Louisville", "KY", "40202", "502"},
+    {"Bowling Green", "KY", "42101", "270"},  {"New Orleans", "LA", "70112", "504"},
+    {"Portland", "ME", "04101", "207"},       {"Baltimore", "MD", "21202", "410"},
+    {"Boston", "MA", "02108", "617"},         {"Detroit", "MI", "48226", "313"},
+    {"Minneapolis", "MN", "55401", "612"},    {"Jackson", "MS", "39201", "601"},
+    {"St. Louis", "MO", "63101", "314"},      {"Billings", "MT", "59101", "406"},
+    {"Omaha", "NE", "68102", "402"},          {"Las Vegas", "NV", "89101", "702"},
+    {"Manchester", "NH", "03101", "603"},     {"Newark", "NJ", "07102", "973"},
+    {"Albuquerque", "NM", "87102", "505"},    {"New York", "NY", "10007", "212"},
+    {"Buffalo", "NY", "14202", "716"},        {"Charlotte", "NC", "28202", "704"},
+    {"Fargo", "ND", "58102", "701"},          {"Columbus", "OH", "43215", "614"},
+    {"Oklahoma City", "OK", "73102", "405"},  {"Portland", "OR", "97204", "503"},
+    {"Philadelphia", "PA", "19107", "215"},   {"Providence", "RI", "02903", "401"},
+    {"Columbia", "SC", "29201", "803"},       {"Sioux Falls", "SD", "57104", "605"},
+    {"Nashville", "TN", "37203", "615"},      {"Knoxville", "TN", "37902", "865"},
+    {"Houston", "TX", "77002", "713"},        {"El Paso", "TX", "79901", "915"},
     {"Salt Lake City", "UT", "84111", "801"}, {"Burlington", "VT", "05401", "802"},
-    {"Richmond", "VA", "23219", "804"},    {"Seattle", "WA", "98104", "206"},
-    {"Charleston", "WV", "25301", "304"},  {"Milwaukee", "WI", "53202", "414"},
-    {"Cheyenne", "WY", "82001", "307"},    {"San Juan", "PR", "00901", "787"},
+    {"Richmond", "VA", "23219", "804"},       {"Seattle", "WA", "98104", "206"},
+    {"Charleston", "WV", "25301", "304"},     {"Milwaukee", "WI", "53202", "414"},
+    {"Cheyenne", "WY", "82001", "307"},       {"San Juan", "PR", "00901", "787"},
 };
 
 typedef struct {
@@ -113,16 +114,28 @@ typedef struct {
   const char *creditors[3];
 } demo_client;
 static const demo_client CLIENTS[] = {
-    {"MERCY", "Mercy Regional Hospital", "28.5", "costs,fees,interest,principal",
+    {"MERCY",
+     "Mercy Regional Hospital",
+     "28.5",
+     "costs,fees,interest,principal",
      {ARR_ACCT_MEDICAL, ARR_ACCT_MEDICAL, ARR_ACCT_MEDICAL},
      {"Mercy Regional Hospital", "Mercy Physician Group", "Mercy Imaging Center"}},
-    {"CITYPWR", "City Power & Light", "22", "fees,costs,interest,principal",
+    {"CITYPWR",
+     "City Power & Light",
+     "22",
+     "fees,costs,interest,principal",
      {ARR_ACCT_UTILITY, ARR_ACCT_UTILITY, ARR_ACCT_TELECOM},
      {"City Power & Light", "City Water Works", "Metro Fiber"}},
-    {"FIRSTCU", "First Community Credit Union", "18", "costs,fees,interest,principal",
+    {"FIRSTCU",
+     "First Community Credit Union",
+     "18",
+     "costs,fees,interest,principal",
      {ARR_ACCT_CREDIT_CARD, ARR_ACCT_PERSONAL_LOAN, ARR_ACCT_AUTO},
      {"First Community Credit Union", "First Community Card Services", "FCCU Auto"}},
-    {"SUMMIT", "Summit Lending", "25", "interest,fees,costs,principal",
+    {"SUMMIT",
+     "Summit Lending",
+     "25",
+     "interest,fees,costs,principal",
      {ARR_ACCT_PERSONAL_LOAN, ARR_ACCT_STUDENT_LOAN, ARR_ACCT_CREDIT_CARD},
      {"Summit Lending", "Summit Education Finance", "Summit Card Bank"}},
 };
@@ -171,8 +184,8 @@ static void make_person(rng *r, int64_t serial, person *p) {
              (long long)rrange(r, 1, 99), (long long)rrange(r, 1, 9999));
   }
   p->has_dob = rchance(r, 95);
-  arr_date_from_ymd((int)rrange(r, 1945, 2004), (int)rrange(r, 1, 12), (int)rrange(r, 1, 28),
-                    &p->dob);
+  arr_date_from_ymd((int)rrange(r, 1945, 2004), (int)rrange(r, 1, 12),
+                    (int)rrange(r, 1, 28), &p->dob);
   p->pl = &PLACES[rrange(r, 0, N(PLACES) - 1)];
   snprintf(p->addr, sizeof p->addr, "%lld %s %s", (long long)rrange(r, 1, 9899),
            STREET[rrange(r, 0, N(STREET) - 1)], SUFFIX[rrange(r, 0, N(SUFFIX) - 1)]);
@@ -187,8 +200,8 @@ static void make_person(rng *r, int64_t serial, person *p) {
   }
   if (rchance(r, 60)) {
     static const char *const domains[] = {"example.com", "example.net", "example.org"};
-    snprintf(p->email, sizeof p->email, "%s.%s%lld@%s", p->first, p->last, (long long)serial,
-             domains[rrange(r, 0, 2)]);
+    snprintf(p->email, sizeof p->email, "%s.%s%lld@%s", p->first, p->last,
+             (long long)serial, domains[rrange(r, 0, 2)]);
     for (char *c = p->email; *c; c++) {
       *c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c == '\'' ? 'x' : *c);
     }
@@ -229,9 +242,10 @@ static void make_row(rng *r, const person *p, const demo_client *c, int64_t seri
   row->original_creditor = S(c->creditors[kind]);
   row->account_type = c->types[kind];
   /* Balances: many small medical and utility bills, fewer large loans. */
-  int64_t scale = row->account_type == ARR_ACCT_MEDICAL || row->account_type == ARR_ACCT_UTILITY
-                      ? 150000
-                      : 1200000;
+  int64_t scale =
+      row->account_type == ARR_ACCT_MEDICAL || row->account_type == ARR_ACCT_UTILITY
+          ? 150000
+          : 1200000;
   int64_t a = rrange(r, 2500, scale), b = rrange(r, 2500, scale);
   row->principal_cents = a < b ? a : b; /* skewed toward smaller balances */
   row->interest_cents = rchance(r, 50) ? rrange(r, 0, row->principal_cents / 8) : 0;
@@ -252,14 +266,16 @@ static void make_row(rng *r, const person *p, const demo_client *c, int64_t seri
   row->last_payment_date = arr_date_add_days(fd, -(int32_t)rrange(r, 1, 60));
   row->has_itemization_date = true;
   row->itemization_date = row->has_charge_off_date ? row->charge_off_date : fd;
-  if (row->account_type == ARR_ACCT_CREDIT_CARD || row->account_type == ARR_ACCT_PERSONAL_LOAN) {
+  if (row->account_type == ARR_ACCT_CREDIT_CARD ||
+      row->account_type == ARR_ACCT_PERSONAL_LOAN) {
     row->has_interest_rate = true;
     row->interest_rate_pct_e4 = rrange(r, 50, 240) * 1000; /* 5%..24% */
   }
 }
 
-static arr_rc demo_users_and_clients(arr_svc *svc, arr_client *clients, int64_t *collectors,
-                                     arr_demo_result *res, arr_err *err) {
+static arr_rc demo_users_and_clients(arr_svc *svc, arr_client *clients,
+                                     int64_t *collectors, arr_demo_result *res,
+                                     arr_err *err) {
   arr_rc rc = ARR_OK;
   for (int i = 0; rc == ARR_OK && i < NCLIENTS; i++) {
     arr_client *c = &clients[i];
@@ -267,8 +283,8 @@ static arr_rc demo_users_and_clients(arr_svc *svc, arr_client *clients, int64_t 
     snprintf(c->code, sizeof c->code, "%s", CLIENTS[i].code);
     snprintf(c->name, sizeof c->name, "%s", CLIENTS[i].name);
     const char *why = NULL;
-    arr_pct_parse(CLIENTS[i].commission, strlen(CLIENTS[i].commission), &c->commission_pct_e4,
-                  &why);
+    arr_pct_parse(CLIENTS[i].commission, strlen(CLIENTS[i].commission),
+                  &c->commission_pct_e4, &why);
     snprintf(c->allocation_order, sizeof c->allocation_order, "%s", CLIENTS[i].order);
     snprintf(c->currency, sizeof c->currency, "USD");
     rc = arr_store_client_insert(svc->db, c, err);
@@ -304,7 +320,8 @@ static arr_rc demo_users_and_clients(arr_svc *svc, arr_client *clients, int64_t 
 }
 
 static arr_rc demo_history(arr_svc *svc, rng *r, arr_account *a, arr_date today,
-                           const int64_t *collectors, arr_demo_result *res, arr_err *err) {
+                           const int64_t *collectors, arr_demo_result *res,
+                           arr_err *err) {
   arr_rc rc = ARR_OK;
   int npay = rchance(r, 35) ? (int)rrange(r, 1, 4) : 0;
   int64_t span = today - a->placed_on;
@@ -348,9 +365,9 @@ static arr_rc demo_history(arr_svc *svc, rng *r, arr_account *a, arr_date today,
     }
   }
   int ncalls = rchance(r, 50) ? (int)rrange(r, 1, 5) : 0;
-  static const char *const outcomes[] = {"no_answer", "left_message", "voicemail_no_message",
-                                         "busy",      "conversation", "no_answer",
-                                         "wrong_number", "dropped"};
+  static const char *const outcomes[] = {
+      "no_answer",    "left_message", "voicemail_no_message", "busy",
+      "conversation", "no_answer",    "wrong_number",         "dropped"};
   for (int i = 0; rc == ARR_OK && i < ncalls && span > 0; i++) {
     arr_contact c;
     memset(&c, 0, sizeof c);
@@ -381,9 +398,10 @@ arr_rc arr_svc_demo(arr_svc *svc, int64_t accounts, uint64_t seed,
   int64_t existing = 0;
   arr_rc rc = arr_store_count(svc->db, "accounts", &existing, err);
   if (rc == ARR_OK && existing > 0) {
-    return arr_err_set(err, ARR_ERR_CONFLICT,
-                       "the database already has %lld accounts; demo fills an empty database",
-                       (long long)existing);
+    return arr_err_set(
+        err, ARR_ERR_CONFLICT,
+        "the database already has %lld accounts; demo fills an empty database",
+        (long long)existing);
   }
   rng r = {seed * UINT64_C(0x2545F4914F6CDD1D) + 1};
   arr_client clients[NCLIENTS];
@@ -412,8 +430,8 @@ arr_rc arr_svc_demo(arr_svc *svc, int64_t accounts, uint64_t seed,
     int ci = (int)rrange(&r, 0, NCLIENTS - 1);
     arr_date placed = arr_date_add_days(svc->today, -(int32_t)rrange(&r, 1, 365));
     make_row(&r, &p, &CLIENTS[ci], i, placed, acct, &row);
-    import_row_extra extra = {&filters, p.spanish ? "es" : "en", collectors[rrange(&r, 0, 2)],
-                              placed};
+    import_row_extra extra = {&filters, p.spanish ? "es" : "en",
+                              collectors[rrange(&r, 0, 2)], placed};
     import_row_result ir;
     rc = import_row(svc, &clients[ci], 0, &row, &extra, NULL, &ir, err);
     if (rc == ARR_OK) {

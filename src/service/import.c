@@ -81,8 +81,8 @@ void import_file_close(import_file *f) {
 }
 
 /* Pass one: the whole file must be valid CSV. Returns the number of data records. */
-arr_rc import_check_structure(import_file *f, int64_t *records, char sha_out[ARR_HASH_HEX],
-                              arr_err *err) {
+arr_rc import_check_structure(import_file *f, int64_t *records,
+                              char sha_out[ARR_HASH_HEX], arr_err *err) {
   arr_csv *csv = arr_csv_open(import_file_read, f);
   if (csv == NULL) {
     return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
@@ -138,8 +138,8 @@ static void csv_write_field(FILE *out, const char *s, size_t len) {
   fputc('"', out);
 }
 
-arr_rc import_rejects_open(import_rejects *r, const char *path, const arr_csv_record *header,
-                           arr_err *err) {
+arr_rc import_rejects_open(import_rejects *r, const char *path,
+                           const arr_csv_record *header, arr_err *err) {
   r->fp = NULL;
   if (path == NULL) {
     return ARR_OK;
@@ -158,8 +158,8 @@ arr_rc import_rejects_open(import_rejects *r, const char *path, const arr_csv_re
   return ARR_OK;
 }
 
-void import_reject(import_rejects *r, const arr_import_hooks *hooks, const arr_csv_record *rec,
-                   const char *message) {
+void import_reject(import_rejects *r, const arr_import_hooks *hooks,
+                   const arr_csv_record *rec, const char *message) {
   if (hooks != NULL && hooks->reject != NULL) {
     hooks->reject(hooks->ctx, message);
   }
@@ -189,7 +189,8 @@ arr_rc import_rejects_close(import_rejects *r, arr_err *err) {
   }
   int rc = fclose(r->fp);
   r->fp = NULL;
-  return rc == 0 ? ARR_OK : arr_err_set(err, ARR_ERR_IO, "cannot finish the rejects file");
+  return rc == 0 ? ARR_OK
+                 : arr_err_set(err, ARR_ERR_IO, "cannot finish the rejects file");
 }
 
 /* ---- bulk-load filters ---- */
@@ -271,8 +272,8 @@ arr_rc import_filters_refresh(arr_svc *svc, import_filters *f, arr_err *err) {
   }
   n = PAGE;
   while (rc == ARR_OK && n == PAGE) {
-    rc = arr_store_account_refs_scan(svc->db, f->client_id, f->accounts_seen, ids, refs, PAGE,
-                                     &n, err);
+    rc = arr_store_account_refs_scan(svc->db, f->client_id, f->accounts_seen, ids, refs,
+                                     PAGE, &n, err);
     for (int i = 0; rc == ARR_OK && i < n; i++) {
       filter_add(&f->accounts, str_hash64(refs[i], strlen(refs[i])));
       f->accounts_seen = ids[i];
@@ -336,13 +337,14 @@ static int64_t ssn_key(const arr_svc *svc, const char *ssn) {
 }
 
 /* Finds the existing debtor for row (0 if none). */
-static arr_rc match_debtor(arr_svc *svc, const arr_placement_row *row, const import_filters *f,
-                           int64_t *debtor_id, arr_err *err) {
+static arr_rc match_debtor(arr_svc *svc, const arr_placement_row *row,
+                           const import_filters *f, int64_t *debtor_id, arr_err *err) {
   arr_debtor cand[MATCH_CANDIDATES];
   int n = 0;
   *debtor_id = 0;
   bool active = f != NULL && f->active;
-  if (row->has_ssn && (!active || filter_maybe(&f->debtors, (uint64_t)ssn_key(svc, row->ssn)))) {
+  if (row->has_ssn &&
+      (!active || filter_maybe(&f->debtors, (uint64_t)ssn_key(svc, row->ssn)))) {
     arr_rc rc = arr_store_debtor_find_ssn(svc->db, ssn_key(svc, row->ssn), cand,
                                           MATCH_CANDIDATES, &n, err);
     if (rc != ARR_OK) {
@@ -397,8 +399,9 @@ static arr_rc match_debtor(arr_svc *svc, const arr_placement_row *row, const imp
 
 /* ---- contact points ---- */
 
-static arr_rc add_contact_points(arr_svc *svc, int64_t debtor_id, const arr_placement_row *row,
-                                 bool existing, arr_err *err) {
+static arr_rc add_contact_points(arr_svc *svc, int64_t debtor_id,
+                                 const arr_placement_row *row, bool existing,
+                                 arr_err *err) {
   arr_rc rc = ARR_OK;
   if (row->address1.len > 0) {
     bool present = false;
@@ -480,8 +483,8 @@ static arr_rc add_contact_points(arr_svc *svc, int64_t debtor_id, const arr_plac
   return rc;
 }
 
-static arr_rc insert_debtor(arr_svc *svc, const arr_placement_row *row, const char *language,
-                            int64_t *id, arr_err *err) {
+static arr_rc insert_debtor(arr_svc *svc, const arr_placement_row *row,
+                            const char *language, int64_t *id, arr_err *err) {
   arr_debtor d;
   memset(&d, 0, sizeof d);
   svc_copy(d.first_name, sizeof d.first_name, row->first_name.s, row->first_name.len);
@@ -523,7 +526,8 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
                 row->client_account.len)) {
     return arr_err_set(err, ARR_ERR_INVALID, "client_account is longer than 64 bytes");
   }
-  import_filters *f = extra->filters != NULL && extra->filters->active ? extra->filters : NULL;
+  import_filters *f =
+      extra->filters != NULL && extra->filters->active ? extra->filters : NULL;
   uint64_t ref_hash = str_hash64(client_account, row->client_account.len);
   arr_rc rc = ARR_ERR_NOTFOUND;
   if (f == NULL || filter_maybe(&f->accounts, ref_hash)) {
@@ -570,7 +574,8 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
   snprintf(a.client_account, sizeof a.client_account, "%s", client_account);
   svc_copy(a.original_creditor, sizeof a.original_creditor, row->original_creditor.s,
            row->original_creditor.len);
-  snprintf(a.account_type, sizeof a.account_type, "%s", arr_account_type_name(row->account_type));
+  snprintf(a.account_type, sizeof a.account_type, "%s",
+           arr_account_type_name(row->account_type));
   snprintf(a.status, sizeof a.status, "open");
   snprintf(a.currency, sizeof a.currency, "%s", client->currency);
   a.placed_on = extra->placed_on != 0 ? extra->placed_on : svc->today;
@@ -582,9 +587,10 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
   a.creditor_last_payment_on = a.last_payment_on;
   a.itemization_date = row->has_itemization_date ? row->itemization_date : ARR_DATE_NONE;
   a.interest_rate_pct_e4 = row->has_interest_rate ? row->interest_rate_pct_e4 : 0;
-  if (attributes_json != NULL && !svc_copy(a.attributes, sizeof a.attributes, attributes_json,
-                                           strlen(attributes_json))) {
-    return arr_err_set(err, ARR_ERR_INVALID, "extra columns are too large (2 KiB at most)");
+  if (attributes_json != NULL && !svc_copy(a.attributes, sizeof a.attributes,
+                                           attributes_json, strlen(attributes_json))) {
+    return arr_err_set(err, ARR_ERR_INVALID,
+                       "extra columns are too large (2 KiB at most)");
   }
 
   /* The opening balance is the first ledger entry; the account row caches it. */
@@ -615,13 +621,15 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
 
 /* ---- the use case ---- */
 
-static char *attributes_json(const arr_placement_header *h, const arr_placement_row *row) {
+static char *attributes_json(const arr_placement_header *h,
+                             const arr_placement_row *row) {
   if (h->nattrs == 0) {
     return NULL;
   }
   json_t *o = json_object();
   for (size_t i = 0; i < row->nattrs && i < h->nattrs; i++) {
-    json_object_set_new(o, h->attr_name[i], json_stringn(row->attr[i].s, row->attr[i].len));
+    json_object_set_new(o, h->attr_name[i],
+                        json_stringn(row->attr[i].s, row->attr[i].len));
   }
   char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
   json_decref(o);
@@ -629,7 +637,8 @@ static char *attributes_json(const arr_placement_header *h, const arr_placement_
 }
 
 typedef struct {
-  int64_t first_line, last_line, loaded, duplicates, rejected, first_account, last_account;
+  int64_t first_line, last_line, loaded, duplicates, rejected, first_account,
+      last_account;
 } chunk_stats;
 
 static arr_rc commit_chunk(arr_svc *svc, arr_placement *p, chunk_stats *c, bool final,
@@ -641,9 +650,9 @@ static arr_rc commit_chunk(arr_svc *svc, arr_placement *p, chunk_stats *c, bool 
                           "loaded", (json_int_t)c->loaded, "duplicates",
                           (json_int_t)c->duplicates, "rejected", (json_int_t)c->rejected);
     if (c->loaded > 0) {
-      json_object_set_new(d, "account_ids",
-                          json_pack("[I,I]", (json_int_t)c->first_account,
-                                    (json_int_t)c->last_account));
+      json_object_set_new(
+          d, "account_ids",
+          json_pack("[I,I]", (json_int_t)c->first_account, (json_int_t)c->last_account));
     }
     rc = svc_audit(svc, "placement.load_chunk", "placement", p->id, d, err);
   }
@@ -651,11 +660,11 @@ static arr_rc commit_chunk(arr_svc *svc, arr_placement *p, chunk_stats *c, bool 
     rc = arr_store_placement_update(svc->db, p, final ? svc->now_iso : NULL, err);
   }
   if (rc == ARR_OK && final) {
-    json_t *d = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "file", p->file_name, "blake2b",
-                          p->file_hash, "read", (json_int_t)p->rows_read, "loaded",
-                          (json_int_t)p->rows_loaded, "duplicates",
-                          (json_int_t)p->rows_duplicate, "rejected",
-                          (json_int_t)p->rows_rejected);
+    json_t *d =
+        json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "file", p->file_name, "blake2b",
+                  p->file_hash, "read", (json_int_t)p->rows_read, "loaded",
+                  (json_int_t)p->rows_loaded, "duplicates", (json_int_t)p->rows_duplicate,
+                  "rejected", (json_int_t)p->rows_rejected);
     rc = svc_audit(svc, "placement.import", "placement", p->id, d, err);
   }
   if (rc == ARR_OK) {
@@ -715,7 +724,8 @@ arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *cli
     }
   }
   if (rc == ARR_OK) {
-    rc = import_rejects_open(&rejects, hooks != NULL ? hooks->rejects_path : NULL, rec, err);
+    rc = import_rejects_open(&rejects, hooks != NULL ? hooks->rejects_path : NULL, rec,
+                             err);
   }
   if (rc == ARR_OK) {
     rc = svc_begin(svc, err);

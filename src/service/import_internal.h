@@ -27,16 +27,16 @@ void import_file_rewind(import_file *f);
 void import_file_digest(import_file *f, char out[ARR_HASH_HEX]);
 void import_file_close(import_file *f);
 /* Pass one: whole file valid CSV; counts data records, hashes, rewinds. */
-arr_rc import_check_structure(import_file *f, int64_t *records, char sha_out[ARR_HASH_HEX],
-                              arr_err *err);
+arr_rc import_check_structure(import_file *f, int64_t *records,
+                              char sha_out[ARR_HASH_HEX], arr_err *err);
 
 typedef struct {
   FILE *fp;
 } import_rejects;
-arr_rc import_rejects_open(import_rejects *r, const char *path, const arr_csv_record *header,
-                           arr_err *err);
-void import_reject(import_rejects *r, const arr_import_hooks *hooks, const arr_csv_record *rec,
-                   const char *message);
+arr_rc import_rejects_open(import_rejects *r, const char *path,
+                           const arr_csv_record *header, arr_err *err);
+void import_reject(import_rejects *r, const arr_import_hooks *hooks,
+                   const arr_csv_record *rec, const char *message);
 arr_rc import_rejects_close(import_rejects *r, arr_err *err);
 
 /* Bloom filters over the keys a bulk load looks up (debtor match keys, the client's
@@ -68,9 +68,9 @@ void import_filters_free(import_filters *f);
 
 typedef struct {
   import_filters *filters; /* NULL: look everything up in the database */
-  const char *language; /* NULL = "en" */
-  int64_t collector_id; /* 0 = unassigned */
-  arr_date placed_on;   /* 0 = today */
+  const char *language;    /* NULL = "en" */
+  int64_t collector_id;    /* 0 = unassigned */
+  arr_date placed_on;      /* 0 = today */
 } import_row_extra;
 
 typedef struct {

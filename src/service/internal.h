@@ -13,7 +13,7 @@
 
 struct arr_svc {
   arr_db *db;
-  unsigned char enc_key[crypto_secretbox_KEYBYTES]; /* PII encryption */
+  unsigned char enc_key[crypto_secretbox_KEYBYTES];   /* PII encryption */
   unsigned char idx_key[crypto_generichash_KEYBYTES]; /* blind indexes for matching */
   /* Nonces: a random per-process prefix and a counter, so every value gets a unique
    * nonce without a system call per value. */
@@ -50,20 +50,23 @@ void svc_audit_hash(const arr_audit_event *e, char out[ARR_HASH_HEX]);
 /* PII at rest: base64(nonce || secretbox(plain)). cap >= 129 for SSN/DOB. */
 arr_rc svc_encrypt(arr_svc *svc, const char *plain, size_t len, char *out, size_t cap,
                    arr_err *err);
-arr_rc svc_decrypt(const arr_svc *svc, const char *b64, char *out, size_t cap, arr_err *err);
+arr_rc svc_decrypt(const arr_svc *svc, const char *b64, char *out, size_t cap,
+                   arr_err *err);
 /* Keyed 64-bit blind index of data (never 0), for equality matching without storing
  * the plaintext. */
 int64_t svc_blind_index(const arr_svc *svc, const char *data, size_t len);
 
 /* Ledger chain: the first entry of an account chains to a genesis hash derived from the
  * account's identity; each entry's hash covers its content and the previous hash. */
-void svc_ledger_genesis(int64_t client_id, const char *client_account, char out[ARR_HASH_HEX]);
+void svc_ledger_genesis(int64_t client_id, const char *client_account,
+                        char out[ARR_HASH_HEX]);
 void svc_ledger_hash(const arr_ledger_entry *e, char out[ARR_HASH_HEX]);
 
 /* Prepares e for posting to account a: prev_hash = a->ledger_head, posted_at and actor
  * from svc, hash computed; then a->balance += e->amount and a->ledger_head = e->hash.
  * Does not write anything. ARR_ERR_INVALID on overflow. */
-arr_rc svc_ledger_prepare(arr_svc *svc, arr_account *a, arr_ledger_entry *e, arr_err *err);
+arr_rc svc_ledger_prepare(arr_svc *svc, arr_account *a, arr_ledger_entry *e,
+                          arr_err *err);
 /* svc_ledger_prepare + insert the entry + write the account's money columns. */
 arr_rc svc_ledger_post(arr_svc *svc, arr_account *a, arr_ledger_entry *e, arr_err *err);
 

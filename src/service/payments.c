@@ -26,14 +26,16 @@
 
 #define PAYFILE_CHUNK_ROWS 5000
 
-arr_rc arr_svc_account_resolve(arr_svc *svc, const char *ref, int64_t *id_out, arr_err *err) {
+arr_rc arr_svc_account_resolve(arr_svc *svc, const char *ref, int64_t *id_out,
+                               arr_err *err) {
   const char *colon = strchr(ref, ':');
   if (colon == NULL) {
     char *end = NULL;
     long long id = strtoll(ref, &end, 10);
     if (ref[0] == '\0' || end == NULL || *end != '\0' || id <= 0) {
       return arr_err_set(err, ARR_ERR_INVALID,
-                         "account must be an id or CLIENT:CLIENT_ACCOUNT, not \"%s\"", ref);
+                         "account must be an id or CLIENT:CLIENT_ACCOUNT, not \"%s\"",
+                         ref);
     }
     *id_out = id;
     return ARR_OK;
@@ -64,10 +66,11 @@ static arr_rc load_account(arr_svc *svc, const char *ref, arr_account *a, arr_er
 }
 
 arr_rc svc_post_payment(arr_svc *svc, arr_account *a, arr_payment *p, arr_pay_result *res,
-                           arr_err *err) {
+                        arr_err *err) {
   if (strcmp(a->status, "open") != 0) {
-    return arr_err_set(err, ARR_ERR_REFUSED, "account %lld is %s; payments are not accepted",
-                       (long long)a->id, a->status);
+    return arr_err_set(err, ARR_ERR_REFUSED,
+                       "account %lld is %s; payments are not accepted", (long long)a->id,
+                       a->status);
   }
   if (p->effective_on > svc->today) {
     return arr_err_set(err, ARR_ERR_INVALID, "payment date is in the future");
@@ -112,8 +115,8 @@ static json_t *applied_json(const arr_balance *applied) {
   return svc_balance_json(applied);
 }
 
-static arr_rc duplicate_result(arr_svc *svc, const arr_payment *first, arr_pay_result *res,
-                               arr_err *err) {
+static arr_rc duplicate_result(arr_svc *svc, const arr_payment *first,
+                               arr_pay_result *res, arr_err *err) {
   arr_account a;
   arr_ledger_entry e;
   arr_rc rc = arr_store_account_get(svc->db, first->account_id, &a, err);
@@ -135,32 +138,36 @@ arr_rc arr_svc_pay(arr_svc *svc, const arr_pay_request *req, arr_pay_result *res
   memset(res, 0, sizeof *res);
   arr_payment p;
   memset(&p, 0, sizeof p);
-  arr_money_status ms = arr_money_parse(req->amount, strlen(req->amount), false, &p.amount_cents);
+  arr_money_status ms =
+      arr_money_parse(req->amount, strlen(req->amount), false, &p.amount_cents);
   if (ms != ARR_MONEY_OK) {
     return arr_err_set(err, ARR_ERR_INVALID, "amount \"%s\" %s", req->amount,
                        arr_money_status_str(ms));
   }
   if (p.amount_cents <= 0) {
-    return arr_err_set(err, ARR_ERR_INVALID, "amount \"%s\" must be greater than zero", req->amount);
+    return arr_err_set(err, ARR_ERR_INVALID, "amount \"%s\" must be greater than zero",
+                       req->amount);
   }
   arr_pay_method m = ARR_PAY_CASH;
-  if (req->method != NULL && !arr_pay_method_parse(req->method, strlen(req->method), &m)) {
-    return arr_err_set(err, ARR_ERR_INVALID, "method \"%s\" is not one of cash, check, card, ach",
-                       req->method);
+  if (req->method != NULL &&
+      !arr_pay_method_parse(req->method, strlen(req->method), &m)) {
+    return arr_err_set(err, ARR_ERR_INVALID,
+                       "method \"%s\" is not one of cash, check, card, ach", req->method);
   }
   snprintf(p.method, sizeof p.method, "%s", arr_pay_method_name(m));
   p.effective_on = svc->today;
-  if (req->date != NULL && !arr_date_parse(req->date, strlen(req->date), &p.effective_on)) {
+  if (req->date != NULL &&
+      !arr_date_parse(req->date, strlen(req->date), &p.effective_on)) {
     return arr_err_set(err, ARR_ERR_INVALID, "date \"%s\" is not a date like 2026-11-23",
                        req->date);
   }
-  if (req->reference != NULL &&
-      !svc_copy(p.reference, sizeof p.reference, req->reference, strlen(req->reference))) {
+  if (req->reference != NULL && !svc_copy(p.reference, sizeof p.reference, req->reference,
+                                          strlen(req->reference))) {
     return arr_err_set(err, ARR_ERR_INVALID, "reference is longer than 64 bytes");
   }
-  if (req->key != NULL && (req->key[0] == '\0' || !svc_copy(p.idempotency_key,
-                                                           sizeof p.idempotency_key, req->key,
-                                                           strlen(req->key)))) {
+  if (req->key != NULL &&
+      (req->key[0] == '\0' || !svc_copy(p.idempotency_key, sizeof p.idempotency_key,
+                                        req->key, strlen(req->key)))) {
     return arr_err_set(err, ARR_ERR_INVALID, "key must be 1 to 128 bytes");
   }
   snprintf(p.source, sizeof p.source, "manual");
@@ -196,9 +203,10 @@ arr_rc arr_svc_pay(arr_svc *svc, const arr_pay_request *req, arr_pay_result *res
     return rc == ARR_OK ? duplicate_result(svc, &first, res, err) : rc;
   }
   if (rc == ARR_OK) {
-    json_t *d = json_pack("{s:I,s:I,s:s,s:s,s:o}", "account_id", (json_int_t)a.id,
-                          "amount_cents", (json_int_t)p.amount_cents, "method", p.method,
-                          "key", p.idempotency_key, "applied_cents", applied_json(&res->applied));
+    json_t *d =
+        json_pack("{s:I,s:I,s:s,s:s,s:o}", "account_id", (json_int_t)a.id, "amount_cents",
+                  (json_int_t)p.amount_cents, "method", p.method, "key",
+                  p.idempotency_key, "applied_cents", applied_json(&res->applied));
     char date[ARR_DATE_FMT_MAX];
     arr_date_format(p.effective_on, date);
     json_object_set_new(d, "effective_on", json_string(date));
@@ -212,8 +220,8 @@ arr_rc arr_svc_pay(arr_svc *svc, const arr_pay_request *req, arr_pay_result *res
 }
 
 static bool reversal_reason_ok(const char *reason) {
-  static const char *const reasons[] = {"nsf", "chargeback", "stop_payment", "error",
-                                        "account_closed", "unauthorized"};
+  static const char *const reasons[] = {"nsf",   "chargeback",     "stop_payment",
+                                        "error", "account_closed", "unauthorized"};
   for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++) {
     if (strcmp(reason, reasons[i]) == 0) {
       return true;
@@ -226,10 +234,11 @@ arr_rc arr_svc_payment_reverse(arr_svc *svc, int64_t payment_id, const char *rea
                                arr_pay_result *res, arr_err *err) {
   memset(res, 0, sizeof *res);
   if (!reversal_reason_ok(reason)) {
-    return arr_err_set(err, ARR_ERR_INVALID,
-                       "reason \"%s\" is not one of nsf, chargeback, stop_payment, error, "
-                       "account_closed, unauthorized",
-                       reason);
+    return arr_err_set(
+        err, ARR_ERR_INVALID,
+        "reason \"%s\" is not one of nsf, chargeback, stop_payment, error, "
+        "account_closed, unauthorized",
+        reason);
   }
   arr_rc rc = svc_begin(svc, err);
   if (rc != ARR_OK) {
@@ -276,9 +285,9 @@ arr_rc arr_svc_payment_reverse(arr_svc *svc, int64_t payment_id, const char *rea
     res->account_id = a.id;
     res->applied = e.amount;
     res->balance = a.balance;
-    json_t *d = json_pack("{s:I,s:I,s:s,s:o}", "account_id", (json_int_t)a.id, "amount_cents",
-                          (json_int_t)p.amount_cents, "reason", reason, "restored_cents",
-                          svc_balance_json(&e.amount));
+    json_t *d = json_pack("{s:I,s:I,s:s,s:o}", "account_id", (json_int_t)a.id,
+                          "amount_cents", (json_int_t)p.amount_cents, "reason", reason,
+                          "restored_cents", svc_balance_json(&e.amount));
     rc = svc_audit(svc, "payment.reverse", "payment", payment_id, d, err);
   }
   if (rc == ARR_OK) {
@@ -298,15 +307,16 @@ arr_rc arr_svc_adjust(arr_svc *svc, const char *account, const char *bucket,
     }
   }
   if (b < 0) {
-    return arr_err_set(err, ARR_ERR_INVALID,
-                       "bucket \"%s\" is not one of principal, interest, fees, costs, credit",
-                       bucket);
+    return arr_err_set(
+        err, ARR_ERR_INVALID,
+        "bucket \"%s\" is not one of principal, interest, fees, costs, credit", bucket);
   }
   int64_t cents = 0;
   arr_money_status ms = arr_money_parse(amount, strlen(amount), true, &cents);
   if (ms != ARR_MONEY_OK || cents == 0) {
     return arr_err_set(err, ARR_ERR_INVALID, "amount \"%s\" %s", amount,
-                       ms != ARR_MONEY_OK ? arr_money_status_str(ms) : "must not be zero");
+                       ms != ARR_MONEY_OK ? arr_money_status_str(ms)
+                                          : "must not be zero");
   }
   if (reason == NULL || reason[0] == '\0' || strlen(reason) > 200) {
     return arr_err_set(err, ARR_ERR_INVALID, "a reason of 1 to 200 bytes is required");
@@ -337,8 +347,8 @@ arr_rc arr_svc_adjust(arr_svc *svc, const char *account, const char *bucket,
     rc = svc_ledger_post(svc, &a, &e, err);
   }
   if (rc == ARR_OK) {
-    json_t *d = json_pack("{s:I,s:s,s:I,s:s}", "account_id", (json_int_t)a.id, "bucket", bucket,
-                          "amount_cents", (json_int_t)cents, "reason", reason);
+    json_t *d = json_pack("{s:I,s:s,s:I,s:s}", "account_id", (json_int_t)a.id, "bucket",
+                          bucket, "amount_cents", (json_int_t)cents, "reason", reason);
     rc = svc_audit(svc, "ledger.adjust", "ledger_entry", e.id, d, err);
   }
   if (rc == ARR_OK) {
@@ -385,8 +395,8 @@ static void occ_free(occurrence_map *m) {
   free(m->counts);
 }
 
-static void payfile_key(const char *client_code, const arr_payfile_row *row, uint32_t occurrence,
-                        char *out, size_t cap, uint64_t *digest64) {
+static void payfile_key(const char *client_code, const arr_payfile_row *row,
+                        uint32_t occurrence, char *out, size_t cap, uint64_t *digest64) {
   char date[ARR_DATE_FMT_MAX];
   arr_date_format(row->date, date);
   char buf[512];
@@ -449,7 +459,8 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
     }
   }
   if (rc == ARR_OK) {
-    rc = import_rejects_open(&rejects, hooks != NULL ? hooks->rejects_path : NULL, rec, err);
+    rc = import_rejects_open(&rejects, hooks != NULL ? hooks->rejects_path : NULL, rec,
+                             err);
   }
   if (rc == ARR_OK) {
     rc = svc_begin(svc, err);
@@ -493,8 +504,8 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
       int64_t account_id = 0;
       arr_account a;
       if (!svc_copy(acct, sizeof acct, row.client_account.s, row.client_account.len)) {
-        snprintf(row_err.msg, sizeof row_err.msg, "line %ld: field client_account: too long",
-                 rec->line);
+        snprintf(row_err.msg, sizeof row_err.msg,
+                 "line %ld: field client_account: too long", rec->line);
         rejected = true;
       } else {
         arr_payment first;
@@ -511,8 +522,8 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
         if (rc == ARR_ERR_NOTFOUND) {
           rc = ARR_OK;
           snprintf(row_err.msg, sizeof row_err.msg,
-                   "line %ld: field client_account: no account %s for client %s", rec->line,
-                   acct, client.code);
+                   "line %ld: field client_account: no account %s for client %s",
+                   rec->line, acct, client.code);
           rejected = true;
         } else if (rc == ARR_OK) {
           rc = arr_store_account_get_for_update(svc->db, account_id, &a, err);
@@ -523,7 +534,8 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
         arr_rc prc = svc_post_payment(svc, &a, &p, NULL, &post_err);
         if (prc == ARR_ERR_INVALID || prc == ARR_ERR_REFUSED) {
           /* Checked before anything is written, so the transaction is still clean. */
-          snprintf(row_err.msg, sizeof row_err.msg, "line %ld: %s", rec->line, post_err.msg);
+          snprintf(row_err.msg, sizeof row_err.msg, "line %ld: %s", rec->line,
+                   post_err.msg);
           rejected = true;
         } else if (prc != ARR_OK) {
           *err = post_err;
@@ -543,11 +555,11 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
     }
   next_row:
     if (rc == ARR_OK && ++in_chunk >= PAYFILE_CHUNK_ROWS) {
-      json_t *d = json_pack("{s:s,s:s,s:[i,i],s:I,s:I,s:I,s:I}", "client", client.code, "blake2b",
-                            sha, "lines", (int)first_line, (int)last_line, "posted",
-                            (json_int_t)chunk_posted, "posted_cents", (json_int_t)chunk_cents,
-                            "duplicates", (json_int_t)chunk_dup, "rejected",
-                            (json_int_t)chunk_rej);
+      json_t *d = json_pack("{s:s,s:s,s:[i,i],s:I,s:I,s:I,s:I}", "client", client.code,
+                            "blake2b", sha, "lines", (int)first_line, (int)last_line,
+                            "posted", (json_int_t)chunk_posted, "posted_cents",
+                            (json_int_t)chunk_cents, "duplicates", (json_int_t)chunk_dup,
+                            "rejected", (json_int_t)chunk_rej);
       rc = svc_audit(svc, "payment.file_chunk", "payment_file", 0, d, err);
       if (rc == ARR_OK) {
         rc = svc_commit(svc, err);
@@ -566,16 +578,17 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
     }
   }
   if (rc == ARR_OK) {
-    json_t *d = json_pack("{s:s,s:s,s:[i,i],s:I,s:I,s:I,s:I}", "client", client.code, "blake2b",
-                          sha, "lines", (int)first_line, (int)last_line, "posted",
-                          (json_int_t)chunk_posted, "posted_cents", (json_int_t)chunk_cents,
-                          "duplicates", (json_int_t)chunk_dup, "rejected",
-                          (json_int_t)chunk_rej);
+    json_t *d =
+        json_pack("{s:s,s:s,s:[i,i],s:I,s:I,s:I,s:I}", "client", client.code, "blake2b",
+                  sha, "lines", (int)first_line, (int)last_line, "posted",
+                  (json_int_t)chunk_posted, "posted_cents", (json_int_t)chunk_cents,
+                  "duplicates", (json_int_t)chunk_dup, "rejected", (json_int_t)chunk_rej);
     rc = svc_audit(svc, "payment.file_chunk", "payment_file", 0, d, err);
     if (rc == ARR_OK) {
-      d = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "client", client.code, "blake2b", sha, "read",
-                    (json_int_t)res->read, "posted", (json_int_t)res->posted, "duplicates",
-                    (json_int_t)res->duplicates, "rejected", (json_int_t)res->rejected);
+      d = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "client", client.code, "blake2b", sha,
+                    "read", (json_int_t)res->read, "posted", (json_int_t)res->posted,
+                    "duplicates", (json_int_t)res->duplicates, "rejected",
+                    (json_int_t)res->rejected);
       rc = svc_audit(svc, "payment.file_import", "payment_file", 0, d, err);
     }
     if (rc == ARR_OK) {

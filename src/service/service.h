@@ -74,7 +74,7 @@ arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *cli
 typedef struct {
   int64_t payment_id;
   int64_t account_id;
-  bool duplicate; /* the idempotency key was seen before; nothing changed */
+  bool duplicate;      /* the idempotency key was seen before; nothing changed */
   arr_balance applied; /* movement per bucket (negative = paid down) */
   arr_balance balance; /* account balance after */
 } arr_pay_result;
@@ -88,7 +88,8 @@ typedef struct {
   const char *key;       /* idempotency key; may be NULL */
 } arr_pay_request;
 
-arr_rc arr_svc_pay(arr_svc *svc, const arr_pay_request *req, arr_pay_result *res, arr_err *err);
+arr_rc arr_svc_pay(arr_svc *svc, const arr_pay_request *req, arr_pay_result *res,
+                   arr_err *err);
 arr_rc arr_svc_payment_reverse(arr_svc *svc, int64_t payment_id, const char *reason,
                                arr_pay_result *res, arr_err *err);
 
@@ -112,7 +113,8 @@ typedef struct {
   bool with_detail;  /* ledger, payments, contact points */
 } arr_show_options;
 
-arr_rc arr_svc_account_resolve(arr_svc *svc, const char *ref, int64_t *id_out, arr_err *err);
+arr_rc arr_svc_account_resolve(arr_svc *svc, const char *ref, int64_t *id_out,
+                               arr_err *err);
 arr_rc arr_svc_account_show(arr_svc *svc, const char *ref, const arr_show_options *opt,
                             json_t **out, arr_err *err);
 typedef struct {
@@ -123,8 +125,8 @@ typedef struct {
 } arr_list_options;
 arr_rc arr_svc_account_list(arr_svc *svc, const arr_list_options *opt, json_t **out,
                             arr_err *err);
-arr_rc arr_svc_note_add(arr_svc *svc, const char *account, const char *body, int64_t *id_out,
-                        arr_err *err);
+arr_rc arr_svc_note_add(arr_svc *svc, const char *account, const char *body,
+                        int64_t *id_out, arr_err *err);
 
 /* Balance as JSON {principal, interest, fees, costs, credit, total} in cents. */
 json_t *svc_balance_json_public(const arr_balance *b);
@@ -145,8 +147,9 @@ arr_rc arr_svc_email_add(arr_svc *svc, const char *account, const char *address,
                          const char *consent, const char *source, int64_t *id_out,
                          arr_err *err);
 /* kind: address|phone|email. status and/or consent (NULL = unchanged). */
-arr_rc arr_svc_point_update(arr_svc *svc, const char *kind, int64_t id, const char *status,
-                            const char *consent, const char *source, arr_err *err);
+arr_rc arr_svc_point_update(arr_svc *svc, const char *kind, int64_t id,
+                            const char *status, const char *consent, const char *source,
+                            arr_err *err);
 
 /* ---- audit ---- */
 typedef struct {

@@ -31,7 +31,8 @@ typedef struct {
   arr_verify_result *res;
 } reporter;
 
-static void problem(reporter *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(reporter *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void problem(reporter *r, const char *fmt, ...) {
   char msg[512];
   va_list ap;
@@ -63,16 +64,18 @@ static arr_rc verify_audit(arr_svc *svc, reporter *r, arr_err *err) {
     for (int i = 0; i < n; i++) {
       arr_audit_event *e = &page[i];
       if (e->id != last_id + 1) {
-        problem(r, "audit: event %lld follows event %lld (events missing)", (long long)e->id,
-                (long long)last_id);
+        problem(r, "audit: event %lld follows event %lld (events missing)",
+                (long long)e->id, (long long)last_id);
       }
       if (strcmp(e->prev_hash, last_hash) != 0) {
-        problem(r, "audit: event %lld does not chain to the event before it", (long long)e->id);
+        problem(r, "audit: event %lld does not chain to the event before it",
+                (long long)e->id);
       }
       char h[ARR_HASH_HEX];
       svc_audit_hash(e, h);
       if (strcmp(h, e->hash) != 0) {
-        problem(r, "audit: event %lld (%s) was altered: its content does not match its hash",
+        problem(r,
+                "audit: event %lld (%s) was altered: its content does not match its hash",
                 (long long)e->id, e->action);
       }
       last_id = e->id;
@@ -88,8 +91,9 @@ static arr_rc verify_audit(arr_svc *svc, reporter *r, arr_err *err) {
   char head_hash[ARR_HASH_HEX];
   rc = arr_store_audit_head_peek(svc->db, &head_id, head_hash, err);
   if (rc == ARR_OK && (head_id != last_id || strcmp(head_hash, last_hash) != 0)) {
-    problem(r, "audit: the chain ends at event %lld but the head says %lld (events removed?)",
-            (long long)last_id, (long long)head_id);
+    problem(
+        r, "audit: the chain ends at event %lld but the head says %lld (events removed?)",
+        (long long)last_id, (long long)head_id);
   }
   return rc;
 }
@@ -108,15 +112,17 @@ static void finish_account(reporter *r, account_check *c) {
   }
   const arr_account *a = c->acct;
   if (c->chain_ok && strcmp(c->hash, a->ledger_head) != 0) {
-    problem(r, "ledger: account %lld: its entries do not end at the recorded ledger head "
-               "(an entry was added or removed outside arrears)",
+    problem(r,
+            "ledger: account %lld: its entries do not end at the recorded ledger head "
+            "(an entry was added or removed outside arrears)",
             (long long)a->id);
   }
   for (int b = 0; b < ARR_BUCKETS; b++) {
     if (c->sum.cents[b] != a->balance.cents[b]) {
-      problem(r, "ledger: account %lld: %s balance is %lld cents but its ledger sums to %lld",
-              (long long)a->id, arr_bucket_name((arr_bucket)b), (long long)a->balance.cents[b],
-              (long long)c->sum.cents[b]);
+      problem(
+          r, "ledger: account %lld: %s balance is %lld cents but its ledger sums to %lld",
+          (long long)a->id, arr_bucket_name((arr_bucket)b),
+          (long long)a->balance.cents[b], (long long)c->sum.cents[b]);
     }
   }
   r->res->accounts_checked++;
@@ -140,8 +146,9 @@ static void check_entry(reporter *r, account_check *c, const arr_ledger_entry *e
   char h[ARR_HASH_HEX];
   svc_ledger_hash(e, h);
   if (strcmp(h, e->hash) != 0) {
-    problem(r, "ledger: account %lld: entry %lld (%s) was altered: its content does not "
-               "match its hash",
+    problem(r,
+            "ledger: account %lld: entry %lld (%s) was altered: its content does not "
+            "match its hash",
             (long long)e->account_id, (long long)e->id, e->kind);
   }
   memcpy(c->hash, e->hash, ARR_HASH_HEX);
@@ -172,8 +179,8 @@ static arr_rc verify_ledgers(arr_svc *svc, reporter *r, arr_err *err) {
     int64_t cur_acct = first - 1, cur_id = 0;
     for (;;) {
       int ne = 0;
-      rc = arr_store_ledger_scan(svc->db, first, last, cur_acct, cur_id, ents, LEDGER_PAGE, &ne,
-                                 err);
+      rc = arr_store_ledger_scan(svc->db, first, last, cur_acct, cur_id, ents,
+                                 LEDGER_PAGE, &ne, err);
       if (rc != ARR_OK || ne == 0) {
         break;
       }

@@ -206,7 +206,8 @@ void arr_sq_bind_text(arr_stmt *st, int idx, const char *s, size_t len) {
 }
 
 void arr_sq_bind_text_static(arr_stmt *st, int idx, const char *s, size_t len) {
-  check_bind(st, idx, sqlite3_bind_text64(st->u.sq.h, idx, s, len, SQLITE_STATIC, SQLITE_UTF8));
+  check_bind(st, idx,
+             sqlite3_bind_text64(st->u.sq.h, idx, s, len, SQLITE_STATIC, SQLITE_UTF8));
 }
 
 void arr_sq_bind_null(arr_stmt *st, int idx) {

@@ -15,7 +15,8 @@
 static const char SQL_CREATE_VERSIONS[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
-static const char SQL_MAX_VERSION[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+static const char SQL_MAX_VERSION[] =
+    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
 static const char SQL_INSERT_VERSION[] =
     "INSERT INTO schema_migrations (version, name, applied_at)"
     " VALUES (?, ?, CAST(CURRENT_TIMESTAMP AS TEXT))";
@@ -80,7 +81,8 @@ arr_rc arr_store_migrate(arr_db *db, int *version_out, arr_err *err) {
     }
     char *sql = substitute_id(m->sql, id_sql);
     if (sql == NULL) {
-      return arr_err_set(err, ARR_ERR_NOMEM, "out of memory applying migration %s", m->name);
+      return arr_err_set(err, ARR_ERR_NOMEM, "out of memory applying migration %s",
+                         m->name);
     }
     rc = arr_db_begin(db, err);
     if (rc == ARR_OK) {

@@ -101,8 +101,8 @@ static arr_rc step_one(arr_stmt *st, arr_err *err, const char *what) {
 
 /* ---- settings ---- */
 
-arr_rc arr_store_setting_get(arr_db *db, const char *key, char *buf, size_t cap, bool *found,
-                             arr_err *err) {
+arr_rc arr_store_setting_get(arr_db *db, const char *key, char *buf, size_t cap,
+                             bool *found, arr_err *err) {
   PREPARE("SELECT value FROM settings WHERE key = ?");
   arr_db_bind_cstr(st, 1, key);
   arr_rc rc = arr_db_step(st, err);
@@ -114,7 +114,8 @@ arr_rc arr_store_setting_get(arr_db *db, const char *key, char *buf, size_t cap,
   return rc;
 }
 
-arr_rc arr_store_setting_put(arr_db *db, const char *key, const char *value, arr_err *err) {
+arr_rc arr_store_setting_put(arr_db *db, const char *key, const char *value,
+                             arr_err *err) {
   PREPARE("INSERT INTO settings (key, value) VALUES (?, ?)"
           " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   arr_db_bind_cstr(st, 1, key);
@@ -136,8 +137,10 @@ static void read_client(const arr_stmt *st, arr_client *c) {
 }
 
 arr_rc arr_store_client_insert(arr_db *db, arr_client *c, arr_err *err) {
-  PREPARE("INSERT INTO clients (code, name, commission_pct_e4, allocation_order, currency,"
-          " created_at) VALUES (?, ?, ?, ?, ?, CAST(CURRENT_TIMESTAMP AS TEXT)) RETURNING id");
+  PREPARE(
+      "INSERT INTO clients (code, name, commission_pct_e4, allocation_order, currency,"
+      " created_at) VALUES (?, ?, ?, ?, ?, CAST(CURRENT_TIMESTAMP AS TEXT)) RETURNING "
+      "id");
   arr_db_bind_cstr(st, 1, c->code);
   arr_db_bind_cstr(st, 2, c->name);
   arr_db_bind_int64(st, 3, c->commission_pct_e4);
@@ -146,7 +149,8 @@ arr_rc arr_store_client_insert(arr_db *db, arr_client *c, arr_err *err) {
   return run_returning_id(st, &c->id, err);
 }
 
-arr_rc arr_store_client_by_code(arr_db *db, const char *code, arr_client *out, arr_err *err) {
+arr_rc arr_store_client_by_code(arr_db *db, const char *code, arr_client *out,
+                                arr_err *err) {
   PREPARE("SELECT " CLIENT_COLS " FROM clients WHERE code = ?");
   arr_db_bind_cstr(st, 1, code);
   arr_rc rc = step_one(st, err, "client");
@@ -198,8 +202,10 @@ arr_rc arr_store_user_insert(arr_db *db, arr_user *u, const char *now_iso, arr_e
   return run_returning_id(st, &u->id, err);
 }
 
-arr_rc arr_store_user_by_name(arr_db *db, const char *username, arr_user *out, arr_err *err) {
-  PREPARE("SELECT id, username, display_name, role, client_id FROM users WHERE username = ?");
+arr_rc arr_store_user_by_name(arr_db *db, const char *username, arr_user *out,
+                              arr_err *err) {
+  PREPARE(
+      "SELECT id, username, display_name, role, client_id FROM users WHERE username = ?");
   arr_db_bind_cstr(st, 1, username);
   arr_rc rc = step_one(st, err, "user");
   if (rc != ARR_OK) {
@@ -217,7 +223,8 @@ arr_rc arr_store_user_by_name(arr_db *db, const char *username, arr_user *out, a
 /* ---- debtors ---- */
 
 #define DEBTOR_COLS                                                                      \
-  "id, first_name, middle_name, last_name, suffix, ssn_enc, ssn_last4, ssn_key, dob_enc," \
+  "id, first_name, middle_name, last_name, suffix, ssn_enc, ssn_last4, ssn_key, "        \
+  "dob_enc,"                                                                             \
   " namedob_key, language, flags"
 
 static void read_debtor(const arr_stmt *st, arr_debtor *d) {
@@ -235,7 +242,8 @@ static void read_debtor(const arr_stmt *st, arr_debtor *d) {
   d->flags = col_i64(st, 11);
 }
 
-arr_rc arr_store_debtor_insert(arr_db *db, arr_debtor *d, const char *now_iso, arr_err *err) {
+arr_rc arr_store_debtor_insert(arr_db *db, arr_debtor *d, const char *now_iso,
+                               arr_err *err) {
   PREPARE("INSERT INTO debtors (first_name, middle_name, last_name, suffix, ssn_enc,"
           " ssn_last4, ssn_key, dob_enc, namedob_key, language, flags, created_at,"
           " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
@@ -277,8 +285,8 @@ static arr_rc read_debtors(arr_stmt *st, arr_debtor *out, int cap, int *n, arr_e
   return rc;
 }
 
-arr_rc arr_store_debtor_find_ssn(arr_db *db, int64_t key, arr_debtor *out, int cap, int *n,
-                                 arr_err *err) {
+arr_rc arr_store_debtor_find_ssn(arr_db *db, int64_t key, arr_debtor *out, int cap,
+                                 int *n, arr_err *err) {
   PREPARE("SELECT " DEBTOR_COLS " FROM debtors WHERE ssn_key = ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, key);
   arr_db_bind_int64(st, 2, cap);
@@ -287,7 +295,8 @@ arr_rc arr_store_debtor_find_ssn(arr_db *db, int64_t key, arr_debtor *out, int c
 
 arr_rc arr_store_debtor_find_namedob(arr_db *db, int64_t key, arr_debtor *out, int cap,
                                      int *n, arr_err *err) {
-  PREPARE("SELECT " DEBTOR_COLS " FROM debtors WHERE namedob_key = ? ORDER BY id LIMIT ?");
+  PREPARE("SELECT " DEBTOR_COLS
+          " FROM debtors WHERE namedob_key = ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, key);
   arr_db_bind_int64(st, 2, cap);
   return read_debtors(st, out, cap, n, err);
@@ -295,10 +304,12 @@ arr_rc arr_store_debtor_find_namedob(arr_db *db, int64_t key, arr_debtor *out, i
 
 /* ---- contact points ---- */
 
-arr_rc arr_store_address_insert(arr_db *db, arr_address *a, const char *now_iso, arr_err *err) {
-  PREPARE("INSERT INTO addresses (debtor_id, line1, line2, city, state, zip, status, source,"
-          " valid_from, valid_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-          " RETURNING id");
+arr_rc arr_store_address_insert(arr_db *db, arr_address *a, const char *now_iso,
+                                arr_err *err) {
+  PREPARE(
+      "INSERT INTO addresses (debtor_id, line1, line2, city, state, zip, status, source,"
+      " valid_from, valid_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " RETURNING id");
   arr_db_bind_int64(st, 1, a->debtor_id);
   arr_db_bind_cstr(st, 2, a->line1);
   bind_opt(st, 3, a->line2);
@@ -313,9 +324,11 @@ arr_rc arr_store_address_insert(arr_db *db, arr_address *a, const char *now_iso,
   return run_returning_id(st, &a->id, err);
 }
 
-arr_rc arr_store_phone_insert(arr_db *db, arr_phone *p, const char *now_iso, arr_err *err) {
-  PREPARE("INSERT INTO phones (debtor_id, number, type, consent, status, source, valid_from,"
-          " valid_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+arr_rc arr_store_phone_insert(arr_db *db, arr_phone *p, const char *now_iso,
+                              arr_err *err) {
+  PREPARE(
+      "INSERT INTO phones (debtor_id, number, type, consent, status, source, valid_from,"
+      " valid_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   arr_db_bind_int64(st, 1, p->debtor_id);
   arr_db_bind_cstr(st, 2, p->number);
   arr_db_bind_cstr(st, 3, p->type[0] ? p->type : "other");
@@ -328,7 +341,8 @@ arr_rc arr_store_phone_insert(arr_db *db, arr_phone *p, const char *now_iso, arr
   return run_returning_id(st, &p->id, err);
 }
 
-arr_rc arr_store_email_insert(arr_db *db, arr_email *e, const char *now_iso, arr_err *err) {
+arr_rc arr_store_email_insert(arr_db *db, arr_email *e, const char *now_iso,
+                              arr_err *err) {
   PREPARE("INSERT INTO emails (debtor_id, address, consent, status, source, valid_from,"
           " valid_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   arr_db_bind_int64(st, 1, e->debtor_id);
@@ -342,10 +356,11 @@ arr_rc arr_store_email_insert(arr_db *db, arr_email *e, const char *now_iso, arr
   return run_returning_id(st, &e->id, err);
 }
 
-arr_rc arr_store_address_list(arr_db *db, int64_t debtor_id, arr_address *out, int cap, int *n,
-                              arr_err *err) {
-  PREPARE("SELECT id, debtor_id, line1, line2, city, state, zip, status, source, valid_from,"
-          " valid_to FROM addresses WHERE debtor_id = ? ORDER BY id LIMIT ?");
+arr_rc arr_store_address_list(arr_db *db, int64_t debtor_id, arr_address *out, int cap,
+                              int *n, arr_err *err) {
+  PREPARE(
+      "SELECT id, debtor_id, line1, line2, city, state, zip, status, source, valid_from,"
+      " valid_to FROM addresses WHERE debtor_id = ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, debtor_id);
   arr_db_bind_int64(st, 2, cap);
   *n = 0;
@@ -368,10 +383,11 @@ arr_rc arr_store_address_list(arr_db *db, int64_t debtor_id, arr_address *out, i
   return rc;
 }
 
-arr_rc arr_store_phone_list(arr_db *db, int64_t debtor_id, arr_phone *out, int cap, int *n,
-                            arr_err *err) {
-  PREPARE("SELECT id, debtor_id, number, type, consent, status, source, valid_from, valid_to"
-          " FROM phones WHERE debtor_id = ? ORDER BY id LIMIT ?");
+arr_rc arr_store_phone_list(arr_db *db, int64_t debtor_id, arr_phone *out, int cap,
+                            int *n, arr_err *err) {
+  PREPARE(
+      "SELECT id, debtor_id, number, type, consent, status, source, valid_from, valid_to"
+      " FROM phones WHERE debtor_id = ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, debtor_id);
   arr_db_bind_int64(st, 2, cap);
   *n = 0;
@@ -392,8 +408,8 @@ arr_rc arr_store_phone_list(arr_db *db, int64_t debtor_id, arr_phone *out, int c
   return rc;
 }
 
-arr_rc arr_store_email_list(arr_db *db, int64_t debtor_id, arr_email *out, int cap, int *n,
-                            arr_err *err) {
+arr_rc arr_store_email_list(arr_db *db, int64_t debtor_id, arr_email *out, int cap,
+                            int *n, arr_err *err) {
   PREPARE("SELECT id, debtor_id, address, consent, status, source, valid_from, valid_to"
           " FROM emails WHERE debtor_id = ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, debtor_id);
@@ -424,11 +440,13 @@ arr_rc arr_store_point_get(arr_db *db, const char *kind, int64_t id, arr_point *
     sql = "SELECT id, debtor_id, status, '', source, valid_from, valid_to FROM addresses"
           " WHERE id = ?";
   } else if (strcmp(kind, "phone") == 0) {
-    sql = "SELECT id, debtor_id, status, consent, source, valid_from, valid_to FROM phones"
-          " WHERE id = ?";
+    sql =
+        "SELECT id, debtor_id, status, consent, source, valid_from, valid_to FROM phones"
+        " WHERE id = ?";
   } else if (strcmp(kind, "email") == 0) {
-    sql = "SELECT id, debtor_id, status, consent, source, valid_from, valid_to FROM emails"
-          " WHERE id = ?";
+    sql =
+        "SELECT id, debtor_id, status, consent, source, valid_from, valid_to FROM emails"
+        " WHERE id = ?";
   } else {
     return arr_err_set(err, ARR_ERR_INVALID, "unknown contact point kind %s", kind);
   }
@@ -452,7 +470,8 @@ arr_rc arr_store_point_get(arr_db *db, const char *kind, int64_t id, arr_point *
   return ARR_OK;
 }
 
-arr_rc arr_store_point_update(arr_db *db, const char *kind, const arr_point *p, arr_err *err) {
+arr_rc arr_store_point_update(arr_db *db, const char *kind, const arr_point *p,
+                              arr_err *err) {
   const char *sql = NULL;
   if (strcmp(kind, "address") == 0) {
     sql = "UPDATE addresses SET status = ?, valid_to = ? WHERE id = ?";
@@ -480,8 +499,9 @@ arr_rc arr_store_point_update(arr_db *db, const char *kind, const arr_point *p, 
 }
 
 arr_rc arr_store_point_history_insert(arr_db *db, arr_point_change *c, arr_err *err) {
-  PREPARE("INSERT INTO contact_point_history (kind, point_id, field, old_value, new_value,"
-          " source, changed_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  PREPARE(
+      "INSERT INTO contact_point_history (kind, point_id, field, old_value, new_value,"
+      " source, changed_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   arr_db_bind_cstr(st, 1, c->kind);
   arr_db_bind_int64(st, 2, c->point_id);
   arr_db_bind_cstr(st, 3, c->field);
@@ -494,9 +514,11 @@ arr_rc arr_store_point_history_insert(arr_db *db, arr_point_change *c, arr_err *
 }
 
 arr_rc arr_store_point_history_list(arr_db *db, const char *kind, int64_t point_id,
-                                    arr_point_change *out, int cap, int *n, arr_err *err) {
-  PREPARE("SELECT id, point_id, kind, field, old_value, new_value, source, changed_at, actor"
-          " FROM contact_point_history WHERE kind = ? AND point_id = ? ORDER BY id LIMIT ?");
+                                    arr_point_change *out, int cap, int *n,
+                                    arr_err *err) {
+  PREPARE(
+      "SELECT id, point_id, kind, field, old_value, new_value, source, changed_at, actor"
+      " FROM contact_point_history WHERE kind = ? AND point_id = ? ORDER BY id LIMIT ?");
   arr_db_bind_cstr(st, 1, kind);
   arr_db_bind_int64(st, 2, point_id);
   arr_db_bind_int64(st, 3, cap);
@@ -532,8 +554,8 @@ arr_rc arr_store_placement_insert(arr_db *db, arr_placement *p, const char *now_
   return run_returning_id(st, &p->id, err);
 }
 
-arr_rc arr_store_placement_update(arr_db *db, const arr_placement *p, const char *finished_iso,
-                                  arr_err *err) {
+arr_rc arr_store_placement_update(arr_db *db, const arr_placement *p,
+                                  const char *finished_iso, arr_err *err) {
   PREPARE("UPDATE placements SET file_hash = ?, rows_read = ?, rows_loaded = ?,"
           " rows_duplicate = ?, rows_rejected = ?, finished_at = ? WHERE id = ?");
   arr_db_bind_cstr(st, 1, p->file_hash);
@@ -550,11 +572,12 @@ arr_rc arr_store_placement_update(arr_db *db, const arr_placement *p, const char
 
 #define ACCOUNT_COLS                                                                     \
   "a.id, a.client_id, a.debtor_id, a.placement_id, a.collector_id, c.code,"              \
-  " c.allocation_order, a.client_account, a.original_creditor, a.account_type, a.status," \
+  " c.allocation_order, a.client_account, a.original_creditor, a.account_type, "         \
+  "a.status,"                                                                            \
   " a.currency, a.placed_on, a.open_date, a.charge_off_date, a.first_delinquency_on,"    \
   " a.last_payment_on, a.itemization_date, a.interest_rate_pct_e4, a.principal_cents,"   \
   " a.interest_cents, a.fees_cents, a.costs_cents, a.credit_cents, a.ledger_head,"       \
-  " a.attributes, a.creditor_last_payment_on FROM accounts a"                           \
+  " a.attributes, a.creditor_last_payment_on FROM accounts a"                            \
   " JOIN clients c ON c.id = a.client_id"
 
 static void read_account(const arr_stmt *st, arr_account *a) {
@@ -585,14 +608,16 @@ static void read_account(const arr_stmt *st, arr_account *a) {
   a->creditor_last_payment_on = col_date(st, 26);
 }
 
-arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso, arr_err *err) {
-  PREPARE("INSERT INTO accounts (client_id, client_account, debtor_id, placement_id,"
-          " collector_id, original_creditor, account_type, status, currency, placed_on,"
-          " open_date, charge_off_date, first_delinquency_on, last_payment_on,"
-          " itemization_date, interest_rate_pct_e4, principal_cents, interest_cents,"
-          " fees_cents, costs_cents, credit_cents, ledger_head, attributes, created_at,"
-          " updated_at, creditor_last_payment_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso,
+                                arr_err *err) {
+  PREPARE(
+      "INSERT INTO accounts (client_id, client_account, debtor_id, placement_id,"
+      " collector_id, original_creditor, account_type, status, currency, placed_on,"
+      " open_date, charge_off_date, first_delinquency_on, last_payment_on,"
+      " itemization_date, interest_rate_pct_e4, principal_cents, interest_cents,"
+      " fees_cents, costs_cents, credit_cents, ledger_head, attributes, created_at,"
+      " updated_at, creditor_last_payment_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+      " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   arr_db_bind_int64(st, 1, a->client_id);
   arr_db_bind_cstr(st, 2, a->client_account);
   arr_db_bind_int64(st, 3, a->debtor_id);
@@ -667,8 +692,9 @@ arr_rc arr_store_client_lock(arr_db *db, int64_t client_id, arr_err *err) {
   return rc;
 }
 
-arr_rc arr_store_account_id_by_ref(arr_db *db, int64_t client_id, const char *client_account,
-                                   int64_t *id_out, arr_err *err) {
+arr_rc arr_store_account_id_by_ref(arr_db *db, int64_t client_id,
+                                   const char *client_account, int64_t *id_out,
+                                   arr_err *err) {
   PREPARE("SELECT id FROM accounts WHERE client_id = ? AND client_account = ?");
   arr_db_bind_int64(st, 1, client_id);
   arr_db_bind_cstr(st, 2, client_account);
@@ -682,8 +708,8 @@ arr_rc arr_store_account_id_by_ref(arr_db *db, int64_t client_id, const char *cl
   return ARR_OK;
 }
 
-arr_rc arr_store_account_update_money(arr_db *db, const arr_account *a, const char *now_iso,
-                                      arr_err *err) {
+arr_rc arr_store_account_update_money(arr_db *db, const arr_account *a,
+                                      const char *now_iso, arr_err *err) {
   PREPARE("UPDATE accounts SET principal_cents = ?, interest_cents = ?, fees_cents = ?,"
           " costs_cents = ?, credit_cents = ?, ledger_head = ?, last_payment_on = ?,"
           " status = ?, updated_at = ? WHERE id = ?");
@@ -702,8 +728,8 @@ arr_rc arr_store_account_update_money(arr_db *db, const arr_account *a, const ch
   return rc;
 }
 
-arr_rc arr_store_account_list(arr_db *db, const arr_account_filter *f, arr_account *out, int cap,
-                              int *n, arr_err *err) {
+arr_rc arr_store_account_list(arr_db *db, const arr_account_filter *f, arr_account *out,
+                              int cap, int *n, arr_err *err) {
   PREPARE("SELECT " ACCOUNT_COLS " WHERE a.id > ? AND (? = 0 OR a.client_id = ?)"
           " AND (CAST(? AS TEXT) IS NULL OR a.status = ?) ORDER BY a.id LIMIT ?");
   int limit = f->limit < cap ? f->limit : cap;
@@ -722,9 +748,11 @@ arr_rc arr_store_account_list(arr_db *db, const arr_account_filter *f, arr_accou
   return rc;
 }
 
-arr_rc arr_store_debtor_keys_scan(arr_db *db, int64_t after_id, int64_t *ids, int64_t *ssn_keys,
-                                  int64_t *namedob_keys, int cap, int *n, arr_err *err) {
-  PREPARE("SELECT id, ssn_key, namedob_key FROM debtors WHERE id > ? ORDER BY id LIMIT ?");
+arr_rc arr_store_debtor_keys_scan(arr_db *db, int64_t after_id, int64_t *ids,
+                                  int64_t *ssn_keys, int64_t *namedob_keys, int cap,
+                                  int *n, arr_err *err) {
+  PREPARE(
+      "SELECT id, ssn_key, namedob_key FROM debtors WHERE id > ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, after_id);
   arr_db_bind_int64(st, 2, cap);
   *n = 0;
@@ -843,7 +871,8 @@ arr_rc arr_store_ledger_insert(arr_db *db, arr_ledger_entry *e, arr_err *err) {
   return run_returning_id(st, &e->id, err);
 }
 
-static arr_rc read_ledgers(arr_stmt *st, arr_ledger_entry *out, int cap, int *n, arr_err *err) {
+static arr_rc read_ledgers(arr_stmt *st, arr_ledger_entry *out, int cap, int *n,
+                           arr_err *err) {
   *n = 0;
   arr_rc rc;
   while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
@@ -862,8 +891,8 @@ arr_rc arr_store_ledger_list(arr_db *db, int64_t account_id, int64_t after_id,
   return read_ledgers(st, out, cap, n, err);
 }
 
-arr_rc arr_store_ledger_sum(arr_db *db, int64_t account_id, arr_date as_of, arr_balance *out,
-                            arr_err *err) {
+arr_rc arr_store_ledger_sum(arr_db *db, int64_t account_id, arr_date as_of,
+                            arr_balance *out, arr_err *err) {
   PREPARE("SELECT COALESCE(SUM(principal_cents), 0), COALESCE(SUM(interest_cents), 0),"
           " COALESCE(SUM(fees_cents), 0), COALESCE(SUM(costs_cents), 0),"
           " COALESCE(SUM(credit_cents), 0) FROM ledger_entries"
@@ -896,8 +925,8 @@ arr_rc arr_store_ledger_by_payment(arr_db *db, int64_t payment_id, arr_ledger_en
 }
 
 arr_rc arr_store_ledger_scan(arr_db *db, int64_t first_account, int64_t last_account,
-                             int64_t after_account, int64_t after_id, arr_ledger_entry *out,
-                             int cap, int *n, arr_err *err) {
+                             int64_t after_account, int64_t after_id,
+                             arr_ledger_entry *out, int cap, int *n, arr_err *err) {
   PREPARE("SELECT " LEDGER_COLS " WHERE account_id >= ? AND account_id <= ?"
           " AND (account_id > ? OR (account_id = ? AND id > ?))"
           " ORDER BY account_id, id LIMIT ?");
@@ -933,10 +962,11 @@ static void read_payment(const arr_stmt *st, arr_payment *p) {
 
 arr_rc arr_store_payment_insert(arr_db *db, arr_payment *p, const char *now_iso,
                                 const char *actor, arr_err *err) {
-  PREPARE("INSERT INTO payments (account_id, amount_cents, currency, method, effective_on,"
-          " reference, idempotency_key, status, source, created_at, actor)"
-          " VALUES (?, ?, ?, ?, ?, ?, ?, 'posted', ?, ?, ?)"
-          " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id");
+  PREPARE(
+      "INSERT INTO payments (account_id, amount_cents, currency, method, effective_on,"
+      " reference, idempotency_key, status, source, created_at, actor)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, 'posted', ?, ?, ?)"
+      " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id");
   arr_db_bind_int64(st, 1, p->account_id);
   arr_db_bind_int64(st, 2, p->amount_cents);
   arr_db_bind_cstr(st, 3, p->currency[0] ? p->currency : "USD");
@@ -974,7 +1004,8 @@ arr_rc arr_store_payment_get(arr_db *db, int64_t id, arr_payment *out, arr_err *
   return ARR_OK;
 }
 
-arr_rc arr_store_payment_by_key(arr_db *db, const char *key, arr_payment *out, arr_err *err) {
+arr_rc arr_store_payment_by_key(arr_db *db, const char *key, arr_payment *out,
+                                arr_err *err) {
   PREPARE("SELECT " PAYMENT_COLS " WHERE idempotency_key = ?");
   arr_db_bind_cstr(st, 1, key);
   arr_rc rc = step_one(st, err, "payment");
@@ -995,13 +1026,14 @@ arr_rc arr_store_payment_mark_reversed(arr_db *db, int64_t id, const char *reaso
   arr_db_bind_int64(st, 3, id);
   arr_rc rc = arr_db_run(st, err);
   if (rc == ARR_OK && arr_db_changes(st) != 1) {
-    rc = arr_err_set(err, ARR_ERR_CONFLICT, "payment %lld is already reversed", (long long)id);
+    rc = arr_err_set(err, ARR_ERR_CONFLICT, "payment %lld is already reversed",
+                     (long long)id);
   }
   return rc;
 }
 
-arr_rc arr_store_payment_list(arr_db *db, int64_t account_id, arr_payment *out, int cap, int *n,
-                              arr_err *err) {
+arr_rc arr_store_payment_list(arr_db *db, int64_t account_id, arr_payment *out, int cap,
+                              int *n, arr_err *err) {
   PREPARE("SELECT " PAYMENT_COLS " WHERE account_id = ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, account_id);
   arr_db_bind_int64(st, 2, cap);
@@ -1014,8 +1046,10 @@ arr_rc arr_store_payment_list(arr_db *db, int64_t account_id, arr_payment *out, 
   return rc;
 }
 
-arr_rc arr_store_payment_last_date(arr_db *db, int64_t account_id, arr_date *out, arr_err *err) {
-  PREPARE("SELECT MAX(effective_on) FROM payments WHERE account_id = ? AND status = 'posted'");
+arr_rc arr_store_payment_last_date(arr_db *db, int64_t account_id, arr_date *out,
+                                   arr_err *err) {
+  PREPARE("SELECT MAX(effective_on) FROM payments WHERE account_id = ? AND status = "
+          "'posted'");
   arr_db_bind_int64(st, 1, account_id);
   arr_rc rc = step_one(st, err, "payment date");
   if (rc != ARR_OK) {
@@ -1029,8 +1063,9 @@ arr_rc arr_store_payment_last_date(arr_db *db, int64_t account_id, arr_date *out
 arr_rc arr_store_payment_last_date_as_of(arr_db *db, int64_t account_id, arr_date as_of,
                                          arr_date *out, arr_err *err) {
   /* reversed_at is an ISO instant; its first ten characters are the UTC date. */
-  PREPARE("SELECT MAX(effective_on) FROM payments WHERE account_id = ? AND effective_on <= ?"
-          " AND (status = 'posted' OR SUBSTR(reversed_at, 1, 10) > ?)");
+  PREPARE(
+      "SELECT MAX(effective_on) FROM payments WHERE account_id = ? AND effective_on <= ?"
+      " AND (status = 'posted' OR SUBSTR(reversed_at, 1, 10) > ?)");
   char d[ARR_DATE_FMT_MAX];
   arr_date_format(as_of, d);
   arr_db_bind_int64(st, 1, account_id);
@@ -1047,8 +1082,9 @@ arr_rc arr_store_payment_last_date_as_of(arr_db *db, int64_t account_id, arr_dat
 
 /* ---- notes and contacts ---- */
 
-arr_rc arr_store_note_insert(arr_db *db, int64_t account_id, const char *body, const char *actor,
-                             const char *now_iso, int64_t *id_out, arr_err *err) {
+arr_rc arr_store_note_insert(arr_db *db, int64_t account_id, const char *body,
+                             const char *actor, const char *now_iso, int64_t *id_out,
+                             arr_err *err) {
   PREPARE("INSERT INTO notes (account_id, body, actor, created_at) VALUES (?, ?, ?, ?)"
           " RETURNING id");
   arr_db_bind_int64(st, 1, account_id);
@@ -1058,9 +1094,11 @@ arr_rc arr_store_note_insert(arr_db *db, int64_t account_id, const char *body, c
   return run_returning_id(st, id_out, err);
 }
 
-arr_rc arr_store_contact_insert(arr_db *db, arr_contact *c, const char *now_iso, arr_err *err) {
-  PREPARE("INSERT INTO contacts (account_id, debtor_id, channel, target, at, outcome, actor,"
-          " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+arr_rc arr_store_contact_insert(arr_db *db, arr_contact *c, const char *now_iso,
+                                arr_err *err) {
+  PREPARE(
+      "INSERT INTO contacts (account_id, debtor_id, channel, target, at, outcome, actor,"
+      " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   arr_db_bind_int64(st, 1, c->account_id);
   arr_db_bind_int64(st, 2, c->debtor_id);
   arr_db_bind_cstr(st, 3, c->channel);
@@ -1097,8 +1135,8 @@ arr_rc arr_store_audit_head(arr_db *db, int64_t *last_id, char last_hash[ARR_HAS
   return ARR_OK;
 }
 
-arr_rc arr_store_audit_head_peek(arr_db *db, int64_t *last_id, char last_hash[ARR_HASH_HEX],
-                                 arr_err *err) {
+arr_rc arr_store_audit_head_peek(arr_db *db, int64_t *last_id,
+                                 char last_hash[ARR_HASH_HEX], arr_err *err) {
   PREPARE("SELECT last_id, last_hash FROM audit_head WHERE id = 1");
   arr_rc rc = step_one(st, err, "audit head");
   if (rc != ARR_OK) {
@@ -1133,8 +1171,8 @@ arr_rc arr_store_audit_insert(arr_db *db, const arr_audit_event *e, arr_err *err
   return arr_db_run(st, err);
 }
 
-arr_rc arr_store_audit_scan(arr_db *db, int64_t after_id, arr_audit_event *out, int cap, int *n,
-                            arr_err *err) {
+arr_rc arr_store_audit_scan(arr_db *db, int64_t after_id, arr_audit_event *out, int cap,
+                            int *n, arr_err *err) {
   PREPARE("SELECT id, at, actor, action, entity, entity_id, detail, prev_hash, hash"
           " FROM audit_log WHERE id > ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, after_id);

@@ -32,9 +32,10 @@ arr_rc arr_store_migrate(arr_db *db, int *version_out, arr_err *err);
 arr_rc arr_store_schema_version(arr_db *db, int *version_out, arr_err *err);
 
 /* settings: small key/value facts (key check value, demo seed). */
-arr_rc arr_store_setting_get(arr_db *db, const char *key, char *buf, size_t cap, bool *found,
+arr_rc arr_store_setting_get(arr_db *db, const char *key, char *buf, size_t cap,
+                             bool *found, arr_err *err);
+arr_rc arr_store_setting_put(arr_db *db, const char *key, const char *value,
                              arr_err *err);
-arr_rc arr_store_setting_put(arr_db *db, const char *key, const char *value, arr_err *err);
 
 /* ---- clients ---- */
 typedef struct {
@@ -47,7 +48,8 @@ typedef struct {
 } arr_client;
 
 arr_rc arr_store_client_insert(arr_db *db, arr_client *c, arr_err *err); /* sets c->id */
-arr_rc arr_store_client_by_code(arr_db *db, const char *code, arr_client *out, arr_err *err);
+arr_rc arr_store_client_by_code(arr_db *db, const char *code, arr_client *out,
+                                arr_err *err);
 arr_rc arr_store_client_by_id(arr_db *db, int64_t id, arr_client *out, arr_err *err);
 /* Up to cap clients ordered by code; *n receives how many. */
 arr_rc arr_store_client_list(arr_db *db, arr_client *out, int cap, int *n, arr_err *err);
@@ -61,7 +63,8 @@ typedef struct {
   int64_t client_id; /* 0 = none */
 } arr_user;
 arr_rc arr_store_user_insert(arr_db *db, arr_user *u, const char *now_iso, arr_err *err);
-arr_rc arr_store_user_by_name(arr_db *db, const char *username, arr_user *out, arr_err *err);
+arr_rc arr_store_user_by_name(arr_db *db, const char *username, arr_user *out,
+                              arr_err *err);
 
 /* ---- debtors and contact points ---- */
 typedef struct {
@@ -75,11 +78,12 @@ typedef struct {
   int64_t flags;
 } arr_debtor;
 
-arr_rc arr_store_debtor_insert(arr_db *db, arr_debtor *d, const char *now_iso, arr_err *err);
+arr_rc arr_store_debtor_insert(arr_db *db, arr_debtor *d, const char *now_iso,
+                               arr_err *err);
 arr_rc arr_store_debtor_get(arr_db *db, int64_t id, arr_debtor *out, arr_err *err);
 /* Debtors whose ssn_key (or namedob_key) equals key; up to cap, ordered by id. */
-arr_rc arr_store_debtor_find_ssn(arr_db *db, int64_t key, arr_debtor *out, int cap, int *n,
-                                 arr_err *err);
+arr_rc arr_store_debtor_find_ssn(arr_db *db, int64_t key, arr_debtor *out, int cap,
+                                 int *n, arr_err *err);
 arr_rc arr_store_debtor_find_namedob(arr_db *db, int64_t key, arr_debtor *out, int cap,
                                      int *n, arr_err *err);
 
@@ -100,15 +104,18 @@ typedef struct {
   arr_date valid_from, valid_to;
 } arr_email;
 
-arr_rc arr_store_address_insert(arr_db *db, arr_address *a, const char *now_iso, arr_err *err);
-arr_rc arr_store_phone_insert(arr_db *db, arr_phone *p, const char *now_iso, arr_err *err);
-arr_rc arr_store_email_insert(arr_db *db, arr_email *e, const char *now_iso, arr_err *err);
-arr_rc arr_store_address_list(arr_db *db, int64_t debtor_id, arr_address *out, int cap, int *n,
+arr_rc arr_store_address_insert(arr_db *db, arr_address *a, const char *now_iso,
+                                arr_err *err);
+arr_rc arr_store_phone_insert(arr_db *db, arr_phone *p, const char *now_iso,
                               arr_err *err);
-arr_rc arr_store_phone_list(arr_db *db, int64_t debtor_id, arr_phone *out, int cap, int *n,
-                            arr_err *err);
-arr_rc arr_store_email_list(arr_db *db, int64_t debtor_id, arr_email *out, int cap, int *n,
-                            arr_err *err);
+arr_rc arr_store_email_insert(arr_db *db, arr_email *e, const char *now_iso,
+                              arr_err *err);
+arr_rc arr_store_address_list(arr_db *db, int64_t debtor_id, arr_address *out, int cap,
+                              int *n, arr_err *err);
+arr_rc arr_store_phone_list(arr_db *db, int64_t debtor_id, arr_phone *out, int cap,
+                            int *n, arr_err *err);
+arr_rc arr_store_email_list(arr_db *db, int64_t debtor_id, arr_email *out, int cap,
+                            int *n, arr_err *err);
 
 /* The fields every contact point shares, for status/consent changes. kind is
  * "address", "phone" or "email"; consent is "" for addresses. */
@@ -120,7 +127,8 @@ typedef struct {
 arr_rc arr_store_point_get(arr_db *db, const char *kind, int64_t id, arr_point *out,
                            arr_err *err);
 /* Writes status, consent (ignored for addresses) and valid_to. */
-arr_rc arr_store_point_update(arr_db *db, const char *kind, const arr_point *p, arr_err *err);
+arr_rc arr_store_point_update(arr_db *db, const char *kind, const arr_point *p,
+                              arr_err *err);
 
 typedef struct {
   int64_t id, point_id;
@@ -139,14 +147,14 @@ typedef struct {
 } arr_placement;
 arr_rc arr_store_placement_insert(arr_db *db, arr_placement *p, const char *now_iso,
                                   const char *actor, arr_err *err);
-arr_rc arr_store_placement_update(arr_db *db, const arr_placement *p, const char *finished_iso,
-                                  arr_err *err);
+arr_rc arr_store_placement_update(arr_db *db, const arr_placement *p,
+                                  const char *finished_iso, arr_err *err);
 
 /* ---- accounts ---- */
 typedef struct {
   int64_t id, client_id, debtor_id, placement_id, collector_id; /* 0 = NULL */
-  char client_code[33];       /* filled by reads (join), ignored by insert */
-  char allocation_order[48];  /* client's, filled by reads */
+  char client_code[33];      /* filled by reads (join), ignored by insert */
+  char allocation_order[48]; /* client's, filled by reads */
   char client_account[65];
   char original_creditor[201];
   char account_type[16];
@@ -160,7 +168,8 @@ typedef struct {
   char attributes[2048]; /* JSON object text, "" = none */
 } arr_account;
 
-arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso, arr_err *err);
+arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso,
+                                arr_err *err);
 arr_rc arr_store_account_get(arr_db *db, int64_t id, arr_account *out, arr_err *err);
 /* The same, locking the account row until the transaction ends (PostgreSQL: FOR
  * UPDATE; SQLite's BEGIN IMMEDIATE already serializes writers). Every read that is
@@ -172,21 +181,22 @@ arr_rc arr_store_account_get_for_update(arr_db *db, int64_t id, arr_account *out
  * client; a no-op on SQLite). Call at the start of each chunk transaction. */
 arr_rc arr_store_client_lock(arr_db *db, int64_t client_id, arr_err *err);
 /* ARR_ERR_NOTFOUND when absent; *id_out = 0 then. */
-arr_rc arr_store_account_id_by_ref(arr_db *db, int64_t client_id, const char *client_account,
-                                   int64_t *id_out, arr_err *err);
+arr_rc arr_store_account_id_by_ref(arr_db *db, int64_t client_id,
+                                   const char *client_account, int64_t *id_out,
+                                   arr_err *err);
 /* Writes the cached balance, ledger head, last_payment_on and status. */
-arr_rc arr_store_account_update_money(arr_db *db, const arr_account *a, const char *now_iso,
-                                      arr_err *err);
+arr_rc arr_store_account_update_money(arr_db *db, const arr_account *a,
+                                      const char *now_iso, arr_err *err);
 
 typedef struct {
-  int64_t client_id; /* 0 = any */
+  int64_t client_id;  /* 0 = any */
   const char *status; /* NULL = any */
   int64_t after_id;
   int limit;
 } arr_account_filter;
 /* Accounts matching f, ordered by id, at most f->limit (<= cap). */
-arr_rc arr_store_account_list(arr_db *db, const arr_account_filter *f, arr_account *out, int cap,
-                              int *n, arr_err *err);
+arr_rc arr_store_account_list(arr_db *db, const arr_account_filter *f, arr_account *out,
+                              int cap, int *n, arr_err *err);
 
 /* ---- ledger ---- */
 typedef struct {
@@ -201,13 +211,14 @@ typedef struct {
   char prev_hash[ARR_HASH_HEX], hash[ARR_HASH_HEX];
 } arr_ledger_entry;
 
-arr_rc arr_store_ledger_insert(arr_db *db, arr_ledger_entry *e, arr_err *err); /* sets id */
+arr_rc arr_store_ledger_insert(arr_db *db, arr_ledger_entry *e,
+                               arr_err *err); /* sets id */
 /* Entries of one account ordered by id, id > after_id, at most cap. */
 arr_rc arr_store_ledger_list(arr_db *db, int64_t account_id, int64_t after_id,
                              arr_ledger_entry *out, int cap, int *n, arr_err *err);
 /* Sum of entries with effective_on <= as_of (ARR_DATE_NONE = all). */
-arr_rc arr_store_ledger_sum(arr_db *db, int64_t account_id, arr_date as_of, arr_balance *out,
-                            arr_err *err);
+arr_rc arr_store_ledger_sum(arr_db *db, int64_t account_id, arr_date as_of,
+                            arr_balance *out, arr_err *err);
 /* The ledger entry that posted payment_id (kind 'payment'). */
 arr_rc arr_store_ledger_by_payment(arr_db *db, int64_t payment_id, arr_ledger_entry *out,
                                    arr_err *err);
@@ -215,8 +226,8 @@ arr_rc arr_store_ledger_by_payment(arr_db *db, int64_t payment_id, arr_ledger_en
  * (account_id, id), after the cursor (after_account, after_id), at most cap: the
  * streaming read `audit verify` uses. */
 arr_rc arr_store_ledger_scan(arr_db *db, int64_t first_account, int64_t last_account,
-                             int64_t after_account, int64_t after_id, arr_ledger_entry *out,
-                             int cap, int *n, arr_err *err);
+                             int64_t after_account, int64_t after_id,
+                             arr_ledger_entry *out, int cap, int *n, arr_err *err);
 
 /* ---- payments ---- */
 typedef struct {
@@ -236,25 +247,29 @@ typedef struct {
 arr_rc arr_store_payment_insert(arr_db *db, arr_payment *p, const char *now_iso,
                                 const char *actor, arr_err *err);
 arr_rc arr_store_payment_get(arr_db *db, int64_t id, arr_payment *out, arr_err *err);
-arr_rc arr_store_payment_by_key(arr_db *db, const char *key, arr_payment *out, arr_err *err);
+arr_rc arr_store_payment_by_key(arr_db *db, const char *key, arr_payment *out,
+                                arr_err *err);
 arr_rc arr_store_payment_mark_reversed(arr_db *db, int64_t id, const char *reason,
                                        const char *now_iso, arr_err *err);
-arr_rc arr_store_payment_list(arr_db *db, int64_t account_id, arr_payment *out, int cap, int *n,
-                              arr_err *err);
+arr_rc arr_store_payment_list(arr_db *db, int64_t account_id, arr_payment *out, int cap,
+                              int *n, arr_err *err);
 /* Latest effective_on among posted (not reversed) payments; ARR_DATE_NONE if none. */
-arr_rc arr_store_payment_last_date(arr_db *db, int64_t account_id, arr_date *out, arr_err *err);
+arr_rc arr_store_payment_last_date(arr_db *db, int64_t account_id, arr_date *out,
+                                   arr_err *err);
 /* Latest effective_on <= as_of among payments not reversed on or before as_of. */
 arr_rc arr_store_payment_last_date_as_of(arr_db *db, int64_t account_id, arr_date as_of,
                                          arr_date *out, arr_err *err);
 
 /* ---- notes and contacts ---- */
-arr_rc arr_store_note_insert(arr_db *db, int64_t account_id, const char *body, const char *actor,
-                             const char *now_iso, int64_t *id_out, arr_err *err);
+arr_rc arr_store_note_insert(arr_db *db, int64_t account_id, const char *body,
+                             const char *actor, const char *now_iso, int64_t *id_out,
+                             arr_err *err);
 typedef struct {
   int64_t id, account_id, debtor_id;
   char channel[8], target[256], at[ARR_TIME_FMT_MAX], outcome[24], actor[65];
 } arr_contact;
-arr_rc arr_store_contact_insert(arr_db *db, arr_contact *c, const char *now_iso, arr_err *err);
+arr_rc arr_store_contact_insert(arr_db *db, arr_contact *c, const char *now_iso,
+                                arr_err *err);
 
 /* ---- audit log ---- */
 typedef struct {
@@ -273,19 +288,20 @@ typedef struct {
 arr_rc arr_store_audit_head(arr_db *db, int64_t *last_id, char last_hash[ARR_HASH_HEX],
                             arr_err *err);
 /* Reads the head without locking (for verification inside a read snapshot). */
-arr_rc arr_store_audit_head_peek(arr_db *db, int64_t *last_id, char last_hash[ARR_HASH_HEX],
-                                 arr_err *err);
+arr_rc arr_store_audit_head_peek(arr_db *db, int64_t *last_id,
+                                 char last_hash[ARR_HASH_HEX], arr_err *err);
 arr_rc arr_store_audit_set_head(arr_db *db, int64_t last_id, const char *last_hash,
                                 arr_err *err);
 arr_rc arr_store_audit_insert(arr_db *db, const arr_audit_event *e, arr_err *err);
 /* Events with id > after_id ordered by id, at most cap. */
-arr_rc arr_store_audit_scan(arr_db *db, int64_t after_id, arr_audit_event *out, int cap, int *n,
-                            arr_err *err);
+arr_rc arr_store_audit_scan(arr_db *db, int64_t after_id, arr_audit_event *out, int cap,
+                            int *n, arr_err *err);
 
 /* Pages through matching keys of debtors with id > after_id (ordered by id, at most
  * cap): for building in-memory filters before a bulk load. 0 = no key. */
-arr_rc arr_store_debtor_keys_scan(arr_db *db, int64_t after_id, int64_t *ids, int64_t *ssn_keys,
-                                  int64_t *namedob_keys, int cap, int *n, arr_err *err);
+arr_rc arr_store_debtor_keys_scan(arr_db *db, int64_t after_id, int64_t *ids,
+                                  int64_t *ssn_keys, int64_t *namedob_keys, int cap,
+                                  int *n, arr_err *err);
 /* Pages through a client's account numbers (id > after_id, ordered by id). */
 arr_rc arr_store_account_refs_scan(arr_db *db, int64_t client_id, int64_t after_id,
                                    int64_t *ids, char (*refs)[65], int cap, int *n,

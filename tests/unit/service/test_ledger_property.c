@@ -70,11 +70,13 @@ static void setup_portfolio(const env *e) {
   assert_non_null(f);
   fputs("client_account,first_name,last_name,principal,interest,fees\n", f);
   for (int i = 0; i < NACCOUNTS; i++) {
-    fprintf(f, "P%02d,Pat,Person%d,%d.%02d,%d.00,%d.50\n", i, i, 100 + i * 37, i, i * 3, i);
+    fprintf(f, "P%02d,Pat,Person%d,%d.%02d,%d.00,%d.50\n", i, i, 100 + i * 37, i, i * 3,
+            i);
   }
   fclose(f);
   arr_import_result res;
-  assert_int_equal(arr_svc_import_placements(svc, path, "PROP", NULL, &res, &err), ARR_OK);
+  assert_int_equal(arr_svc_import_placements(svc, path, "PROP", NULL, &res, &err),
+                   ARR_OK);
   assert_int_equal(res.loaded, NACCOUNTS);
   arr_svc_close(svc);
 }
@@ -90,7 +92,8 @@ static void check_account(arr_svc *svc, int64_t id, int64_t model_total) {
   arr_account a;
   arr_balance sum;
   assert_int_equal(arr_store_account_get(arr_svc_db(svc), id, &a, &err), ARR_OK);
-  assert_int_equal(arr_store_ledger_sum(arr_svc_db(svc), id, ARR_DATE_NONE, &sum, &err), ARR_OK);
+  assert_int_equal(arr_store_ledger_sum(arr_svc_db(svc), id, ARR_DATE_NONE, &sum, &err),
+                   ARR_OK);
   for (int b = 0; b < ARR_BUCKETS; b++) {
     assert_int_equal(a.balance.cents[b], sum.cents[b]);
     if (b != ARR_BUCKET_CREDIT) {
@@ -127,7 +130,8 @@ static void run_property(const env *e) {
       int64_t cents = 1 + (int64_t)(rnd() % 40000);
       arr_money_format(cents, amount);
       snprintf(ref, sizeof ref, "%lld", (long long)acct);
-      snprintf(date, sizeof date, "2026-%02d-%02d", 6 + (int)(rnd() % 5), 1 + (int)(rnd() % 28));
+      snprintf(date, sizeof date, "2026-%02d-%02d", 6 + (int)(rnd() % 5),
+               1 + (int)(rnd() % 28));
       bool reuse = npays > 0 && rnd() % 8 == 0;
       int reuse_of = reuse ? (int)(rnd() % npays) : -1;
       snprintf(key, sizeof key, "k%d", reuse ? reuse_of : npays);
@@ -157,7 +161,8 @@ static void run_property(const env *e) {
       }
       check_account(svc, p->account_id, model[p->account_id]);
     } else { /* adjustment of a random bucket, either sign; refusals change nothing */
-      static const char *const buckets[] = {"principal", "interest", "fees", "costs", "credit"};
+      static const char *const buckets[] = {"principal", "interest", "fees", "costs",
+                                            "credit"};
       const char *bucket = buckets[rnd() % 5];
       int64_t cents = (int64_t)(rnd() % 20000) - 10000;
       if (cents == 0) {
@@ -183,30 +188,50 @@ static void run_property(const env *e) {
 
   /* Tamper with one ledger amount: caught. Put it back: clean again. */
   arr_db *db = arr_svc_db(svc);
-  assert_int_equal(arr_db_exec(db, "UPDATE ledger_entries SET fees_cents = fees_cents + 1"
-                                   " WHERE id = 5", &err), ARR_OK);
+  assert_int_equal(arr_db_exec(db,
+                               "UPDATE ledger_entries SET fees_cents = fees_cents + 1"
+                               " WHERE id = 5",
+                               &err),
+                   ARR_OK);
   assert_int_equal(arr_svc_audit_verify(svc, NULL, NULL, &vr, &err), ARR_ERR_INTEGRITY);
   assert_true(vr.problems >= 1);
-  assert_int_equal(arr_db_exec(db, "UPDATE ledger_entries SET fees_cents = fees_cents - 1"
-                                   " WHERE id = 5", &err), ARR_OK);
+  assert_int_equal(arr_db_exec(db,
+                               "UPDATE ledger_entries SET fees_cents = fees_cents - 1"
+                               " WHERE id = 5",
+                               &err),
+                   ARR_OK);
   assert_int_equal(arr_svc_audit_verify(svc, NULL, NULL, &vr, &err), ARR_OK);
-  /* Editing the cached balance and the ledger row together is still caught by the hash. */
-  assert_int_equal(arr_db_exec(db, "UPDATE ledger_entries SET principal_cents = principal_cents"
-                                   " - 100 WHERE id = 1;"
-                                   " UPDATE accounts SET principal_cents = principal_cents - 100"
-                                   " WHERE id = 1", &err), ARR_OK);
+  /* Editing the cached balance and the ledger row together is still caught by the hash.
+   */
+  assert_int_equal(
+      arr_db_exec(db,
+                  "UPDATE ledger_entries SET principal_cents = principal_cents"
+                  " - 100 WHERE id = 1;"
+                  " UPDATE accounts SET principal_cents = principal_cents - 100"
+                  " WHERE id = 1",
+                  &err),
+      ARR_OK);
   assert_int_equal(arr_svc_audit_verify(svc, NULL, NULL, &vr, &err), ARR_ERR_INTEGRITY);
-  assert_int_equal(arr_db_exec(db, "UPDATE ledger_entries SET principal_cents = principal_cents"
-                                   " + 100 WHERE id = 1;"
-                                   " UPDATE accounts SET principal_cents = principal_cents + 100"
-                                   " WHERE id = 1", &err), ARR_OK);
+  assert_int_equal(
+      arr_db_exec(db,
+                  "UPDATE ledger_entries SET principal_cents = principal_cents"
+                  " + 100 WHERE id = 1;"
+                  " UPDATE accounts SET principal_cents = principal_cents + 100"
+                  " WHERE id = 1",
+                  &err),
+      ARR_OK);
   /* An edited audit event: caught. */
-  assert_int_equal(arr_db_exec(db, "UPDATE audit_log SET actor = 'someone-else' WHERE id = 3",
-                               &err), ARR_OK);
+  assert_int_equal(
+      arr_db_exec(db, "UPDATE audit_log SET actor = 'someone-else' WHERE id = 3", &err),
+      ARR_OK);
   assert_int_equal(arr_svc_audit_verify(svc, NULL, NULL, &vr, &err), ARR_ERR_INTEGRITY);
   /* A deleted audit event: caught. */
-  assert_int_equal(arr_db_exec(db, "UPDATE audit_log SET actor = 'property-test' WHERE id = 3;"
-                                   " DELETE FROM audit_log WHERE id = 4", &err), ARR_OK);
+  assert_int_equal(
+      arr_db_exec(db,
+                  "UPDATE audit_log SET actor = 'property-test' WHERE id = 3;"
+                  " DELETE FROM audit_log WHERE id = 4",
+                  &err),
+      ARR_OK);
   assert_int_equal(arr_svc_audit_verify(svc, NULL, NULL, &vr, &err), ARR_ERR_INTEGRITY);
   arr_svc_close(svc);
 }
@@ -235,7 +260,8 @@ static void test_postgres(void **state) {
   make_dir(&e);
   /* A schema of its own, so this test never sees another test's tables. */
   char schema[64];
-  snprintf(schema, sizeof schema, "prop_%d_%u", (int)getpid(), (unsigned)(rnd() % 100000));
+  snprintf(schema, sizeof schema, "prop_%d_%u", (int)getpid(),
+           (unsigned)(rnd() % 100000));
   arr_db *db = NULL;
   arr_err err;
   assert_int_equal(arr_db_open(pg, &db, &err), ARR_OK);
