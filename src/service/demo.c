@@ -405,6 +405,7 @@ arr_rc arr_svc_demo(arr_svc *svc, int64_t accounts, uint64_t seed,
   }
   rng r = {seed * UINT64_C(0x2545F4914F6CDD1D) + 1};
   arr_client clients[NCLIENTS];
+  memset(clients, 0, sizeof clients);
   int64_t collectors[NUSERS] = {0};
   rc = svc_begin(svc, err);
   if (rc == ARR_OK) {
