@@ -34,8 +34,8 @@ arr_rc arr_svc_client_add(arr_svc *svc, const char *code, const char *name,
   if (name == NULL || name[0] == '\0' || strlen(name) > 200) {
     return arr_err_set(err, ARR_ERR_INVALID, "client name must be 1 to 200 characters");
   }
-  snprintf(c.code, sizeof c.code, "%s", code);
-  snprintf(c.name, sizeof c.name, "%s", name);
+  svc_strcpy(c.code, sizeof c.code, code);
+  svc_strcpy(c.name, sizeof c.name, name);
   if (commission_pct != NULL) {
     const char *why = NULL;
     if (!arr_pct_parse(commission_pct, strlen(commission_pct), &c.commission_pct_e4,

@@ -60,14 +60,14 @@ static arr_rc record_change(arr_svc *svc, const char *kind, int64_t point_id,
                             const char *new_value, const char *source, arr_err *err) {
   arr_point_change c;
   memset(&c, 0, sizeof c);
-  snprintf(c.kind, sizeof c.kind, "%s", kind);
+  svc_strcpy(c.kind, sizeof c.kind, kind);
   c.point_id = point_id;
-  snprintf(c.field, sizeof c.field, "%s", field);
-  snprintf(c.old_value, sizeof c.old_value, "%s", old_value);
-  snprintf(c.new_value, sizeof c.new_value, "%s", new_value);
-  snprintf(c.source, sizeof c.source, "%s", source);
-  snprintf(c.changed_at, sizeof c.changed_at, "%s", svc->now_iso);
-  snprintf(c.actor, sizeof c.actor, "%s", svc->actor);
+  svc_strcpy(c.field, sizeof c.field, field);
+  svc_strcpy(c.old_value, sizeof c.old_value, old_value);
+  svc_strcpy(c.new_value, sizeof c.new_value, new_value);
+  svc_strcpy(c.source, sizeof c.source, source);
+  svc_strcpy(c.changed_at, sizeof c.changed_at, svc->now_iso);
+  svc_strcpy(c.actor, sizeof c.actor, svc->actor);
   return arr_store_point_history_insert(svc->db, &c, err);
 }
 
@@ -78,13 +78,13 @@ static arr_rc change_point(arr_svc *svc, const char *kind, arr_point *p,
   arr_rc rc = ARR_OK;
   arr_point next = *p;
   if (status != NULL) {
-    snprintf(next.status, sizeof next.status, "%s", status);
+    svc_strcpy(next.status, sizeof next.status, status);
     if (strcmp(status, "former") == 0 && next.valid_to == ARR_DATE_NONE) {
       next.valid_to = svc->today;
     }
   }
   if (consent != NULL) {
-    snprintf(next.consent, sizeof next.consent, "%s", consent);
+    svc_strcpy(next.consent, sizeof next.consent, consent);
   }
   if (strcmp(next.status, p->status) != 0) {
     rc = record_change(svc, kind, p->id, "status", p->status, next.status, source, err);
@@ -151,7 +151,7 @@ arr_rc arr_svc_address_add(arr_svc *svc, const char *account, const arr_address_
   if (rc != ARR_OK) {
     return rc;
   }
-  snprintf(a.source, sizeof a.source, "%s", source);
+  svc_strcpy(a.source, sizeof a.source, source);
   rc = svc_begin(svc, err);
   if (rc != ARR_OK) {
     return rc;
@@ -178,7 +178,7 @@ arr_rc arr_svc_address_add(arr_svc *svc, const char *account, const arr_address_
   }
   free(have);
   if (rc == ARR_OK) {
-    snprintf(a.status, sizeof a.status, "unverified");
+    svc_strcpy(a.status, sizeof a.status, "unverified");
     a.valid_from = svc->today;
     a.valid_to = ARR_DATE_NONE;
     rc = arr_store_address_insert(svc->db, &a, svc->now_iso, err);
@@ -204,18 +204,18 @@ arr_rc arr_svc_phone_add(arr_svc *svc, const char *account, const char *number,
   if (type != NULL && (why = arr_norm_phone_type(type, strlen(type), &t)) != NULL) {
     return arr_err_set(err, ARR_ERR_INVALID, "phone type %s", why);
   }
-  snprintf(ph.type, sizeof ph.type, "%s", arr_phone_type_name(t));
+  svc_strcpy(ph.type, sizeof ph.type, arr_phone_type_name(t));
   if (consent != NULL && !in_list(consent, CONSENTS)) {
     return arr_err_set(err, ARR_ERR_INVALID,
                        "consent must be unknown, granted or revoked");
   }
-  snprintf(ph.consent, sizeof ph.consent, "%s", consent != NULL ? consent : "unknown");
+  svc_strcpy(ph.consent, sizeof ph.consent, consent != NULL ? consent : "unknown");
   source = source != NULL ? source : "manual";
   arr_rc rc = check_source(source, err);
   if (rc != ARR_OK) {
     return rc;
   }
-  snprintf(ph.source, sizeof ph.source, "%s", source);
+  svc_strcpy(ph.source, sizeof ph.source, source);
   rc = svc_begin(svc, err);
   if (rc != ARR_OK) {
     return rc;
@@ -233,7 +233,7 @@ arr_rc arr_svc_phone_add(arr_svc *svc, const char *account, const char *number,
     }
   }
   if (rc == ARR_OK) {
-    snprintf(ph.status, sizeof ph.status, "unverified");
+    svc_strcpy(ph.status, sizeof ph.status, "unverified");
     ph.valid_from = svc->today;
     ph.valid_to = ARR_DATE_NONE;
     rc = arr_store_phone_insert(svc->db, &ph, svc->now_iso, err);
@@ -259,13 +259,13 @@ arr_rc arr_svc_email_add(arr_svc *svc, const char *account, const char *address,
     return arr_err_set(err, ARR_ERR_INVALID,
                        "consent must be unknown, granted or revoked");
   }
-  snprintf(e.consent, sizeof e.consent, "%s", consent != NULL ? consent : "unknown");
+  svc_strcpy(e.consent, sizeof e.consent, consent != NULL ? consent : "unknown");
   source = source != NULL ? source : "manual";
   arr_rc rc = check_source(source, err);
   if (rc != ARR_OK) {
     return rc;
   }
-  snprintf(e.source, sizeof e.source, "%s", source);
+  svc_strcpy(e.source, sizeof e.source, source);
   rc = svc_begin(svc, err);
   if (rc != ARR_OK) {
     return rc;
@@ -288,7 +288,7 @@ arr_rc arr_svc_email_add(arr_svc *svc, const char *account, const char *address,
   }
   free(have);
   if (rc == ARR_OK) {
-    snprintf(e.status, sizeof e.status, "unverified");
+    svc_strcpy(e.status, sizeof e.status, "unverified");
     e.valid_from = svc->today;
     e.valid_to = ARR_DATE_NONE;
     rc = arr_store_email_insert(svc->db, &e, svc->now_iso, err);
@@ -336,8 +336,8 @@ arr_rc arr_svc_point_update(arr_svc *svc, const char *kind, int64_t id,
   rc = arr_store_point_get(svc->db, kind, id, &p, err);
   char old_status[16] = "", old_consent[12] = "";
   if (rc == ARR_OK) {
-    snprintf(old_status, sizeof old_status, "%s", p.status);
-    snprintf(old_consent, sizeof old_consent, "%s", p.consent);
+    svc_strcpy(old_status, sizeof old_status, p.status);
+    svc_strcpy(old_consent, sizeof old_consent, p.consent);
     rc = change_point(svc, kind, &p, status, consent, source, err);
   }
   char action[32];

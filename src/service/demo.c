@@ -169,8 +169,8 @@ typedef struct {
 
 static void make_person(rng *r, int64_t serial, person *p) {
   memset(p, 0, sizeof *p);
-  snprintf(p->first, sizeof p->first, "%s", FIRST[rrange(r, 0, N(FIRST) - 1)]);
-  snprintf(p->last, sizeof p->last, "%s", LAST[rrange(r, 0, N(LAST) - 1)]);
+  svc_strcpy(p->first, sizeof p->first, FIRST[rrange(r, 0, N(FIRST) - 1)]);
+  svc_strcpy(p->last, sizeof p->last, LAST[rrange(r, 0, N(LAST) - 1)]);
   if (rchance(r, 40)) {
     p->middle[0] = (char)('A' + rrange(r, 0, 25));
   }
@@ -230,14 +230,14 @@ static void make_row(rng *r, const person *p, const demo_client *c, int64_t seri
   row->address1 = S(p->addr);
   row->address2 = S("");
   row->city = S(p->pl->city);
-  snprintf(row->state, sizeof row->state, "%s", p->pl->state);
-  snprintf(row->zip, sizeof row->zip, "%s", p->pl->zip);
+  svc_strcpy(row->state, sizeof row->state, p->pl->state);
+  svc_strcpy(row->zip, sizeof row->zip, p->pl->zip);
   row->nphones = p->nphones;
   for (int i = 0; i < p->nphones; i++) {
     memcpy(row->phone[i], p->phone[i], sizeof row->phone[i]);
     row->phone_type[i] = p->ptype[i];
   }
-  snprintf(row->email, sizeof row->email, "%s", p->email);
+  svc_strcpy(row->email, sizeof row->email, p->email);
   int kind = (int)rrange(r, 0, 2);
   row->original_creditor = S(c->creditors[kind]);
   row->account_type = c->types[kind];
@@ -280,12 +280,12 @@ static arr_rc demo_users_and_clients(arr_svc *svc, arr_client *clients,
   for (int i = 0; rc == ARR_OK && i < NCLIENTS; i++) {
     arr_client *c = &clients[i];
     memset(c, 0, sizeof *c);
-    snprintf(c->code, sizeof c->code, "%s", CLIENTS[i].code);
-    snprintf(c->name, sizeof c->name, "%s", CLIENTS[i].name);
+    svc_strcpy(c->code, sizeof c->code, CLIENTS[i].code);
+    svc_strcpy(c->name, sizeof c->name, CLIENTS[i].name);
     const char *why = NULL;
     arr_pct_parse(CLIENTS[i].commission, strlen(CLIENTS[i].commission),
                   &c->commission_pct_e4, &why);
-    snprintf(c->allocation_order, sizeof c->allocation_order, "%s", CLIENTS[i].order);
+    svc_strcpy(c->allocation_order, sizeof c->allocation_order, CLIENTS[i].order);
     snprintf(c->currency, sizeof c->currency, "USD");
     rc = arr_store_client_insert(svc->db, c, err);
     if (rc == ARR_OK) {
@@ -298,9 +298,9 @@ static arr_rc demo_users_and_clients(arr_svc *svc, arr_client *clients,
   for (int i = 0; rc == ARR_OK && i < NUSERS; i++) {
     arr_user u;
     memset(&u, 0, sizeof u);
-    snprintf(u.username, sizeof u.username, "%s", USERS[i].username);
-    snprintf(u.display_name, sizeof u.display_name, "%s", USERS[i].name);
-    snprintf(u.role, sizeof u.role, "%s", USERS[i].role);
+    svc_strcpy(u.username, sizeof u.username, USERS[i].username);
+    svc_strcpy(u.display_name, sizeof u.display_name, USERS[i].name);
+    svc_strcpy(u.role, sizeof u.role, USERS[i].role);
     for (int c = 0; USERS[i].client != NULL && c < NCLIENTS; c++) {
       if (strcmp(clients[c].code, USERS[i].client) == 0) {
         u.client_id = clients[c].id;
@@ -336,8 +336,8 @@ static arr_rc demo_history(arr_svc *svc, rng *r, arr_account *a, arr_date today,
     p.amount_cents = rchance(r, 10) ? total : rrange(r, 1, total < 50000 ? total : 50000);
     p.effective_on = (arr_date)(a->placed_on + rrange(r, 0, span));
     static const char *const methods[] = {"ach", "card", "check", "cash"};
-    snprintf(p.method, sizeof p.method, "%s", methods[rrange(r, 0, 3)]);
-    snprintf(p.source, sizeof p.source, "demo");
+    svc_strcpy(p.method, sizeof p.method, methods[rrange(r, 0, 3)]);
+    svc_strcpy(p.source, sizeof p.source, "demo");
     rc = svc_post_payment(svc, a, &p, NULL, err);
     res->payments++;
     if (rc == ARR_OK && rchance(r, 3)) { /* returned: NSF */
@@ -348,11 +348,11 @@ static arr_rc demo_history(arr_svc *svc, rng *r, arr_account *a, arr_date today,
       }
       if (rc == ARR_OK) {
         memset(&e, 0, sizeof e);
-        snprintf(e.kind, sizeof e.kind, "reversal");
+        svc_strcpy(e.kind, sizeof e.kind, "reversal");
         e.effective_on = p.effective_on;
         e.payment_id = p.id;
         e.reverses_id = orig.id;
-        snprintf(e.memo, sizeof e.memo, "nsf");
+        svc_strcpy(e.memo, sizeof e.memo, "nsf");
         arr_balance_negate(&orig.amount, &e.amount);
         rc = arr_store_payment_last_date(svc->db, a->id, &a->last_payment_on, err);
         if (a->last_payment_on == ARR_DATE_NONE) {
@@ -373,13 +373,13 @@ static arr_rc demo_history(arr_svc *svc, rng *r, arr_account *a, arr_date today,
     memset(&c, 0, sizeof c);
     c.account_id = a->id;
     c.debtor_id = a->debtor_id;
-    snprintf(c.channel, sizeof c.channel, "call");
+    svc_strcpy(c.channel, sizeof c.channel, "call");
     arr_time at = (arr_time)(a->placed_on + rrange(r, 0, span - 1)) * 86400 +
                   rrange(r, 14, 24) * 3600; /* 14:00-24:00 UTC: daytime in the US */
     arr_time_format_utc(at, c.at);
-    snprintf(c.outcome, sizeof c.outcome, "%s", outcomes[rrange(r, 0, N(outcomes) - 1)]);
+    svc_strcpy(c.outcome, sizeof c.outcome, outcomes[rrange(r, 0, N(outcomes) - 1)]);
     static const char *const names[] = {"alice", "ben", "carmen"};
-    snprintf(c.actor, sizeof c.actor, "%s", names[rrange(r, 0, 2)]);
+    svc_strcpy(c.actor, sizeof c.actor, names[rrange(r, 0, 2)]);
     rc = arr_store_contact_insert(svc->db, &c, svc->now_iso, err);
     res->contacts++;
   }
@@ -439,9 +439,8 @@ arr_rc arr_svc_demo(arr_svc *svc, int64_t accounts, uint64_t seed,
       res->accounts++;
       res->debtors += ir.debtor_matched ? 0 : 1;
       arr_account *a = &ir.account;
-      snprintf(a->client_code, sizeof a->client_code, "%s", clients[ci].code);
-      snprintf(a->allocation_order, sizeof a->allocation_order, "%s",
-               clients[ci].allocation_order);
+      svc_strcpy(a->client_code, sizeof a->client_code, clients[ci].code);
+      svc_strcpy(a->allocation_order, sizeof a->allocation_order, clients[ci].allocation_order);
       /* Payments and reversals write their ledger entries; the account row is written
        * once with the final balance. */
       int64_t entries_before = res->payments;

@@ -425,9 +425,9 @@ static arr_rc add_contact_points(arr_svc *svc, int64_t debtor_id,
       svc_copy(a.line1, sizeof a.line1, row->address1.s, row->address1.len);
       svc_copy(a.line2, sizeof a.line2, row->address2.s, row->address2.len);
       svc_copy(a.city, sizeof a.city, row->city.s, row->city.len);
-      snprintf(a.state, sizeof a.state, "%s", row->state);
-      snprintf(a.zip, sizeof a.zip, "%s", row->zip);
-      snprintf(a.source, sizeof a.source, "placement");
+      svc_strcpy(a.state, sizeof a.state, row->state);
+      svc_strcpy(a.zip, sizeof a.zip, row->zip);
+      svc_strcpy(a.source, sizeof a.source, "placement");
       a.valid_from = svc->today;
       a.valid_to = ARR_DATE_NONE;
       rc = arr_store_address_insert(svc->db, &a, svc->now_iso, err);
@@ -447,9 +447,9 @@ static arr_rc add_contact_points(arr_svc *svc, int64_t debtor_id,
       arr_phone ph;
       memset(&ph, 0, sizeof ph);
       ph.debtor_id = debtor_id;
-      snprintf(ph.number, sizeof ph.number, "%s", row->phone[p]);
-      snprintf(ph.type, sizeof ph.type, "%s", arr_phone_type_name(row->phone_type[p]));
-      snprintf(ph.source, sizeof ph.source, "placement");
+      svc_strcpy(ph.number, sizeof ph.number, row->phone[p]);
+      svc_strcpy(ph.type, sizeof ph.type, arr_phone_type_name(row->phone_type[p]));
+      svc_strcpy(ph.source, sizeof ph.source, "placement");
       ph.valid_from = svc->today;
       ph.valid_to = ARR_DATE_NONE;
       rc = arr_store_phone_insert(svc->db, &ph, svc->now_iso, err);
@@ -473,8 +473,8 @@ static arr_rc add_contact_points(arr_svc *svc, int64_t debtor_id,
       arr_email e;
       memset(&e, 0, sizeof e);
       e.debtor_id = debtor_id;
-      snprintf(e.address, sizeof e.address, "%s", row->email);
-      snprintf(e.source, sizeof e.source, "placement");
+      svc_strcpy(e.address, sizeof e.address, row->email);
+      svc_strcpy(e.source, sizeof e.source, "placement");
       e.valid_from = svc->today;
       e.valid_to = ARR_DATE_NONE;
       rc = arr_store_email_insert(svc->db, &e, svc->now_iso, err);
@@ -503,7 +503,7 @@ static arr_rc insert_debtor(arr_svc *svc, const arr_placement_row *row,
     rc = svc_encrypt(svc, dob, 10, d.dob_enc, sizeof d.dob_enc, err);
     d.namedob_key = namedob_key(svc, row);
   }
-  snprintf(d.language, sizeof d.language, "%s", language != NULL ? language : "en");
+  svc_strcpy(d.language, sizeof d.language, language != NULL ? language : "en");
   if (rc == ARR_OK) {
     rc = arr_store_debtor_insert(svc->db, &d, svc->now_iso, err);
   }
@@ -571,13 +571,12 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
   a.debtor_id = debtor_id;
   a.placement_id = placement_id;
   a.collector_id = extra->collector_id;
-  snprintf(a.client_account, sizeof a.client_account, "%s", client_account);
+  svc_strcpy(a.client_account, sizeof a.client_account, client_account);
   svc_copy(a.original_creditor, sizeof a.original_creditor, row->original_creditor.s,
            row->original_creditor.len);
-  snprintf(a.account_type, sizeof a.account_type, "%s",
-           arr_account_type_name(row->account_type));
-  snprintf(a.status, sizeof a.status, "open");
-  snprintf(a.currency, sizeof a.currency, "%s", client->currency);
+  svc_strcpy(a.account_type, sizeof a.account_type, arr_account_type_name(row->account_type));
+  svc_strcpy(a.status, sizeof a.status, "open");
+  svc_strcpy(a.currency, sizeof a.currency, client->currency);
   a.placed_on = extra->placed_on != 0 ? extra->placed_on : svc->today;
   a.open_date = row->has_open_date ? row->open_date : ARR_DATE_NONE;
   a.charge_off_date = row->has_charge_off_date ? row->charge_off_date : ARR_DATE_NONE;
@@ -596,7 +595,7 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
   /* The opening balance is the first ledger entry; the account row caches it. */
   arr_ledger_entry e;
   memset(&e, 0, sizeof e);
-  snprintf(e.kind, sizeof e.kind, "placement");
+  svc_strcpy(e.kind, sizeof e.kind, "placement");
   e.effective_on = a.placed_on;
   e.amount.cents[ARR_BUCKET_PRINCIPAL] = row->principal_cents;
   e.amount.cents[ARR_BUCKET_INTEREST] = row->interest_cents;
@@ -698,7 +697,7 @@ arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *cli
   arr_placement p;
   memset(&p, 0, sizeof p);
   p.client_id = client.id;
-  snprintf(p.file_name, sizeof p.file_name, "%s", base_name(path));
+  svc_strcpy(p.file_name, sizeof p.file_name, base_name(path));
   int64_t records = 0;
   rc = import_check_structure(&f, &records, p.file_hash, err);
 

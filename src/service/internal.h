@@ -77,6 +77,10 @@ arr_rc svc_ledger_post(arr_svc *svc, arr_account *a, arr_ledger_entry *e, arr_er
 arr_rc svc_post_payment(arr_svc *svc, arr_account *a, arr_payment *p, arr_pay_result *res,
                         arr_err *err);
 
+/* Copies the C string src into dst (cap bytes), truncating if needed; always
+ * NUL-terminates. The fast replacement for snprintf(dst, cap, "%s", src) on hot paths. */
+void svc_strcpy(char *dst, size_t cap, const char *src);
+
 /* Copies s into a fixed buffer; false if it does not fit. */
 bool svc_copy(char *dst, size_t cap, const char *s, size_t len);
 

@@ -93,7 +93,7 @@ arr_rc svc_post_payment(arr_svc *svc, arr_account *a, arr_payment *p, arr_pay_re
   }
   arr_ledger_entry e;
   memset(&e, 0, sizeof e);
-  snprintf(e.kind, sizeof e.kind, "payment");
+  svc_strcpy(e.kind, sizeof e.kind, "payment");
   e.effective_on = p->effective_on;
   e.payment_id = p->id;
   arr_alloc_payment(&a->balance, &order, p->amount_cents, &e.amount);
@@ -154,7 +154,7 @@ arr_rc arr_svc_pay(arr_svc *svc, const arr_pay_request *req, arr_pay_result *res
     return arr_err_set(err, ARR_ERR_INVALID,
                        "method \"%s\" is not one of cash, check, card, ach", req->method);
   }
-  snprintf(p.method, sizeof p.method, "%s", arr_pay_method_name(m));
+  svc_strcpy(p.method, sizeof p.method, arr_pay_method_name(m));
   p.effective_on = svc->today;
   if (req->date != NULL &&
       !arr_date_parse(req->date, strlen(req->date), &p.effective_on)) {
@@ -170,7 +170,7 @@ arr_rc arr_svc_pay(arr_svc *svc, const arr_pay_request *req, arr_pay_result *res
                                         req->key, strlen(req->key)))) {
     return arr_err_set(err, ARR_ERR_INVALID, "key must be 1 to 128 bytes");
   }
-  snprintf(p.source, sizeof p.source, "manual");
+  svc_strcpy(p.source, sizeof p.source, "manual");
 
   arr_rc rc = svc_begin(svc, err);
   if (rc != ARR_OK) {
@@ -264,11 +264,11 @@ arr_rc arr_svc_payment_reverse(arr_svc *svc, int64_t payment_id, const char *rea
   if (rc == ARR_OK) {
     /* The exact opposite of the original allocation restores every bucket. */
     memset(&e, 0, sizeof e);
-    snprintf(e.kind, sizeof e.kind, "reversal");
+    svc_strcpy(e.kind, sizeof e.kind, "reversal");
     e.effective_on = svc->today;
     e.payment_id = payment_id;
     e.reverses_id = orig.id;
-    snprintf(e.memo, sizeof e.memo, "%s", reason);
+    svc_strcpy(e.memo, sizeof e.memo, reason);
     arr_balance_negate(&orig.amount, &e.amount);
     rc = arr_store_payment_last_date(svc->db, a.id, &a.last_payment_on, err);
     if (a.last_payment_on == ARR_DATE_NONE ||
@@ -340,10 +340,10 @@ arr_rc arr_svc_adjust(arr_svc *svc, const char *account, const char *bucket,
   arr_ledger_entry e;
   memset(&e, 0, sizeof e);
   if (rc == ARR_OK) {
-    snprintf(e.kind, sizeof e.kind, "adjustment");
+    svc_strcpy(e.kind, sizeof e.kind, "adjustment");
     e.effective_on = svc->today;
     e.amount.cents[b] = cents;
-    snprintf(e.memo, sizeof e.memo, "%s", reason);
+    svc_strcpy(e.memo, sizeof e.memo, reason);
     rc = svc_ledger_post(svc, &a, &e, err);
   }
   if (rc == ARR_OK) {
@@ -497,7 +497,7 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
                   sizeof p.idempotency_key, &d64);
       p.amount_cents = row.amount_cents;
       p.effective_on = row.date;
-      snprintf(p.method, sizeof p.method, "%s", arr_pay_method_name(row.method));
+      svc_strcpy(p.method, sizeof p.method, arr_pay_method_name(row.method));
       svc_copy(p.reference, sizeof p.reference, row.reference.s, row.reference.len);
       snprintf(p.source, sizeof p.source, "file:%.16s", sha);
       char acct[65];

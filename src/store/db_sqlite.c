@@ -50,6 +50,13 @@ static arr_rc fail_db(sqlite3 *h, arr_err *err, const char *sql) {
 
 arr_rc arr_sq_open(arr_db *db, const char *path, arr_err *err) {
   sqlite3 *h = NULL;
+  /* Memory statistics make every sqlite3_malloc take a global mutex; we never read
+   * them. Must precede SQLite's initialization; later calls just return MISUSE. */
+  static bool configured = false;
+  if (!configured) {
+    configured = true;
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  }
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path, &h, flags, NULL);
   if (rc != SQLITE_OK) {
