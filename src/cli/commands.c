@@ -322,8 +322,14 @@ static void print_account_text(json_t *acct) {
            js(e, "state"), js(e, "zip"), js(e, "status"), js(e, "source"));
   }
   json_array_foreach(json_object_get(acct, "phones"), i, e) {
-    printf("Phone   %s (%s)  [%s, consent %s]\n", js(e, "number"), js(e, "type"),
-           js(e, "status"), js(e, "consent"));
+    const char *num = js(e, "number");
+    if (strlen(num) == 10) {
+      printf("Phone   (%.3s) %.3s-%.4s %s  [%s, consent %s]\n", num, num + 3, num + 6,
+             js(e, "type"), js(e, "status"), js(e, "consent"));
+    } else {
+      printf("Phone   %s %s  [%s, consent %s]\n", num, js(e, "type"), js(e, "status"),
+             js(e, "consent"));
+    }
   }
   json_array_foreach(json_object_get(acct, "emails"), i, e) {
     printf("Email   %s  [%s]\n", js(e, "address"), js(e, "status"));

@@ -325,6 +325,16 @@ static arr_rc demo_history(arr_svc *svc, rng *r, arr_account *a, arr_date today,
   arr_rc rc = ARR_OK;
   int npay = rchance(r, 35) ? (int)rrange(r, 1, 4) : 0;
   int64_t span = today - a->placed_on;
+  /* Payment dates in calendar order, as they would arrive. */
+  arr_date dates[4];
+  for (int i = 0; i < npay && span > 0; i++) {
+    dates[i] = (arr_date)(a->placed_on + rrange(r, 0, span));
+    for (int k = i; k > 0 && dates[k] < dates[k - 1]; k--) {
+      arr_date t = dates[k];
+      dates[k] = dates[k - 1];
+      dates[k - 1] = t;
+    }
+  }
   for (int i = 0; rc == ARR_OK && i < npay && span > 0; i++) {
     int64_t total = 0;
     arr_balance_total(&a->balance, &total);
@@ -334,7 +344,7 @@ static arr_rc demo_history(arr_svc *svc, rng *r, arr_account *a, arr_date today,
     arr_payment p;
     memset(&p, 0, sizeof p);
     p.amount_cents = rchance(r, 10) ? total : rrange(r, 1, total < 50000 ? total : 50000);
-    p.effective_on = (arr_date)(a->placed_on + rrange(r, 0, span));
+    p.effective_on = dates[i];
     static const char *const methods[] = {"ach", "card", "check", "cash"};
     svc_strcpy(p.method, sizeof p.method, methods[rrange(r, 0, 3)]);
     svc_strcpy(p.source, sizeof p.source, "demo");
