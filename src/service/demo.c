@@ -21,7 +21,7 @@
 #include "service/import_internal.h"
 #include "service/internal.h"
 
-#define DEMO_CHUNK 10000
+#define DEMO_CHUNK 20000
 #define DEMO_MAX_ACCOUNTS 20000000
 
 typedef struct {

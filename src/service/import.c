@@ -29,7 +29,7 @@
 #include "service/import_internal.h"
 #include "service/internal.h"
 
-#define IMPORT_CHUNK_ROWS 5000
+#define IMPORT_CHUNK_ROWS 20000
 #define MATCH_CANDIDATES 8
 #define IMPORT_FILTER_MIN_ROWS 20000
 

@@ -24,7 +24,7 @@
 #include "service/import_internal.h"
 #include "service/internal.h"
 
-#define PAYFILE_CHUNK_ROWS 5000
+#define PAYFILE_CHUNK_ROWS 50000
 
 arr_rc arr_svc_account_resolve(arr_svc *svc, const char *ref, int64_t *id_out,
                                arr_err *err) {
@@ -413,7 +413,7 @@ static void payfile_key(const char *client_code, const arr_payfile_row *row,
   }
   *digest64 = d;
   if (occurrence > 0) {
-    snprintf(out, cap, "file:%s:%u", hex, occurrence);
+    snprintf(out, cap, "f1:%.32s:%u", hex, occurrence); /* 128 bits: ample, and a small index */
   }
 }
 

@@ -11,7 +11,11 @@
  * extended result codes, then the pragmas that make a WAL database fast and safe:
  * busy_timeout first (switching to WAL needs a lock another process may hold),
  * journal_mode=WAL, foreign_keys=ON, synchronous=NORMAL (durable at checkpoints,
- * never corrupt), 64 MiB page cache, temp tables in memory.
+ * never corrupt), temp tables in memory. Sized for bulk work on one machine: a 256 MiB
+ * page cache (an upper bound, used only as pages are touched), reads through a 1 GiB
+ * memory map, and a checkpoint every 256 MiB of WAL — checkpointing every few MiB made
+ * a payment file rewrite the same scattered index pages to the database again and
+ * again (measured: 200k payments 16 s -> 6.6 s).
  *
  * Transactions use cached statements ("BEGIN IMMEDIATE" takes the write lock up
  * front, so two writers never deadlock upgrading a read lock); whether one is open is
@@ -30,9 +34,9 @@ static const char SQL_PRAGMAS[] = "PRAGMA busy_timeout=10000;"
                                   "PRAGMA journal_mode=WAL;"
                                   "PRAGMA foreign_keys=ON;"
                                   "PRAGMA synchronous=NORMAL;"
-                                  "PRAGMA cache_size=-65536;"
+                                  "PRAGMA cache_size=-262144;"
                                   "PRAGMA temp_store=MEMORY;"
-                                  "PRAGMA wal_autocheckpoint=4096;"
+                                  "PRAGMA wal_autocheckpoint=65536;"
                                   "PRAGMA mmap_size=1073741824;";
 
 /* Unique and primary-key violations are "already there" for callers; the other
