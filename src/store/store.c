@@ -645,8 +645,9 @@ arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso,
   return run_returning_id(st, &a->id, err);
 }
 
-arr_rc arr_store_account_get(arr_db *db, int64_t id, arr_account *out, arr_err *err) {
-  PREPARE("SELECT " ACCOUNT_COLS " WHERE a.id = ?");
+static arr_rc account_get_with(arr_db *db, const char *sql, int64_t id, arr_account *out,
+                               arr_err *err) {
+  PREPARE(sql);
   arr_db_bind_int64(st, 1, id);
   arr_rc rc = step_one(st, err, "account");
   if (rc != ARR_OK) {
@@ -660,23 +661,17 @@ arr_rc arr_store_account_get(arr_db *db, int64_t id, arr_account *out, arr_err *
   return ARR_OK;
 }
 
+arr_rc arr_store_account_get(arr_db *db, int64_t id, arr_account *out, arr_err *err) {
+  return account_get_with(db, "SELECT " ACCOUNT_COLS " WHERE a.id = ?", id, out, err);
+}
+
 arr_rc arr_store_account_get_for_update(arr_db *db, int64_t id, arr_account *out,
                                         arr_err *err) {
   if (arr_db_engine_of(db) == ARR_DB_SQLITE) {
     return arr_store_account_get(db, id, out, err);
   }
-  PREPARE("SELECT " ACCOUNT_COLS " WHERE a.id = ? FOR UPDATE OF a");
-  arr_db_bind_int64(st, 1, id);
-  arr_rc rc = step_one(st, err, "account");
-  if (rc != ARR_OK) {
-    if (rc == ARR_ERR_NOTFOUND) {
-      arr_err_set(err, rc, "account %lld not found", (long long)id);
-    }
-    return rc;
-  }
-  read_account(st, out);
-  arr_db_reset(st);
-  return ARR_OK;
+  return account_get_with(db, "SELECT " ACCOUNT_COLS " WHERE a.id = ? FOR UPDATE OF a", id,
+                          out, err);
 }
 
 arr_rc arr_store_client_lock(arr_db *db, int64_t client_id, arr_err *err) {
