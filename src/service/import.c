@@ -158,13 +158,15 @@ arr_rc import_rejects_open(import_rejects *r, const char *path,
   return ARR_OK;
 }
 
-void import_reject(import_rejects *r, const arr_import_hooks *hooks,
-                   const arr_csv_record *rec, const char *message) {
+/* Reports the reject and writes "line,reason" to the rejects file; false when there is
+ * no rejects file to write the fields to. */
+static bool reject_prefix(import_rejects *r, const arr_import_hooks *hooks, long line,
+                          const char *message) {
   if (hooks != NULL && hooks->reject != NULL) {
     hooks->reject(hooks->ctx, message);
   }
   if (r->fp == NULL) {
-    return;
+    return false;
   }
   /* The message starts "line N: "; the rejects file has the line in its own column. */
   const char *reason = message;
@@ -174,12 +176,30 @@ void import_reject(import_rejects *r, const arr_import_hooks *hooks,
       reason = colon + 2;
     }
   }
-  fprintf(r->fp, "%ld,", rec->line);
+  fprintf(r->fp, "%ld,", line);
   csv_write_field(r->fp, reason, strlen(reason));
+  return true;
+}
+
+void import_reject(import_rejects *r, const arr_import_hooks *hooks,
+                   const arr_csv_record *rec, const char *message) {
+  if (!reject_prefix(r, hooks, rec->line, message)) {
+    return;
+  }
   for (size_t i = 0; i < rec->nfields; i++) {
     fputc(',', r->fp);
     csv_write_field(r->fp, rec->f[i], rec->len[i]);
   }
+  fputc('\n', r->fp);
+}
+
+void import_reject_text(import_rejects *r, const arr_import_hooks *hooks, long line,
+                        const char *message, const char *fields_csv) {
+  if (!reject_prefix(r, hooks, line, message)) {
+    return;
+  }
+  fputc(',', r->fp);
+  fputs(fields_csv, r->fp);
   fputc('\n', r->fp);
 }
 

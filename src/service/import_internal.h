@@ -37,6 +37,9 @@ arr_rc import_rejects_open(import_rejects *r, const char *path,
                            const arr_csv_record *header, arr_err *err);
 void import_reject(import_rejects *r, const arr_import_hooks *hooks,
                    const arr_csv_record *rec, const char *message);
+/* The same for a row already encoded as CSV text (fields in the file's column order). */
+void import_reject_text(import_rejects *r, const arr_import_hooks *hooks, long line,
+                        const char *message, const char *fields_csv);
 arr_rc import_rejects_close(import_rejects *r, arr_err *err);
 
 /* Bloom filters over the keys a bulk load looks up (debtor match keys, the client's
