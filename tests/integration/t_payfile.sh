@@ -82,3 +82,16 @@ fails 1 arrears import payments no-such.csv --client ACME
 
 step "the books still verify"
 ok arrears audit verify
+
+step "several payments to one account, and identical rows, in one file"
+csv_file multi.csv "$header" \
+  "F-3,1.00,2026-11-22,cash,SAME" \
+  "F-1,2.00,2026-11-22,cash,M1" \
+  "F-3,1.00,2026-11-22,cash,SAME" \
+  "F-3,0.50,2026-11-21,ach,M2"
+ok arrears import payments multi.csv --client ACME
+contains "read 4 rows: posted 4, already posted 0, rejected 0" "$output"
+assert_eq "8800 17450 4050" "$(totals)" "identical rows both post; each account sums its payments"
+ok arrears import payments multi.csv --client ACME
+contains "read 4 rows: posted 0, already posted 4, rejected 0" "$output"
+ok arrears audit verify
