@@ -340,8 +340,10 @@ static arr_rc finish_chunk(chunk *c, bool last, arr_err *err) {
   return rc;
 }
 
-static void payfile_key(const char *client_code, const arr_payfile_row *row, uint32_t occurrence,
-                        char *out, size_t cap, uint64_t *digest64) {
+/* The row's content digest (128 bits, hex) and its 64-bit prefix for counting
+ * identical rows. */
+static void payfile_digest(const char *client_code, const arr_payfile_row *row,
+                           char hex[ARR_HASH_HEX], uint64_t *digest64) {
   char date[ARR_DATE_FMT_MAX];
   arr_date_format(row->date, date);
   char buf[512];
@@ -349,7 +351,6 @@ static void payfile_key(const char *client_code, const arr_payfile_row *row, uin
                    (int)row->client_account.len, row->client_account.s,
                    (long long)row->amount_cents, date, arr_pay_method_name(row->method),
                    (int)row->reference.len, row->reference.s);
-  char hex[ARR_HASH_HEX];
   svc_hash_hex(buf, (size_t)n, hex);
   uint64_t d = 0;
   for (int i = 0; i < 16; i++) {
@@ -357,9 +358,6 @@ static void payfile_key(const char *client_code, const arr_payfile_row *row, uin
     d = (d << 4) | (uint64_t)(ch <= '9' ? ch - '0' : ch - 'a' + 10);
   }
   *digest64 = d;
-  if (out != NULL) {
-    snprintf(out, cap, "f1:%.32s:%u", hex, occurrence); /* 128 bits: ample, small index */
-  }
 }
 
 arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *client_code,
@@ -445,9 +443,11 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
       r->date = row.date;
       r->method = row.method;
       svc_copy(r->reference, sizeof r->reference, row.reference.s, row.reference.len);
+      char hex[ARR_HASH_HEX];
       uint64_t d64 = 0;
-      payfile_key(client.code, &row, 0, NULL, 0, &d64);
-      payfile_key(client.code, &row, occ_next(&occ, d64), r->key, sizeof r->key, &d64);
+      payfile_digest(client.code, &row, hex, &d64);
+      /* 128 bits of digest: ample against collisions, and a compact unique index. */
+      snprintf(r->key, sizeof r->key, "f1:%.32s:%u", hex, occ_next(&occ, d64));
     }
     if (c.nrows + c.nrej >= PAYFILE_CHUNK_ROWS) {
       rc = finish_chunk(&c, false, err);
