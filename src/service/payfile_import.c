@@ -27,6 +27,9 @@
 #include "service/internal.h"
 
 #define PAYFILE_CHUNK_ROWS 50000
+/* The duplicate-row counter holds 12 bytes per row for the whole file; beyond this a
+ * file is refused (split it) rather than risk exhausting memory. */
+#define PAYFILE_MAX_ROWS 20000000
 
 /* ---- occurrences of identical rows ---- */
 
@@ -392,6 +395,12 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
   c.rows = malloc(sizeof *c.rows * PAYFILE_CHUNK_ROWS);
   c.order = malloc(sizeof *c.order * PAYFILE_CHUNK_ROWS);
   c.rej = malloc(sizeof *c.rej * PAYFILE_CHUNK_ROWS);
+  if (rc == ARR_OK && records > PAYFILE_MAX_ROWS) {
+    rc = arr_err_set(err, ARR_ERR_INVALID,
+                     "file refused, nothing posted: %lld rows is more than the %d a payment "
+                     "file may hold; split it",
+                     (long long)records, PAYFILE_MAX_ROWS);
+  }
   if (rc == ARR_OK && (rec == NULL || c.rows == NULL || c.order == NULL || c.rej == NULL ||
                        !occ_init(&occ, records))) {
     rc = arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
