@@ -640,6 +640,27 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
 
 /* ---- the use case ---- */
 
+/* A "language" column is not in the contract's list but clients send it; an ISO 639-1
+ * code there (en, es, ...) sets the debtor's language, which later picks the letter
+ * and notice versions. Anything else stays an ordinary attribute. */
+static const char *row_language(const arr_placement_header *h, const arr_placement_row *row,
+                                char out[4]) {
+  for (size_t i = 0; i < h->nattrs && i < row->nattrs; i++) {
+    if (strcmp(h->attr_name[i], "language") != 0 || row->attr[i].len != 2) {
+      continue;
+    }
+    char a = (char)tolower((unsigned char)row->attr[i].s[0]);
+    char b = (char)tolower((unsigned char)row->attr[i].s[1]);
+    if (a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z') {
+      out[0] = a;
+      out[1] = b;
+      out[2] = '\0';
+      return out;
+    }
+  }
+  return NULL;
+}
+
 static char *attributes_json(const arr_placement_header *h,
                              const arr_placement_row *row) {
   if (h->nattrs == 0) {
@@ -788,6 +809,8 @@ arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *cli
     } else {
       char *attrs = attributes_json(hdr, row);
       import_row_result r;
+      char language[4];
+      extra.language = row_language(hdr, row, language);
       rc = import_row(svc, &client, p.id, row, &extra, attrs, &r, err);
       free(attrs);
       if (rc == ARR_ERR_INVALID) {

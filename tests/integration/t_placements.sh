@@ -182,3 +182,12 @@ assert_eq 8 "$(json_get "$output" length)" "ACME accounts after refused imports"
 step "a file that cannot be read is refused"
 fails 1 arrears import placements no-such-file.csv --client ACME
 fails 1 arrears import placements . --client ACME
+
+step "a language column sets the debtor's language and is kept as an attribute"
+csv_file lang.csv "client_account,first_name,last_name,principal,Language" \
+  "L-1,Ana,Ruiz,10.00,ES" "L-2,Bo,Li,5.00,"
+ok arrears import placements lang.csv --client ACME
+ok arrears account show ACME:L-1 --json
+assert_eq "es ES" "$(json_get "$output" '"\(.debtor.language) \(.attributes.language)"')" "L-1 language"
+ok arrears account show ACME:L-2 --json
+assert_eq "en" "$(json_get "$output" .debtor.language)" "L-2 language defaults to en"
