@@ -546,6 +546,11 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
                 row->client_account.len)) {
     return arr_err_set(err, ARR_ERR_INVALID, "client_account is longer than 64 bytes");
   }
+  /* Everything that can reject the row is checked before the first write, so a
+   * rejected row leaves nothing behind in the chunk's transaction. */
+  if (attributes_json != NULL && strlen(attributes_json) >= ARR_ACCOUNT_ATTRIBUTES_MAX) {
+    return arr_err_set(err, ARR_ERR_INVALID, "extra columns are too large (2 KiB at most)");
+  }
   import_filters *f =
       extra->filters != NULL && extra->filters->active ? extra->filters : NULL;
   uint64_t ref_hash = str_hash64(client_account, row->client_account.len);
@@ -606,10 +611,8 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
   a.creditor_last_payment_on = a.last_payment_on;
   a.itemization_date = row->has_itemization_date ? row->itemization_date : ARR_DATE_NONE;
   a.interest_rate_pct_e4 = row->has_interest_rate ? row->interest_rate_pct_e4 : 0;
-  if (attributes_json != NULL && !svc_copy(a.attributes, sizeof a.attributes,
-                                           attributes_json, strlen(attributes_json))) {
-    return arr_err_set(err, ARR_ERR_INVALID,
-                       "extra columns are too large (2 KiB at most)");
+  if (attributes_json != NULL) {
+    svc_strcpy(a.attributes, sizeof a.attributes, attributes_json); /* length checked above */
   }
 
   /* The opening balance is the first ledger entry; the account row caches it. */

@@ -151,6 +151,7 @@ arr_rc arr_store_placement_update(arr_db *db, const arr_placement *p,
                                   const char *finished_iso, arr_err *err);
 
 /* ---- accounts ---- */
+#define ARR_ACCOUNT_ATTRIBUTES_MAX 2048
 typedef struct {
   int64_t id, client_id, debtor_id, placement_id, collector_id; /* 0 = NULL */
   char client_code[33];      /* filled by reads (join), ignored by insert */
@@ -165,7 +166,7 @@ typedef struct {
   int64_t interest_rate_pct_e4;
   arr_balance balance; /* cached, derived from the ledger */
   char ledger_head[ARR_HASH_HEX];
-  char attributes[2048]; /* JSON object text, "" = none */
+  char attributes[ARR_ACCOUNT_ATTRIBUTES_MAX]; /* JSON object text, "" = none */
 } arr_account;
 
 arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso,
