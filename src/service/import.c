@@ -356,16 +356,28 @@ static int64_t ssn_key(const arr_svc *svc, const char *ssn) {
   return svc_blind_index(svc, buf, (size_t)n);
 }
 
+/* A row's blind-index keys, computed once per row (each is a keyed BLAKE2b). */
+typedef struct {
+  int64_t ssn;     /* 0 = no SSN */
+  int64_t namedob; /* 0 = no DOB */
+} row_keys;
+
+static row_keys keys_of(const arr_svc *svc, const arr_placement_row *row) {
+  row_keys k = {row->has_ssn ? ssn_key(svc, row->ssn) : 0,
+                row->has_dob ? namedob_key(svc, row) : 0};
+  return k;
+}
+
 /* Finds the existing debtor for row (0 if none). */
-static arr_rc match_debtor(arr_svc *svc, const arr_placement_row *row,
+static arr_rc match_debtor(arr_svc *svc, const arr_placement_row *row, const row_keys *k,
                            const import_filters *f, int64_t *debtor_id, arr_err *err) {
   arr_debtor cand[MATCH_CANDIDATES];
   int n = 0;
   *debtor_id = 0;
   bool active = f != NULL && f->active;
   if (row->has_ssn &&
-      (!active || filter_maybe(&f->debtors, (uint64_t)ssn_key(svc, row->ssn)))) {
-    arr_rc rc = arr_store_debtor_find_ssn(svc->db, ssn_key(svc, row->ssn), cand,
+      (!active || filter_maybe(&f->debtors, (uint64_t)k->ssn))) {
+    arr_rc rc = arr_store_debtor_find_ssn(svc->db, k->ssn, cand,
                                           MATCH_CANDIDATES, &n, err);
     if (rc != ARR_OK) {
       return rc;
@@ -383,10 +395,10 @@ static arr_rc match_debtor(arr_svc *svc, const arr_placement_row *row,
     }
   }
   if (!row->has_dob ||
-      (active && !filter_maybe(&f->debtors, (uint64_t)namedob_key(svc, row)))) {
+      (active && !filter_maybe(&f->debtors, (uint64_t)k->namedob))) {
     return ARR_OK;
   }
-  arr_rc rc = arr_store_debtor_find_namedob(svc->db, namedob_key(svc, row), cand,
+  arr_rc rc = arr_store_debtor_find_namedob(svc->db, k->namedob, cand,
                                             MATCH_CANDIDATES, &n, err);
   if (rc != ARR_OK) {
     return rc;
@@ -503,7 +515,7 @@ static arr_rc add_contact_points(arr_svc *svc, int64_t debtor_id,
   return rc;
 }
 
-static arr_rc insert_debtor(arr_svc *svc, const arr_placement_row *row,
+static arr_rc insert_debtor(arr_svc *svc, const arr_placement_row *row, const row_keys *k,
                             const char *language, int64_t *id, arr_err *err) {
   arr_debtor d;
   memset(&d, 0, sizeof d);
@@ -515,13 +527,13 @@ static arr_rc insert_debtor(arr_svc *svc, const arr_placement_row *row,
   if (row->has_ssn) {
     rc = svc_encrypt(svc, row->ssn, 9, d.ssn_enc, sizeof d.ssn_enc, err);
     memcpy(d.ssn_last4, row->ssn + 5, 5);
-    d.ssn_key = ssn_key(svc, row->ssn);
+    d.ssn_key = k->ssn;
   }
   if (rc == ARR_OK && row->has_dob) {
     char dob[ARR_DATE_FMT_MAX];
     arr_date_format(row->dob, dob);
     rc = svc_encrypt(svc, dob, 10, d.dob_enc, sizeof d.dob_enc, err);
-    d.namedob_key = namedob_key(svc, row);
+    d.namedob_key = k->namedob;
   }
   svc_strcpy(d.language, sizeof d.language, language != NULL ? language : "en");
   if (rc == ARR_OK) {
@@ -570,16 +582,17 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
   }
 
   int64_t debtor_id = 0;
-  rc = match_debtor(svc, row, f, &debtor_id, err);
+  row_keys keys = keys_of(svc, row);
+  rc = match_debtor(svc, row, &keys, f, &debtor_id, err);
   bool matched = debtor_id != 0;
   if (rc == ARR_OK && !matched) {
-    rc = insert_debtor(svc, row, extra->language, &debtor_id, err);
+    rc = insert_debtor(svc, row, &keys, extra->language, &debtor_id, err);
     if (rc == ARR_OK && f != NULL) {
       if (row->has_ssn) {
-        filter_add(&f->debtors, (uint64_t)ssn_key(svc, row->ssn));
+        filter_add(&f->debtors, (uint64_t)keys.ssn);
       }
       if (row->has_dob) {
-        filter_add(&f->debtors, (uint64_t)namedob_key(svc, row));
+        filter_add(&f->debtors, (uint64_t)keys.namedob);
       }
     }
   }
