@@ -46,8 +46,8 @@ CREATE TABLE debtors (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
-CREATE INDEX debtors_ssn_key ON debtors (ssn_key);
-CREATE INDEX debtors_namedob_key ON debtors (namedob_key);
+CREATE INDEX debtors_ssn_key ON debtors (ssn_key) WHERE ssn_key IS NOT NULL;
+CREATE INDEX debtors_namedob_key ON debtors (namedob_key) WHERE namedob_key IS NOT NULL;
 
 CREATE TABLE addresses (
   id {{ID}},
@@ -203,7 +203,10 @@ CREATE TABLE ledger_entries (
   hash TEXT NOT NULL
 );
 CREATE INDEX ledger_entries_account ON ledger_entries (account_id);
-CREATE INDEX ledger_entries_payment ON ledger_entries (payment_id);
+-- Partial: placements, adjustments and interest have no payment, and skipping them
+-- keeps bulk loads from maintaining index entries nobody looks up.
+CREATE INDEX ledger_entries_payment ON ledger_entries (payment_id)
+  WHERE payment_id IS NOT NULL;
 
 CREATE TABLE notes (
   id {{ID}},
