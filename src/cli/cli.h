@@ -56,5 +56,6 @@ int cmd_email_add(cli_args *a);
 int cmd_address_update(cli_args *a);
 int cmd_phone_update(cli_args *a);
 int cmd_email_update(cli_args *a);
+int cmd_user_add(cli_args *a);
 
 #endif

@@ -698,3 +698,22 @@ int cmd_phone_update(cli_args *a) {
 int cmd_email_update(cli_args *a) {
   return point_update(a, "email");
 }
+
+int cmd_user_add(cli_args *a) {
+  EXPECT_ARGS(1, "user add USERNAME --name NAME --role ROLE [--client CODE]");
+  const char *name = cli_opt_get(a, "name"), *role = cli_opt_get(a, "role"),
+             *client = cli_opt_get(a, "client");
+  if (name == NULL || role == NULL) {
+    return cli_usage("user add needs --name and --role%s", "");
+  }
+  arr_svc *svc = NULL;
+  int rc = open_checked(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  arr_err_clear(&err);
+  int64_t id = 0;
+  arr_rc r = arr_svc_user_add(svc, a->args[0], name, role, client, &id, &err);
+  return done_id(svc, r, &err, "user added:", id);
+}

@@ -26,7 +26,8 @@ static const char USAGE[] =
     "  client list [--json]\n"
     "  import placements FILE --client CODE [--rejects FILE] [--json]\n"
     "  import payments FILE --client CODE [--rejects FILE] [--json]\n"
-    "  account show ACCOUNT [--as-of DATE] [--reveal] [--json]\n"
+    "  account show ACCOUNT [--as-of DATE] [--reveal] [--json]  (--reveal: supervisor,\n"
+    "                                        compliance or admin, via --as USER)\n"
     "  account list [--client CODE] [--status S] [--limit N] [--after ID] [--json]\n"
     "  account adjust ACCOUNT --bucket B --amount AMOUNT --reason TEXT\n"
     "  pay ACCOUNT AMOUNT [--method cash|check|card|ach] [--date DATE] [--ref R] [--key "
@@ -40,6 +41,9 @@ static const char USAGE[] =
     "  email add ACCOUNT ADDRESS [--consent C] [--source S]\n"
     "  address|phone|email update ID [--status S] [--consent C] [--source S]\n"
     "  audit verify [--json]\n"
+    "  user add USERNAME --name NAME --role "
+    "collector|supervisor|compliance|admin|client\n"
+    "           [--client CODE]                   (role client only)\n"
     "\n"
     "ACCOUNT is an id or CLIENT:CLIENT_ACCOUNT. Global options: --db URL (or "
     "ARREARS_DB;\n"
@@ -179,6 +183,7 @@ static const command COMMANDS[] = {
     {"phone", "update", cmd_phone_update},
     {"email", "add", cmd_email_add},
     {"email", "update", cmd_email_update},
+    {"user", "add", cmd_user_add},
 };
 
 int main(int argc, char **argv) {

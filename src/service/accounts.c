@@ -386,6 +386,13 @@ arr_rc arr_svc_account_show(arr_svc *svc, const char *ref, const arr_show_option
                             json_t **out, arr_err *err) {
   int64_t id = 0;
   arr_account a;
+  static const char *const REVEALERS[] = {"supervisor", "compliance", "admin", NULL};
+  if (opt->reveal_pii) {
+    arr_rc rc = svc_require_role(svc, "revealing SSN and date of birth", REVEALERS, err);
+    if (rc != ARR_OK) {
+      return rc;
+    }
+  }
   arr_rc rc = arr_svc_account_resolve(svc, ref, &id, err);
   if (rc == ARR_OK) {
     rc = arr_store_account_get(svc->db, id, &a, err);

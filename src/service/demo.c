@@ -450,7 +450,8 @@ arr_rc arr_svc_demo(arr_svc *svc, int64_t accounts, uint64_t seed,
       res->debtors += ir.debtor_matched ? 0 : 1;
       arr_account *a = &ir.account;
       svc_strcpy(a->client_code, sizeof a->client_code, clients[ci].code);
-      svc_strcpy(a->allocation_order, sizeof a->allocation_order, clients[ci].allocation_order);
+      svc_strcpy(a->allocation_order, sizeof a->allocation_order,
+                 clients[ci].allocation_order);
       /* Payments and reversals write their ledger entries; the account row is written
        * once with the final balance. */
       int64_t entries_before = res->payments;

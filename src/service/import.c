@@ -375,10 +375,9 @@ static arr_rc match_debtor(arr_svc *svc, const arr_placement_row *row, const row
   int n = 0;
   *debtor_id = 0;
   bool active = f != NULL && f->active;
-  if (row->has_ssn &&
-      (!active || filter_maybe(&f->debtors, (uint64_t)k->ssn))) {
-    arr_rc rc = arr_store_debtor_find_ssn(svc->db, k->ssn, cand,
-                                          MATCH_CANDIDATES, &n, err);
+  if (row->has_ssn && (!active || filter_maybe(&f->debtors, (uint64_t)k->ssn))) {
+    arr_rc rc =
+        arr_store_debtor_find_ssn(svc->db, k->ssn, cand, MATCH_CANDIDATES, &n, err);
     if (rc != ARR_OK) {
       return rc;
     }
@@ -394,12 +393,11 @@ static arr_rc match_debtor(arr_svc *svc, const arr_placement_row *row, const row
       }
     }
   }
-  if (!row->has_dob ||
-      (active && !filter_maybe(&f->debtors, (uint64_t)k->namedob))) {
+  if (!row->has_dob || (active && !filter_maybe(&f->debtors, (uint64_t)k->namedob))) {
     return ARR_OK;
   }
-  arr_rc rc = arr_store_debtor_find_namedob(svc->db, k->namedob, cand,
-                                            MATCH_CANDIDATES, &n, err);
+  arr_rc rc =
+      arr_store_debtor_find_namedob(svc->db, k->namedob, cand, MATCH_CANDIDATES, &n, err);
   if (rc != ARR_OK) {
     return rc;
   }
@@ -561,7 +559,8 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
   /* Everything that can reject the row is checked before the first write, so a
    * rejected row leaves nothing behind in the chunk's transaction. */
   if (attributes_json != NULL && strlen(attributes_json) >= ARR_ACCOUNT_ATTRIBUTES_MAX) {
-    return arr_err_set(err, ARR_ERR_INVALID, "extra columns are too large (2 KiB at most)");
+    return arr_err_set(err, ARR_ERR_INVALID,
+                       "extra columns are too large (2 KiB at most)");
   }
   import_filters *f =
       extra->filters != NULL && extra->filters->active ? extra->filters : NULL;
@@ -612,7 +611,8 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
   svc_strcpy(a.client_account, sizeof a.client_account, client_account);
   svc_copy(a.original_creditor, sizeof a.original_creditor, row->original_creditor.s,
            row->original_creditor.len);
-  svc_strcpy(a.account_type, sizeof a.account_type, arr_account_type_name(row->account_type));
+  svc_strcpy(a.account_type, sizeof a.account_type,
+             arr_account_type_name(row->account_type));
   svc_strcpy(a.status, sizeof a.status, "open");
   svc_strcpy(a.currency, sizeof a.currency, client->currency);
   a.placed_on = extra->placed_on != 0 ? extra->placed_on : svc->today;
@@ -625,7 +625,8 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
   a.itemization_date = row->has_itemization_date ? row->itemization_date : ARR_DATE_NONE;
   a.interest_rate_pct_e4 = row->has_interest_rate ? row->interest_rate_pct_e4 : 0;
   if (attributes_json != NULL) {
-    svc_strcpy(a.attributes, sizeof a.attributes, attributes_json); /* length checked above */
+    svc_strcpy(a.attributes, sizeof a.attributes,
+               attributes_json); /* length checked above */
   }
 
   /* The opening balance is the first ledger entry; the account row caches it. */
@@ -659,8 +660,8 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
 /* A "language" column is not in the contract's list but clients send it; an ISO 639-1
  * code there (en, es, ...) sets the debtor's language, which later picks the letter
  * and notice versions. Anything else stays an ordinary attribute. */
-static const char *row_language(const arr_placement_header *h, const arr_placement_row *row,
-                                char out[4]) {
+static const char *row_language(const arr_placement_header *h,
+                                const arr_placement_row *row, char out[4]) {
   for (size_t i = 0; i < h->nattrs && i < row->nattrs; i++) {
     if (strcmp(h->attr_name[i], "language") != 0 || row->attr[i].len != 2) {
       continue;

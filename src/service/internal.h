@@ -77,6 +77,12 @@ arr_rc svc_ledger_post(arr_svc *svc, arr_account *a, arr_ledger_entry *e, arr_er
 arr_rc svc_post_payment(arr_svc *svc, arr_account *a, arr_payment *p, arr_pay_result *res,
                         arr_err *err);
 
+/* ARR_OK when the acting user (svc->actor) exists and has one of roles (NULL-ended);
+ * otherwise records an access.denied audit event and returns ARR_ERR_REFUSED. Call
+ * outside a transaction. */
+arr_rc svc_require_role(arr_svc *svc, const char *what, const char *const *roles,
+                        arr_err *err);
+
 /* Copies the C string src into dst (cap bytes), truncating if needed; always
  * NUL-terminates. The fast replacement for snprintf(dst, cap, "%s", src) on hot paths. */
 void svc_strcpy(char *dst, size_t cap, const char *src);

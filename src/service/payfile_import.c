@@ -113,8 +113,8 @@ static void csv_append(char **buf, size_t *len, size_t *cap, const char *s, size
   if (comma) {
     *w++ = ',';
   }
-  bool quote = memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) ||
-               memchr(s, '\r', n);
+  bool quote =
+      memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
   if (quote) {
     *w++ = '"';
   }
@@ -196,7 +196,8 @@ static int by_client_account(const void *a, const void *b) {
 }
 
 static int by_account_id(const void *a, const void *b) {
-  const pay_row *x = &sort_ctx->rows[*(const int *)a], *y = &sort_ctx->rows[*(const int *)b];
+  const pay_row *x = &sort_ctx->rows[*(const int *)a],
+                *y = &sort_ctx->rows[*(const int *)b];
   if (x->account_id != y->account_id) {
     return (x->account_id > y->account_id) - (x->account_id < y->account_id);
   }
@@ -228,13 +229,14 @@ static arr_rc post_chunk(chunk *c, arr_err *err) {
     if (rc != ARR_ERR_NOTFOUND) {
       break;
     }
-    rc = arr_store_account_id_by_ref(svc->db, c->client->id, r->client_account, &r->account_id,
-                                     err);
+    rc = arr_store_account_id_by_ref(svc->db, c->client->id, r->client_account,
+                                     &r->account_id, err);
     if (rc == ARR_ERR_NOTFOUND) {
       rc = ARR_OK;
       char msg[ARR_ERR_MSG_MAX];
-      snprintf(msg, sizeof msg, "line %ld: field client_account: no account %s for client %s",
-               r->line, r->client_account, c->client->code);
+      snprintf(msg, sizeof msg,
+               "line %ld: field client_account: no account %s for client %s", r->line,
+               r->client_account, c->client->code);
       r->done = true;
       defer_reject(c, r->line, msg, row_csv(c, r));
       continue;
@@ -302,9 +304,9 @@ static arr_rc post_chunk(chunk *c, arr_err *err) {
 static arr_rc audit_chunk(chunk *c, arr_err *err) {
   json_t *d = json_pack("{s:s,s:s,s:[i,i],s:I,s:I,s:I,s:I}", "client", c->client->code,
                         "blake2b", c->file_hash, "lines", (int)c->first_line,
-                        (int)c->last_line, "posted", (json_int_t)c->posted, "posted_cents",
-                        (json_int_t)c->posted_cents, "duplicates", (json_int_t)c->duplicates,
-                        "rejected", (json_int_t)c->rejected);
+                        (int)c->last_line, "posted", (json_int_t)c->posted,
+                        "posted_cents", (json_int_t)c->posted_cents, "duplicates",
+                        (json_int_t)c->duplicates, "rejected", (json_int_t)c->rejected);
   return svc_audit(c->svc, "payment.file_chunk", "payment_file", 0, d, err);
 }
 
@@ -322,9 +324,9 @@ static arr_rc finish_chunk(chunk *c, bool last, arr_err *err) {
     rc = audit_chunk(c, err);
   }
   if (rc == ARR_OK && last) {
-    json_t *d = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "client", c->client->code, "blake2b",
-                          c->file_hash, "read", (json_int_t)c->res->read, "posted",
-                          (json_int_t)c->res->posted, "duplicates",
+    json_t *d = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "client", c->client->code,
+                          "blake2b", c->file_hash, "read", (json_int_t)c->res->read,
+                          "posted", (json_int_t)c->res->posted, "duplicates",
                           (json_int_t)c->res->duplicates, "rejected",
                           (json_int_t)c->res->rejected);
     rc = svc_audit(svc, "payment.file_import", "payment_file", 0, d, err);
@@ -396,13 +398,14 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
   c.order = malloc(sizeof *c.order * PAYFILE_CHUNK_ROWS);
   c.rej = malloc(sizeof *c.rej * PAYFILE_CHUNK_ROWS);
   if (rc == ARR_OK && records > PAYFILE_MAX_ROWS) {
-    rc = arr_err_set(err, ARR_ERR_INVALID,
-                     "file refused, nothing posted: %lld rows is more than the %d a payment "
-                     "file may hold; split it",
-                     (long long)records, PAYFILE_MAX_ROWS);
+    rc = arr_err_set(
+        err, ARR_ERR_INVALID,
+        "file refused, nothing posted: %lld rows is more than the %d a payment "
+        "file may hold; split it",
+        (long long)records, PAYFILE_MAX_ROWS);
   }
-  if (rc == ARR_OK && (rec == NULL || c.rows == NULL || c.order == NULL || c.rej == NULL ||
-                       !occ_init(&occ, records))) {
+  if (rc == ARR_OK && (rec == NULL || c.rows == NULL || c.order == NULL ||
+                       c.rej == NULL || !occ_init(&occ, records))) {
     rc = arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
   }
   if (rc == ARR_OK) {
@@ -419,7 +422,8 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
     }
   }
   if (rc == ARR_OK) {
-    rc = import_rejects_open(&rejects, hooks != NULL ? hooks->rejects_path : NULL, rec, err);
+    rc = import_rejects_open(&rejects, hooks != NULL ? hooks->rejects_path : NULL, rec,
+                             err);
   }
   while (rc == ARR_OK) {
     rc = arr_csv_next(csv, rec, err);
@@ -439,8 +443,8 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
     if (arr_payfile_parse(&hdr, rec, svc->today, &row, &row_err) != ARR_OK) {
       defer_reject(&c, rec->line, row_err.msg, record_csv(rec));
     } else if (row.client_account.len >= sizeof c.rows[0].client_account) {
-      snprintf(row_err.msg, sizeof row_err.msg, "line %ld: field client_account: too long",
-               rec->line);
+      snprintf(row_err.msg, sizeof row_err.msg,
+               "line %ld: field client_account: too long", rec->line);
       defer_reject(&c, rec->line, row_err.msg, record_csv(rec));
     } else {
       pay_row *r = &c.rows[c.nrows++];

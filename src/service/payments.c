@@ -23,7 +23,6 @@
 #include "formats/payfile.h"
 #include "service/internal.h"
 
-
 arr_rc arr_svc_account_resolve(arr_svc *svc, const char *ref, int64_t *id_out,
                                arr_err *err) {
   const char *colon = strchr(ref, ':');

@@ -109,7 +109,7 @@ arr_rc arr_svc_adjust(arr_svc *svc, const char *account, const char *bucket,
 /* ---- accounts ---- */
 typedef struct {
   const char *as_of; /* YYYY-MM-DD or NULL */
-  bool reveal_pii;   /* full SSN/DOB (audited) */
+  bool reveal_pii;   /* full SSN/DOB: supervisor, compliance or admin only; audited */
   bool with_detail;  /* ledger, payments, contact points */
 } arr_show_options;
 
@@ -130,6 +130,13 @@ arr_rc arr_svc_note_add(arr_svc *svc, const char *account, const char *body,
 
 /* Balance as JSON {principal, interest, fees, costs, credit, total} in cents. */
 json_t *svc_balance_json_public(const arr_balance *b);
+
+/* ---- users ---- */
+/* role: collector|supervisor|compliance|admin|client; client_code only (and always)
+ * for role client. */
+arr_rc arr_svc_user_add(arr_svc *svc, const char *username, const char *display_name,
+                        const char *role, const char *client_code, int64_t *id_out,
+                        arr_err *err);
 
 /* ---- contact points (addresses, phones, emails) with history ---- */
 typedef struct {

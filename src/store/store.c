@@ -670,8 +670,8 @@ arr_rc arr_store_account_get_for_update(arr_db *db, int64_t id, arr_account *out
   if (arr_db_engine_of(db) == ARR_DB_SQLITE) {
     return arr_store_account_get(db, id, out, err);
   }
-  return account_get_with(db, "SELECT " ACCOUNT_COLS " WHERE a.id = ? FOR UPDATE OF a", id,
-                          out, err);
+  return account_get_with(db, "SELECT " ACCOUNT_COLS " WHERE a.id = ? FOR UPDATE OF a",
+                          id, out, err);
 }
 
 arr_rc arr_store_client_lock(arr_db *db, int64_t client_id, arr_err *err) {

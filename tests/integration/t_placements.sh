@@ -151,15 +151,27 @@ if [[ $(engine) == sqlite ]]; then
     fail "the SSN or DOB appears in clear in the database files"
 fi
 
-step "--reveal shows the full SSN and DOB, and is audited"
+step "--reveal needs a supervisor, compliance or admin user; refusals are audited"
+ok arrears user add sam --name "Sam Supervisor" --role supervisor
+ok arrears user add cal --name "Cal Collector" --role collector
 ok arrears audit verify
 events_before=$(grep -oE 'audit chain: [0-9]+' <<<"$output" | grep -oE '[0-9]+$')
-ok arrears account show ACME:A-1001 --json --reveal
+fails 1 arrears account show ACME:A-1001 --json --reveal
+contains "needs a user whose role" "$errout"
+not_contains 123-45-6789 "$output"
+fails 1 arrears --as cal account show ACME:A-1001 --json --reveal
+not_contains 123-45-6789 "$output"
+ok arrears audit verify
+events_mid=$(grep -oE 'audit chain: [0-9]+' <<<"$output" | grep -oE '[0-9]+$')
+assert_eq $((events_before + 2)) "$events_mid" "two access.denied events"
+
+step "--reveal shows the full SSN and DOB, and is audited"
+ok arrears --as sam account show ACME:A-1001 --json --reveal
 assert_eq 123-45-6789 "$(json_get "$output" .debtor.ssn)" "revealed ssn"
 assert_eq 1980-04-12 "$(json_get "$output" .debtor.dob)" "revealed dob"
 ok arrears audit verify
 events_after=$(grep -oE 'audit chain: [0-9]+' <<<"$output" | grep -oE '[0-9]+$')
-assert_eq $((events_before + 1)) "$events_after" "audit events after one reveal"
+assert_eq $((events_mid + 1)) "$events_after" "audit events after one reveal"
 
 step "the same client_account under another client is a different account"
 ok arrears client add OTHER --name "Other Bank"
