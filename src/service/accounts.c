@@ -59,7 +59,7 @@ arr_rc arr_svc_client_add(arr_svc *svc, const char *code, const char *name,
   if (rc != ARR_OK) {
     return rc;
   }
-  rc = arr_store_client_insert(svc->db, &c, err);
+  rc = arr_store_client_insert(svc->db, &c, svc->now_iso, err);
   if (rc == ARR_ERR_CONFLICT) {
     arr_err_set(err, rc, "client %s already exists", code);
   }

@@ -287,7 +287,7 @@ static arr_rc demo_users_and_clients(arr_svc *svc, arr_client *clients,
                   &c->commission_pct_e4, &why);
     svc_strcpy(c->allocation_order, sizeof c->allocation_order, CLIENTS[i].order);
     snprintf(c->currency, sizeof c->currency, "USD");
-    rc = arr_store_client_insert(svc->db, c, err);
+    rc = arr_store_client_insert(svc->db, c, svc->now_iso, err);
     if (rc == ARR_OK) {
       rc = svc_audit(svc, "client.add", "client", c->id,
                      json_pack("{s:s,s:s}", "code", c->code, "source", "demo"), err);

@@ -136,16 +136,15 @@ static void read_client(const arr_stmt *st, arr_client *c) {
   col_copy(st, 5, c->currency, sizeof c->currency);
 }
 
-arr_rc arr_store_client_insert(arr_db *db, arr_client *c, arr_err *err) {
-  PREPARE(
-      "INSERT INTO clients (code, name, commission_pct_e4, allocation_order, currency,"
-      " created_at) VALUES (?, ?, ?, ?, ?, CAST(CURRENT_TIMESTAMP AS TEXT)) RETURNING "
-      "id");
+arr_rc arr_store_client_insert(arr_db *db, arr_client *c, const char *now_iso, arr_err *err) {
+  PREPARE("INSERT INTO clients (code, name, commission_pct_e4, allocation_order, currency,"
+          " created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
   arr_db_bind_cstr(st, 1, c->code);
   arr_db_bind_cstr(st, 2, c->name);
   arr_db_bind_int64(st, 3, c->commission_pct_e4);
   arr_db_bind_cstr(st, 4, c->allocation_order);
   arr_db_bind_cstr(st, 5, c->currency[0] ? c->currency : "USD");
+  arr_db_bind_cstr(st, 6, now_iso);
   return run_returning_id(st, &c->id, err);
 }
 

@@ -47,7 +47,8 @@ typedef struct {
   char currency[4];
 } arr_client;
 
-arr_rc arr_store_client_insert(arr_db *db, arr_client *c, arr_err *err); /* sets c->id */
+arr_rc arr_store_client_insert(arr_db *db, arr_client *c, const char *now_iso,
+                               arr_err *err); /* sets c->id */
 arr_rc arr_store_client_by_code(arr_db *db, const char *code, arr_client *out,
                                 arr_err *err);
 arr_rc arr_store_client_by_id(arr_db *db, int64_t id, arr_client *out, arr_err *err);
