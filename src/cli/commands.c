@@ -445,19 +445,23 @@ static json_t *pay_json(const arr_pay_result *res) {
                    "USD");
 }
 
-static void print_pay_text(const char *what, const arr_pay_result *res) {
+/* Movements are shown as positive amounts: what the payment paid off, or what the
+ * reversal put back. Credit is money the debtor paid beyond the balance. */
+static void print_pay_text(bool reversal, const arr_pay_result *res) {
   char total[ARR_MONEY_FMT_MAX], b[ARR_BUCKETS][ARR_MONEY_FMT_MAX];
   int64_t t = 0;
   arr_balance_total(&res->balance, &t);
   fmt_money(t, total);
   for (int i = 0; i < ARR_BUCKETS; i++) {
-    fmt_money(-res->applied.cents[i], b[i]);
+    int64_t v = reversal ? res->applied.cents[i] : -res->applied.cents[i];
+    fmt_money(v, b[i]);
   }
-  printf("payment %lld %s account %lld: principal %s, interest %s, fees %s, costs %s, "
-         "credit %s; balance now %s\n",
-         (long long)res->payment_id, what, (long long)res->account_id,
-         b[ARR_BUCKET_PRINCIPAL], b[ARR_BUCKET_INTEREST], b[ARR_BUCKET_FEES],
-         b[ARR_BUCKET_COSTS], b[ARR_BUCKET_CREDIT], total);
+  printf("payment %lld %s account %lld: %s principal %s, interest %s, fees %s, costs %s; "
+         "credit %s %s; balance now %s\n",
+         (long long)res->payment_id, reversal ? "reversed on" : "posted to",
+         (long long)res->account_id, reversal ? "restored" : "paid", b[ARR_BUCKET_PRINCIPAL],
+         b[ARR_BUCKET_INTEREST], b[ARR_BUCKET_FEES], b[ARR_BUCKET_COSTS],
+         reversal ? "taken back" : "kept", b[ARR_BUCKET_CREDIT], total);
 }
 
 int cmd_pay(cli_args *a) {
@@ -491,7 +495,7 @@ int cmd_pay(cli_args *a) {
     printf("payment %lld already posted with key %s; nothing changed\n",
            (long long)res.payment_id, req.key);
   } else {
-    print_pay_text("posted to", &res);
+    print_pay_text(false, &res);
   }
   return 0;
 }
@@ -527,7 +531,7 @@ int cmd_payment_reverse(cli_args *a) {
     cli_print_json(j);
     json_decref(j);
   } else {
-    print_pay_text("reversed on", &res);
+    print_pay_text(true, &res);
   }
   return 0;
 }
