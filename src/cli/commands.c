@@ -305,6 +305,9 @@ static void print_account_text(json_t *acct) {
            (long long)json_integer_value(json_object_get(e, "id")), js(e, "effective_on"),
            js(e, "kind"), p, in, f, c, cr);
   }
+  if (json_is_true(json_object_get(acct, "ledger_truncated"))) {
+    printf("  (only the first %zu entries are shown)\n", json_array_size(ledger));
+  }
   json_t *pays = json_object_get(acct, "payments");
   if (json_array_size(pays) > 0) {
     printf("Payments\n");

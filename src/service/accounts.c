@@ -287,6 +287,8 @@ static arr_rc ledger_json(arr_svc *svc, int64_t account_id, arr_date as_of, json
   }
   free(es);
   json_object_set_new(obj, "ledger", arr);
+  /* Views are bounded; say so rather than let a long history look complete. */
+  json_object_set_new(obj, "ledger_truncated", json_boolean(n == SHOW_LEDGER_MAX));
   return rc;
 }
 
@@ -311,6 +313,7 @@ static arr_rc payments_json(arr_svc *svc, int64_t account_id, json_t *obj, arr_e
   }
   free(ps);
   json_object_set_new(obj, "payments", arr);
+  json_object_set_new(obj, "payments_truncated", json_boolean(n == MAX));
   return rc;
 }
 
