@@ -99,6 +99,21 @@ static arr_rc step_one(arr_stmt *st, arr_err *err, const char *what) {
   return ARR_OK;
 }
 
+/* Reads every row of st (at most cap) into out[], an array of elements of size bytes,
+ * with read(); *n receives the count. The shared loop of all list reads. */
+typedef void (*row_reader)(const arr_stmt *st, void *out);
+
+static arr_rc read_rows(arr_stmt *st, void *out, size_t size, int cap, int *n,
+                        row_reader read, arr_err *err) {
+  *n = 0;
+  arr_rc rc;
+  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
+    read(st, (char *)out + (size_t)(*n)++ * size);
+  }
+  arr_db_reset(st);
+  return rc;
+}
+
 /* ---- settings ---- */
 
 arr_rc arr_store_setting_get(arr_db *db, const char *key, char *buf, size_t cap,
@@ -127,7 +142,8 @@ arr_rc arr_store_setting_put(arr_db *db, const char *key, const char *value,
 
 #define CLIENT_COLS "id, code, name, commission_pct_e4, allocation_order, currency"
 
-static void read_client(const arr_stmt *st, arr_client *c) {
+static void read_client(const arr_stmt *st, void *out) {
+  arr_client *c = out;
   c->id = arr_db_col_int64(st, 0);
   col_copy(st, 1, c->code, sizeof c->code);
   col_copy(st, 2, c->name, sizeof c->name);
@@ -136,9 +152,11 @@ static void read_client(const arr_stmt *st, arr_client *c) {
   col_copy(st, 5, c->currency, sizeof c->currency);
 }
 
-arr_rc arr_store_client_insert(arr_db *db, arr_client *c, const char *now_iso, arr_err *err) {
-  PREPARE("INSERT INTO clients (code, name, commission_pct_e4, allocation_order, currency,"
-          " created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+arr_rc arr_store_client_insert(arr_db *db, arr_client *c, const char *now_iso,
+                               arr_err *err) {
+  PREPARE(
+      "INSERT INTO clients (code, name, commission_pct_e4, allocation_order, currency,"
+      " created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
   arr_db_bind_cstr(st, 1, c->code);
   arr_db_bind_cstr(st, 2, c->name);
   arr_db_bind_int64(st, 3, c->commission_pct_e4);
@@ -179,13 +197,7 @@ arr_rc arr_store_client_by_id(arr_db *db, int64_t id, arr_client *out, arr_err *
 arr_rc arr_store_client_list(arr_db *db, arr_client *out, int cap, int *n, arr_err *err) {
   PREPARE("SELECT " CLIENT_COLS " FROM clients ORDER BY code LIMIT ?");
   arr_db_bind_int64(st, 1, cap);
-  *n = 0;
-  arr_rc rc;
-  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
-    read_client(st, &out[(*n)++]);
-  }
-  arr_db_reset(st);
-  return rc;
+  return read_rows(st, out, sizeof *out, cap, n, read_client, err);
 }
 
 /* ---- users ---- */
@@ -226,7 +238,8 @@ arr_rc arr_store_user_by_name(arr_db *db, const char *username, arr_user *out,
   "dob_enc,"                                                                             \
   " namedob_key, language, flags"
 
-static void read_debtor(const arr_stmt *st, arr_debtor *d) {
+static void read_debtor(const arr_stmt *st, void *out) {
+  arr_debtor *d = out;
   d->id = arr_db_col_int64(st, 0);
   col_copy(st, 1, d->first_name, sizeof d->first_name);
   col_copy(st, 2, d->middle_name, sizeof d->middle_name);
@@ -274,22 +287,12 @@ arr_rc arr_store_debtor_get(arr_db *db, int64_t id, arr_debtor *out, arr_err *er
   return ARR_OK;
 }
 
-static arr_rc read_debtors(arr_stmt *st, arr_debtor *out, int cap, int *n, arr_err *err) {
-  *n = 0;
-  arr_rc rc;
-  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
-    read_debtor(st, &out[(*n)++]);
-  }
-  arr_db_reset(st);
-  return rc;
-}
-
 arr_rc arr_store_debtor_find_ssn(arr_db *db, int64_t key, arr_debtor *out, int cap,
                                  int *n, arr_err *err) {
   PREPARE("SELECT " DEBTOR_COLS " FROM debtors WHERE ssn_key = ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, key);
   arr_db_bind_int64(st, 2, cap);
-  return read_debtors(st, out, cap, n, err);
+  return read_rows(st, out, sizeof *out, cap, n, read_debtor, err);
 }
 
 arr_rc arr_store_debtor_find_namedob(arr_db *db, int64_t key, arr_debtor *out, int cap,
@@ -298,7 +301,7 @@ arr_rc arr_store_debtor_find_namedob(arr_db *db, int64_t key, arr_debtor *out, i
           " FROM debtors WHERE namedob_key = ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, key);
   arr_db_bind_int64(st, 2, cap);
-  return read_debtors(st, out, cap, n, err);
+  return read_rows(st, out, sizeof *out, cap, n, read_debtor, err);
 }
 
 /* ---- contact points ---- */
@@ -355,6 +358,21 @@ arr_rc arr_store_email_insert(arr_db *db, arr_email *e, const char *now_iso,
   return run_returning_id(st, &e->id, err);
 }
 
+static void read_address(const arr_stmt *st, void *out) {
+  arr_address *a = out;
+  a->id = arr_db_col_int64(st, 0);
+  a->debtor_id = arr_db_col_int64(st, 1);
+  col_copy(st, 2, a->line1, sizeof a->line1);
+  col_copy(st, 3, a->line2, sizeof a->line2);
+  col_copy(st, 4, a->city, sizeof a->city);
+  col_copy(st, 5, a->state, sizeof a->state);
+  col_copy(st, 6, a->zip, sizeof a->zip);
+  col_copy(st, 7, a->status, sizeof a->status);
+  col_copy(st, 8, a->source, sizeof a->source);
+  a->valid_from = col_date(st, 9);
+  a->valid_to = col_date(st, 10);
+}
+
 arr_rc arr_store_address_list(arr_db *db, int64_t debtor_id, arr_address *out, int cap,
                               int *n, arr_err *err) {
   PREPARE(
@@ -362,24 +380,20 @@ arr_rc arr_store_address_list(arr_db *db, int64_t debtor_id, arr_address *out, i
       " valid_to FROM addresses WHERE debtor_id = ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, debtor_id);
   arr_db_bind_int64(st, 2, cap);
-  *n = 0;
-  arr_rc rc;
-  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
-    arr_address *a = &out[(*n)++];
-    a->id = arr_db_col_int64(st, 0);
-    a->debtor_id = arr_db_col_int64(st, 1);
-    col_copy(st, 2, a->line1, sizeof a->line1);
-    col_copy(st, 3, a->line2, sizeof a->line2);
-    col_copy(st, 4, a->city, sizeof a->city);
-    col_copy(st, 5, a->state, sizeof a->state);
-    col_copy(st, 6, a->zip, sizeof a->zip);
-    col_copy(st, 7, a->status, sizeof a->status);
-    col_copy(st, 8, a->source, sizeof a->source);
-    a->valid_from = col_date(st, 9);
-    a->valid_to = col_date(st, 10);
-  }
-  arr_db_reset(st);
-  return rc;
+  return read_rows(st, out, sizeof *out, cap, n, read_address, err);
+}
+
+static void read_phone(const arr_stmt *st, void *out) {
+  arr_phone *p = out;
+  p->id = arr_db_col_int64(st, 0);
+  p->debtor_id = arr_db_col_int64(st, 1);
+  col_copy(st, 2, p->number, sizeof p->number);
+  col_copy(st, 3, p->type, sizeof p->type);
+  col_copy(st, 4, p->consent, sizeof p->consent);
+  col_copy(st, 5, p->status, sizeof p->status);
+  col_copy(st, 6, p->source, sizeof p->source);
+  p->valid_from = col_date(st, 7);
+  p->valid_to = col_date(st, 8);
 }
 
 arr_rc arr_store_phone_list(arr_db *db, int64_t debtor_id, arr_phone *out, int cap,
@@ -389,22 +403,19 @@ arr_rc arr_store_phone_list(arr_db *db, int64_t debtor_id, arr_phone *out, int c
       " FROM phones WHERE debtor_id = ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, debtor_id);
   arr_db_bind_int64(st, 2, cap);
-  *n = 0;
-  arr_rc rc;
-  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
-    arr_phone *p = &out[(*n)++];
-    p->id = arr_db_col_int64(st, 0);
-    p->debtor_id = arr_db_col_int64(st, 1);
-    col_copy(st, 2, p->number, sizeof p->number);
-    col_copy(st, 3, p->type, sizeof p->type);
-    col_copy(st, 4, p->consent, sizeof p->consent);
-    col_copy(st, 5, p->status, sizeof p->status);
-    col_copy(st, 6, p->source, sizeof p->source);
-    p->valid_from = col_date(st, 7);
-    p->valid_to = col_date(st, 8);
-  }
-  arr_db_reset(st);
-  return rc;
+  return read_rows(st, out, sizeof *out, cap, n, read_phone, err);
+}
+
+static void read_email(const arr_stmt *st, void *out) {
+  arr_email *e = out;
+  e->id = arr_db_col_int64(st, 0);
+  e->debtor_id = arr_db_col_int64(st, 1);
+  col_copy(st, 2, e->address, sizeof e->address);
+  col_copy(st, 3, e->consent, sizeof e->consent);
+  col_copy(st, 4, e->status, sizeof e->status);
+  col_copy(st, 5, e->source, sizeof e->source);
+  e->valid_from = col_date(st, 6);
+  e->valid_to = col_date(st, 7);
 }
 
 arr_rc arr_store_email_list(arr_db *db, int64_t debtor_id, arr_email *out, int cap,
@@ -413,21 +424,7 @@ arr_rc arr_store_email_list(arr_db *db, int64_t debtor_id, arr_email *out, int c
           " FROM emails WHERE debtor_id = ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, debtor_id);
   arr_db_bind_int64(st, 2, cap);
-  *n = 0;
-  arr_rc rc;
-  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
-    arr_email *e = &out[(*n)++];
-    e->id = arr_db_col_int64(st, 0);
-    e->debtor_id = arr_db_col_int64(st, 1);
-    col_copy(st, 2, e->address, sizeof e->address);
-    col_copy(st, 3, e->consent, sizeof e->consent);
-    col_copy(st, 4, e->status, sizeof e->status);
-    col_copy(st, 5, e->source, sizeof e->source);
-    e->valid_from = col_date(st, 6);
-    e->valid_to = col_date(st, 7);
-  }
-  arr_db_reset(st);
-  return rc;
+  return read_rows(st, out, sizeof *out, cap, n, read_email, err);
 }
 
 /* ---- contact point status and history ---- */
@@ -512,6 +509,19 @@ arr_rc arr_store_point_history_insert(arr_db *db, arr_point_change *c, arr_err *
   return run_returning_id(st, &c->id, err);
 }
 
+static void read_point_change(const arr_stmt *st, void *out) {
+  arr_point_change *c = out;
+  c->id = arr_db_col_int64(st, 0);
+  c->point_id = arr_db_col_int64(st, 1);
+  col_copy(st, 2, c->kind, sizeof c->kind);
+  col_copy(st, 3, c->field, sizeof c->field);
+  col_copy(st, 4, c->old_value, sizeof c->old_value);
+  col_copy(st, 5, c->new_value, sizeof c->new_value);
+  col_copy(st, 6, c->source, sizeof c->source);
+  col_copy(st, 7, c->changed_at, sizeof c->changed_at);
+  col_copy(st, 8, c->actor, sizeof c->actor);
+}
+
 arr_rc arr_store_point_history_list(arr_db *db, const char *kind, int64_t point_id,
                                     arr_point_change *out, int cap, int *n,
                                     arr_err *err) {
@@ -521,22 +531,7 @@ arr_rc arr_store_point_history_list(arr_db *db, const char *kind, int64_t point_
   arr_db_bind_cstr(st, 1, kind);
   arr_db_bind_int64(st, 2, point_id);
   arr_db_bind_int64(st, 3, cap);
-  *n = 0;
-  arr_rc rc;
-  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
-    arr_point_change *c = &out[(*n)++];
-    c->id = arr_db_col_int64(st, 0);
-    c->point_id = arr_db_col_int64(st, 1);
-    col_copy(st, 2, c->kind, sizeof c->kind);
-    col_copy(st, 3, c->field, sizeof c->field);
-    col_copy(st, 4, c->old_value, sizeof c->old_value);
-    col_copy(st, 5, c->new_value, sizeof c->new_value);
-    col_copy(st, 6, c->source, sizeof c->source);
-    col_copy(st, 7, c->changed_at, sizeof c->changed_at);
-    col_copy(st, 8, c->actor, sizeof c->actor);
-  }
-  arr_db_reset(st);
-  return rc;
+  return read_rows(st, out, sizeof *out, cap, n, read_point_change, err);
 }
 
 /* ---- placements ---- */
@@ -579,7 +574,8 @@ arr_rc arr_store_placement_update(arr_db *db, const arr_placement *p,
   " a.attributes, a.creditor_last_payment_on FROM accounts a"                            \
   " JOIN clients c ON c.id = a.client_id"
 
-static void read_account(const arr_stmt *st, arr_account *a) {
+static void read_account(const arr_stmt *st, void *out) {
+  arr_account *a = out;
   a->id = arr_db_col_int64(st, 0);
   a->client_id = arr_db_col_int64(st, 1);
   a->debtor_id = arr_db_col_int64(st, 2);
@@ -733,13 +729,7 @@ arr_rc arr_store_account_list(arr_db *db, const arr_account_filter *f, arr_accou
   bind_opt(st, 4, f->status);
   bind_opt(st, 5, f->status);
   arr_db_bind_int64(st, 6, limit);
-  *n = 0;
-  arr_rc rc;
-  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < limit) {
-    read_account(st, &out[(*n)++]);
-  }
-  arr_db_reset(st);
-  return rc;
+  return read_rows(st, out, sizeof *out, limit, n, read_account, err);
 }
 
 arr_rc arr_store_debtor_keys_scan(arr_db *db, int64_t after_id, int64_t *ids,
@@ -827,7 +817,8 @@ arr_rc arr_store_count(arr_db *db, const char *table, int64_t *out, arr_err *err
   " fees_cents, costs_cents, credit_cents, payment_id, reverses_id, memo, actor,"        \
   " prev_hash, hash FROM ledger_entries"
 
-static void read_ledger(const arr_stmt *st, arr_ledger_entry *e) {
+static void read_ledger(const arr_stmt *st, void *out) {
+  arr_ledger_entry *e = out;
   e->id = arr_db_col_int64(st, 0);
   e->account_id = arr_db_col_int64(st, 1);
   col_copy(st, 2, e->kind, sizeof e->kind);
@@ -865,24 +856,13 @@ arr_rc arr_store_ledger_insert(arr_db *db, arr_ledger_entry *e, arr_err *err) {
   return run_returning_id(st, &e->id, err);
 }
 
-static arr_rc read_ledgers(arr_stmt *st, arr_ledger_entry *out, int cap, int *n,
-                           arr_err *err) {
-  *n = 0;
-  arr_rc rc;
-  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
-    read_ledger(st, &out[(*n)++]);
-  }
-  arr_db_reset(st);
-  return rc;
-}
-
 arr_rc arr_store_ledger_list(arr_db *db, int64_t account_id, int64_t after_id,
                              arr_ledger_entry *out, int cap, int *n, arr_err *err) {
   PREPARE("SELECT " LEDGER_COLS " WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, account_id);
   arr_db_bind_int64(st, 2, after_id);
   arr_db_bind_int64(st, 3, cap);
-  return read_ledgers(st, out, cap, n, err);
+  return read_rows(st, out, sizeof *out, cap, n, read_ledger, err);
 }
 
 arr_rc arr_store_ledger_sum(arr_db *db, int64_t account_id, arr_date as_of,
@@ -930,7 +910,7 @@ arr_rc arr_store_ledger_scan(arr_db *db, int64_t first_account, int64_t last_acc
   arr_db_bind_int64(st, 4, after_account);
   arr_db_bind_int64(st, 5, after_id);
   arr_db_bind_int64(st, 6, cap);
-  return read_ledgers(st, out, cap, n, err);
+  return read_rows(st, out, sizeof *out, cap, n, read_ledger, err);
 }
 
 /* ---- payments ---- */
@@ -939,7 +919,8 @@ arr_rc arr_store_ledger_scan(arr_db *db, int64_t first_account, int64_t last_acc
   "id, account_id, amount_cents, currency, method, effective_on, reference,"             \
   " idempotency_key, status, reversal_reason, source, created_at FROM payments"
 
-static void read_payment(const arr_stmt *st, arr_payment *p) {
+static void read_payment(const arr_stmt *st, void *out) {
+  arr_payment *p = out;
   p->id = arr_db_col_int64(st, 0);
   p->account_id = arr_db_col_int64(st, 1);
   p->amount_cents = arr_db_col_int64(st, 2);
@@ -1031,13 +1012,7 @@ arr_rc arr_store_payment_list(arr_db *db, int64_t account_id, arr_payment *out, 
   PREPARE("SELECT " PAYMENT_COLS " WHERE account_id = ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, account_id);
   arr_db_bind_int64(st, 2, cap);
-  *n = 0;
-  arr_rc rc;
-  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
-    read_payment(st, &out[(*n)++]);
-  }
-  arr_db_reset(st);
-  return rc;
+  return read_rows(st, out, sizeof *out, cap, n, read_payment, err);
 }
 
 arr_rc arr_store_payment_last_date(arr_db *db, int64_t account_id, arr_date *out,
@@ -1165,26 +1140,24 @@ arr_rc arr_store_audit_insert(arr_db *db, const arr_audit_event *e, arr_err *err
   return arr_db_run(st, err);
 }
 
+static void read_audit_event(const arr_stmt *st, void *out) {
+  arr_audit_event *e = out;
+  e->id = arr_db_col_int64(st, 0);
+  col_copy(st, 1, e->at, sizeof e->at);
+  col_copy(st, 2, e->actor, sizeof e->actor);
+  col_copy(st, 3, e->action, sizeof e->action);
+  col_copy(st, 4, e->entity, sizeof e->entity);
+  col_copy(st, 5, e->entity_id, sizeof e->entity_id);
+  col_copy(st, 6, e->detail, sizeof e->detail);
+  col_copy(st, 7, e->prev_hash, sizeof e->prev_hash);
+  col_copy(st, 8, e->hash, sizeof e->hash);
+}
+
 arr_rc arr_store_audit_scan(arr_db *db, int64_t after_id, arr_audit_event *out, int cap,
                             int *n, arr_err *err) {
   PREPARE("SELECT id, at, actor, action, entity, entity_id, detail, prev_hash, hash"
           " FROM audit_log WHERE id > ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, after_id);
   arr_db_bind_int64(st, 2, cap);
-  *n = 0;
-  arr_rc rc;
-  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
-    arr_audit_event *e = &out[(*n)++];
-    e->id = arr_db_col_int64(st, 0);
-    col_copy(st, 1, e->at, sizeof e->at);
-    col_copy(st, 2, e->actor, sizeof e->actor);
-    col_copy(st, 3, e->action, sizeof e->action);
-    col_copy(st, 4, e->entity, sizeof e->entity);
-    col_copy(st, 5, e->entity_id, sizeof e->entity_id);
-    col_copy(st, 6, e->detail, sizeof e->detail);
-    col_copy(st, 7, e->prev_hash, sizeof e->prev_hash);
-    col_copy(st, 8, e->hash, sizeof e->hash);
-  }
-  arr_db_reset(st);
-  return rc;
+  return read_rows(st, out, sizeof *out, cap, n, read_audit_event, err);
 }
