@@ -138,11 +138,20 @@ static void csv_write_field(FILE *out, const char *s, size_t len) {
   fputc('"', out);
 }
 
-arr_rc import_rejects_open(import_rejects *r, const char *path,
+arr_rc import_rejects_open(import_rejects *r, const char *path, const import_file *input,
                            const arr_csv_record *header, arr_err *err) {
   r->fp = NULL;
   if (path == NULL) {
     return ARR_OK;
+  }
+  /* Opening the rejects file truncates it: make sure it is not the file being read. */
+  struct stat in_sb, out_sb;
+  if (input != NULL && fstat(fileno(input->fp), &in_sb) == 0 &&
+      stat(path, &out_sb) == 0 && in_sb.st_dev == out_sb.st_dev &&
+      in_sb.st_ino == out_sb.st_ino) {
+    return arr_err_set(
+        err, ARR_ERR_INVALID,
+        "the rejects file %s is the file being imported; choose another name", path);
   }
   r->fp = fopen(path, "w");
   if (r->fp == NULL) {
@@ -781,8 +790,8 @@ arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *cli
     }
   }
   if (rc == ARR_OK) {
-    rc = import_rejects_open(&rejects, hooks != NULL ? hooks->rejects_path : NULL, rec,
-                             err);
+    rc = import_rejects_open(&rejects, hooks != NULL ? hooks->rejects_path : NULL, &f,
+                             rec, err);
   }
   if (rc == ARR_OK) {
     rc = svc_begin(svc, err);

@@ -33,7 +33,9 @@ arr_rc import_check_structure(import_file *f, int64_t *records,
 typedef struct {
   FILE *fp;
 } import_rejects;
-arr_rc import_rejects_open(import_rejects *r, const char *path,
+/* Opens the rejects file (NULL path: none) and writes its header; refuses a path that
+ * is the input file itself. */
+arr_rc import_rejects_open(import_rejects *r, const char *path, const import_file *input,
                            const arr_csv_record *header, arr_err *err);
 void import_reject(import_rejects *r, const arr_import_hooks *hooks,
                    const arr_csv_record *rec, const char *message);

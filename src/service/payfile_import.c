@@ -422,8 +422,8 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
     }
   }
   if (rc == ARR_OK) {
-    rc = import_rejects_open(&rejects, hooks != NULL ? hooks->rejects_path : NULL, rec,
-                             err);
+    rc = import_rejects_open(&rejects, hooks != NULL ? hooks->rejects_path : NULL, &f,
+                             rec, err);
   }
   while (rc == ARR_OK) {
     rc = arr_csv_next(csv, rec, err);

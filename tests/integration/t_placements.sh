@@ -203,3 +203,9 @@ ok arrears account show ACME:L-1 --json
 assert_eq "es ES" "$(json_get "$output" '"\(.debtor.language) \(.attributes.language)"')" "L-1 language"
 ok arrears account show ACME:L-2 --json
 assert_eq "en" "$(json_get "$output" .debtor.language)" "L-2 language defaults to en"
+
+step "the rejects file may not be the file being imported"
+cp lang.csv again.csv
+fails 1 arrears import placements again.csv --client ACME --rejects ./again.csv
+contains "is the file being imported" "$errout"
+assert_eq 3 "$(wc -l <again.csv | tr -d ' ')" "the input file is untouched"
