@@ -543,6 +543,29 @@ json_t *svc_balance_json(const arr_balance *b) {
                    (json_int_t)b->cents[ARR_BUCKET_CREDIT], "total", (json_int_t)total);
 }
 
+static bool same_file(const struct stat *a, const char *path) {
+  struct stat b;
+  return path != NULL && stat(path, &b) == 0 && a->st_dev == b.st_dev &&
+         a->st_ino == b.st_ino;
+}
+
+arr_rc svc_check_output_path(const arr_svc *svc, const char *path, arr_err *err) {
+  struct stat sb;
+  if (path == NULL || stat(path, &sb) != 0) {
+    return ARR_OK; /* a new file cannot be one of ours */
+  }
+  const char *db = arr_db_sqlite_path(svc->db);
+  char wal[1100];
+  snprintf(wal, sizeof wal, "%s-wal", db != NULL ? db : "");
+  if (same_file(&sb, db) || (db != NULL && same_file(&sb, wal)) ||
+      same_file(&sb, svc->key_path)) {
+    return arr_err_set(err, ARR_ERR_INVALID,
+                       "%s is the database or its key file; refusing to overwrite it",
+                       path);
+  }
+  return ARR_OK;
+}
+
 json_t *svc_balance_json_public(const arr_balance *b) {
   return svc_balance_json(b);
 }

@@ -790,6 +790,9 @@ arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *cli
     }
   }
   if (rc == ARR_OK) {
+    rc = svc_check_output_path(svc, hooks != NULL ? hooks->rejects_path : NULL, err);
+  }
+  if (rc == ARR_OK) {
     rc = import_rejects_open(&rejects, hooks != NULL ? hooks->rejects_path : NULL, &f,
                              rec, err);
   }

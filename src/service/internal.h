@@ -83,6 +83,10 @@ arr_rc svc_post_payment(arr_svc *svc, arr_account *a, arr_payment *p, arr_pay_re
 arr_rc svc_require_role(arr_svc *svc, const char *what, const char *const *roles,
                         arr_err *err);
 
+/* ARR_ERR_INVALID when path names the database, its WAL or the key file: output files
+ * (rejects) must never overwrite them. */
+arr_rc svc_check_output_path(const arr_svc *svc, const char *path, arr_err *err);
+
 /* Copies the C string src into dst (cap bytes), truncating if needed; always
  * NUL-terminates. The fast replacement for snprintf(dst, cap, "%s", src) on hot paths. */
 void svc_strcpy(char *dst, size_t cap, const char *src);

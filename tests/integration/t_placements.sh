@@ -209,3 +209,12 @@ cp lang.csv again.csv
 fails 1 arrears import placements again.csv --client ACME --rejects ./again.csv
 contains "is the file being imported" "$errout"
 assert_eq 3 "$(wc -l <again.csv | tr -d ' ')" "the input file is untouched"
+
+step "the rejects file may not be the database or its key"
+if [[ $(engine) == sqlite ]]; then
+  fails 1 arrears import placements lang.csv --client ACME --rejects "${ARREARS_DB#sqlite:}"
+  contains "refusing to overwrite" "$errout"
+fi
+fails 1 arrears import placements lang.csv --client ACME --rejects "$ARREARS_KEY_FILE"
+contains "refusing to overwrite" "$errout"
+ok arrears audit verify
