@@ -138,11 +138,16 @@ static void csv_write_field(FILE *out, const char *s, size_t len) {
   fputc('"', out);
 }
 
-arr_rc import_rejects_open(import_rejects *r, const char *path, const import_file *input,
-                           const arr_csv_record *header, arr_err *err) {
+arr_rc import_rejects_open(const arr_svc *svc, import_rejects *r, const char *path,
+                           const import_file *input, const arr_csv_record *header,
+                           arr_err *err) {
   r->fp = NULL;
   if (path == NULL) {
     return ARR_OK;
+  }
+  arr_rc rc = svc_check_output_path(svc, path, err);
+  if (rc != ARR_OK) {
+    return rc;
   }
   /* Opening the rejects file truncates it: make sure it is not the file being read. */
   struct stat in_sb, out_sb;
@@ -790,11 +795,8 @@ arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *cli
     }
   }
   if (rc == ARR_OK) {
-    rc = svc_check_output_path(svc, hooks != NULL ? hooks->rejects_path : NULL, err);
-  }
-  if (rc == ARR_OK) {
-    rc = import_rejects_open(&rejects, hooks != NULL ? hooks->rejects_path : NULL, &f,
-                             rec, err);
+    rc = import_rejects_open(svc, &rejects, hooks != NULL ? hooks->rejects_path : NULL,
+                             &f, rec, err);
   }
   if (rc == ARR_OK) {
     rc = svc_begin(svc, err);

@@ -34,9 +34,10 @@ typedef struct {
   FILE *fp;
 } import_rejects;
 /* Opens the rejects file (NULL path: none) and writes its header; refuses a path that
- * is the input file itself. */
-arr_rc import_rejects_open(import_rejects *r, const char *path, const import_file *input,
-                           const arr_csv_record *header, arr_err *err);
+ * is the input file itself, the database, its WAL or the key file. */
+arr_rc import_rejects_open(const arr_svc *svc, import_rejects *r, const char *path,
+                           const import_file *input, const arr_csv_record *header,
+                           arr_err *err);
 void import_reject(import_rejects *r, const arr_import_hooks *hooks,
                    const arr_csv_record *rec, const char *message);
 /* The same for a row already encoded as CSV text (fields in the file's column order). */

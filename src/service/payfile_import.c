@@ -422,11 +422,8 @@ arr_rc arr_svc_import_payments(arr_svc *svc, const char *path, const char *clien
     }
   }
   if (rc == ARR_OK) {
-    rc = svc_check_output_path(svc, hooks != NULL ? hooks->rejects_path : NULL, err);
-  }
-  if (rc == ARR_OK) {
-    rc = import_rejects_open(&rejects, hooks != NULL ? hooks->rejects_path : NULL, &f,
-                             rec, err);
+    rc = import_rejects_open(svc, &rejects, hooks != NULL ? hooks->rejects_path : NULL,
+                             &f, rec, err);
   }
   while (rc == ARR_OK) {
     rc = arr_csv_next(csv, rec, err);
