@@ -1,0 +1,101 @@
+// The one place that talks to the server: JSON in and out, the session cookie
+// (credentials: same-origin) and the CSRF header on every state-changing request.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field: string | null = null,
+    readonly retryAfter: string | null = null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+let csrfToken: string | null = null;
+let onUnauthenticated: (() => void) | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when an authenticated request answers 401 (the session ended). */
+export function setUnauthenticatedHandler(fn: () => void): void {
+  onUnauthenticated = fn;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RequestOptions {
+  /** Do not call the unauthenticated handler on 401 (login and session probes). */
+  quiet401?: boolean;
+}
+
+export async function request<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  opts: RequestOptions = {},
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Cannot reach the server. Check the connection and try again.');
+  }
+  const text = res.status === 204 ? '' : await res.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const e = (data as { error?: { code?: string; message?: string; field?: string | null } } | null)
+      ?.error;
+    const err = new ApiError(
+      res.status,
+      e?.code ?? `http_${res.status}`,
+      e?.message ?? `The server answered ${res.status} ${res.statusText}.`.replace(/ \./, '.'),
+      e?.field ?? null,
+      res.headers.get('Retry-After'),
+    );
+    if (res.status === 401 && !opts.quiet401 && onUnauthenticated) onUnauthenticated();
+    throw err;
+  }
+  return data as T;
+}
+
+export const get = <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts);
+export const post = <T>(path: string, body: unknown, opts?: RequestOptions) =>
+  request<T>('POST', path, body, opts);
+export const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
+export const del = <T>(path: string) => request<T>('DELETE', path);
+
+/** Builds "/api/v1/…?a=b" leaving out empty parameters. */
+export function url(path: string, params: Record<string, string | number | null | undefined> = {}): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
+  }
+  const qs = q.toString();
+  return `/api/v1${path}${qs ? `?${qs}` : ''}`;
+}
+
+/** An account reference (id or CLIENT:ACCOUNT) as a path segment. */
+export function accountPath(ref: string | number): string {
+  return `/accounts/${encodeURIComponent(String(ref))}`;
+}

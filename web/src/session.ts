@@ -1,0 +1,30 @@
+// Who is signed in, and what their role may do (docs/API.md, "Roles").
+import type { Role, User } from './types';
+
+let current: User | null = null;
+
+export function user(): User | null {
+  return current;
+}
+
+export function setUser(u: User | null): void {
+  current = u;
+}
+
+const has = (roles: Role[]) => (): boolean => current !== null && roles.includes(current.role);
+
+export const can = {
+  workQueue: has(['collector', 'supervisor', 'admin']),
+  pay: has(['collector', 'supervisor', 'admin']),
+  logCall: has(['collector', 'supervisor', 'admin']),
+  addNote: has(['collector', 'supervisor', 'compliance', 'admin']),
+  editContactPoints: has(['collector', 'supervisor', 'admin']),
+  reveal: has(['supervisor', 'compliance', 'admin']),
+  audit: has(['supervisor', 'compliance', 'admin']),
+  listClients: has(['collector', 'supervisor', 'compliance', 'admin']),
+};
+
+/** Where a user lands after signing in. */
+export function homeRoute(): string {
+  return can.workQueue() ? '#/work' : '#/accounts';
+}

@@ -1,0 +1,95 @@
+// Audit log (GET /api/v1/audit) for supervisors, compliance and admins.
+import { get, url } from '../api';
+import { h, replace } from '../dom';
+import { dateTime, dash } from '../format';
+import type { AuditEvent, Page } from '../types';
+import { errorText, field } from '../ui';
+import { go, type View } from '../view';
+
+function detailText(d: unknown): string {
+  if (d === null || d === undefined || d === '') return '';
+  if (typeof d === 'string') return d;
+  return JSON.stringify(d);
+}
+
+export async function renderAudit(view: View): Promise<void> {
+  document.title = 'Audit · arrears';
+  const q = view.query;
+  const entity = h('input', { name: 'entity', value: q.get('entity') ?? '', placeholder: 'account, payment…', size: 14 });
+  const entityId = h('input', { name: 'entity_id', value: q.get('entity_id') ?? '', placeholder: 'id', size: 8 });
+  const action = h('input', { name: 'action', value: q.get('action') ?? '', placeholder: 'pii.reveal…', size: 18 });
+  const form = h(
+    'form',
+    {
+      class: 'filters',
+      onsubmit: (ev: Event) => {
+        ev.preventDefault();
+        const p = new URLSearchParams();
+        if (entity.value.trim()) p.set('entity', entity.value.trim());
+        if (entityId.value.trim()) p.set('entity_id', entityId.value.trim());
+        if (action.value.trim()) p.set('action', action.value.trim());
+        const s = p.toString();
+        go(`#/audit${s ? `?${s}` : ''}`);
+      },
+    },
+    field('Entity', entity),
+    field('Entity id', entityId),
+    field('Action', action),
+    h('button', { type: 'submit', class: 'btn' }, 'Filter'),
+  );
+  const body = h('div', { class: 'panel-body flush' }, h('p', { class: 'loading' }, 'Loading…'));
+  replace(
+    view.main,
+    h('div', { class: 'page' }, h('div', { class: 'page-head' }, h('h1', null, 'Audit log'), h('div', { class: 'spacer' }), form), h('section', { class: 'panel', 'aria-label': 'Audit events' }, body)),
+  );
+  let tbody: HTMLTableSectionElement | null = null;
+  const load = async (after: number | null): Promise<void> => {
+    let page: Page<AuditEvent>;
+    try {
+      page = await get<Page<AuditEvent>>(
+        url('/audit', { entity: q.get('entity'), entity_id: q.get('entity_id'), action: q.get('action'), limit: 100, after }),
+      );
+    } catch (e) {
+      if (view.current()) replace(body, h('p', { class: 'error-text' }, errorText(e)));
+      return;
+    }
+    if (!view.current()) return;
+    const rows = page.items.map((ev) => {
+      const detail = detailText(ev.detail);
+      const isAccount = ev.entity === 'account' && ev.entity_id !== null && ev.entity_id !== '';
+      return h(
+        'tr',
+        { 'data-action': ev.action },
+        h('td', { class: 'num' }, String(ev.id)),
+        h('td', { class: 'date' }, dateTime(ev.at)),
+        h('td', null, dash(ev.actor)),
+        h('td', null, h('code', null, ev.action)),
+        h('td', null, dash(ev.entity)),
+        h('td', null, isAccount ? h('a', { href: `#/account/${ev.entity_id}` }, String(ev.entity_id)) : dash(ev.entity_id)),
+        h('td', { class: 'detail', title: detail }, detail),
+      );
+    });
+    if (!tbody) {
+      if (rows.length === 0) {
+        replace(body, h('p', { class: 'empty' }, 'No audit events match.'));
+        return;
+      }
+      tbody = h('tbody', null, rows);
+      replace(
+        body,
+        h(
+          'table',
+          { class: 'grid audit' },
+          h('thead', null, h('tr', null, ['#', 'When', 'Actor', 'Action', 'Entity', 'Entity id', 'Detail'].map((t, i) => h('th', { scope: 'col', class: i === 0 ? 'num' : null }, t)))),
+          tbody,
+        ),
+      );
+    } else for (const r of rows) tbody.appendChild(r);
+    body.querySelector('.more')?.remove();
+    if (page.next_after !== null && page.next_after !== undefined) {
+      const n = page.next_after;
+      body.appendChild(h('div', { class: 'more' }, h('button', { type: 'button', class: 'btn', onclick: () => void load(n) }, 'Load more')));
+    }
+  };
+  await load(null);
+}
