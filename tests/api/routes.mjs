@@ -1,0 +1,97 @@
+// routes.mjs — one harmless but valid request per operation of docs/openapi.json (by
+// operationId), used by the anonymous and role-matrix tests. A route added to
+// openapi.json without a sample here makes those tests fail, so every route is covered.
+import { as, call, expectStatus, login, pickAccount, accountDetail, unique, DEMO, PASSWORD } from './lib.mjs';
+
+// Fixtures shared by the samples: a MERCY account (the client user's own client) with
+// its contact points, an account of another client, and a user to act on.
+export async function fixtures({ targetUser } = {}) {
+  const own = await pickAccount('MERCY', 0);
+  const other = await pickAccount('SUMMIT', 0);
+  const detail = await accountDetail(own.id);
+  const ctx = {
+    account: own,
+    detail,
+    other,
+    addressId: detail.addresses[0]?.id,
+    phoneId: detail.phones[0]?.id,
+    emailId: detail.emails[0]?.id,
+    phone: detail.phones[0]?.number ?? '5155550100',
+    lastName: detail.debtor.last_name,
+    username: targetUser ?? 'api.nobody',
+  };
+  if (!ctx.addressId || !ctx.phoneId || !ctx.emailId) {
+    // The demo gives most debtors one of each; add what this one lacks.
+    const admin = await as('admin');
+    if (!ctx.addressId) {
+      const r = await call('POST', `/api/v1/accounts/${own.id}/addresses`, { as: admin, body: { line1: '1 Fixture St', city: 'Des Moines', state: 'IA', zip: '50309', source: 'api-test' } });
+      expectStatus(r, 201, 'fixture address:');
+      ctx.addressId = r.body.id;
+    }
+    if (!ctx.phoneId) {
+      const r = await call('POST', `/api/v1/accounts/${own.id}/phones`, { as: admin, body: { number: '5155550142', type: 'home', source: 'api-test' } });
+      expectStatus(r, 201, 'fixture phone:');
+      ctx.phoneId = r.body.id;
+      ctx.phone = '5155550142';
+    }
+    if (!ctx.emailId) {
+      const r = await call('POST', `/api/v1/accounts/${own.id}/emails`, { as: admin, body: { address: 'fixture@example.net', source: 'api-test' } });
+      expectStatus(r, 201, 'fixture email:');
+      ctx.emailId = r.body.id;
+    }
+  }
+  return ctx;
+}
+
+// A payment on the fixture account (posted by admin) to reverse.
+async function freshPayment(ctx) {
+  const admin = await as('admin');
+  const r = await call('POST', `/api/v1/accounts/${ctx.account.id}/payments`, { as: admin, body: { amount: '1.00', method: 'cash' } });
+  expectStatus(r, 201, 'payment to reverse:');
+  return r.body.payment_id;
+}
+
+const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+// operationId → (ctx, role) → {path, body?, query?, as?}. `as` overrides the
+// principal (the logout sample logs in afresh so it does not end the shared session).
+export const samples = {
+  health: () => ({ path: '/healthz' }),
+  openapi: () => ({ path: '/api/v1/openapi.json' }),
+  login: (ctx, role) => ({ path: '/api/v1/session', body: { username: DEMO[role] ?? 'alice', password: PASSWORD } }),
+  getSession: () => ({ path: '/api/v1/session' }),
+  logout: async (ctx, role) => ({ path: '/api/v1/session', as: role ? await login(DEMO[role]) : undefined }),
+  listAccounts: () => ({ path: '/api/v1/accounts', query: { limit: 5 } }),
+  searchAccounts: (ctx) => ({ path: '/api/v1/accounts/search', query: { q: ctx.lastName } }),
+  getAccount: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}` }),
+  postPayment: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/payments`, body: { amount: '1.00', method: 'cash', reference: 'api role matrix' } }),
+  reversePayment: async (ctx, role) => ({
+    // Only roles that may reverse get a fresh payment; the others are refused first.
+    path: `/api/v1/payments/${role && ['supervisor', 'admin'].includes(role) ? await freshPayment(ctx) : ctx.paymentId ?? 1}/reversal`,
+    body: { reason: 'error' },
+  }),
+  adjust: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/adjustments`, body: { bucket: 'fees', amount: '0.01', reason: 'api role matrix' } }),
+  listNotes: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/notes` }),
+  addNote: (ctx, role) => ({ path: `/api/v1/accounts/${ctx.account.id}/notes`, body: { body: `role matrix note by ${role ?? 'nobody'}` } }),
+  listContacts: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/contacts` }),
+  logContact: (ctx) => ({
+    path: `/api/v1/accounts/${ctx.account.id}/contacts`,
+    body: { channel: 'call', to: ctx.phone, at: nowIso(), outcome: 'no_answer' },
+  }),
+  addAddress: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/addresses`, body: { line1: '12 Matrix Ave', city: 'Des Moines', state: 'IA', zip: '50309', source: 'api-test' } }),
+  addPhone: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/phones`, body: { number: '5155550177', type: 'other', source: 'api-test' } }),
+  addEmail: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/emails`, body: { address: 'matrix@example.net', source: 'api-test' } }),
+  updateAddress: (ctx) => ({ path: `/api/v1/addresses/${ctx.addressId}`, body: { status: 'valid', source: 'api-test' } }),
+  updatePhone: (ctx) => ({ path: `/api/v1/phones/${ctx.phoneId}`, body: { status: 'valid', source: 'api-test' } }),
+  updateEmail: (ctx) => ({ path: `/api/v1/emails/${ctx.emailId}`, body: { status: 'valid', source: 'api-test' } }),
+  workQueue: () => ({ path: '/api/v1/work', query: { limit: 5 } }),
+  workNext: () => ({ path: '/api/v1/work/next' }),
+  listClients: () => ({ path: '/api/v1/clients' }),
+  addClient: () => ({ path: '/api/v1/clients', body: { code: unique('T').toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 12), name: 'API Test Client' } }),
+  listUsers: () => ({ path: '/api/v1/users' }),
+  addUser: () => ({ path: '/api/v1/users', body: { username: unique('api.u'), display_name: 'API Test User', role: 'collector' } }),
+  setRole: (ctx) => ({ path: `/api/v1/users/${encodeURIComponent(ctx.username)}/role`, body: { role: 'collector' } }),
+  setPassword: (ctx) => ({ path: `/api/v1/users/${encodeURIComponent(ctx.username)}/password`, body: { password: 'arrears-demo-matrix' } }),
+  createToken: (ctx) => ({ path: `/api/v1/users/${encodeURIComponent(ctx.username)}/tokens`, body: { name: 'matrix' } }),
+  listAudit: () => ({ path: '/api/v1/audit', query: { limit: 5 } }),
+};
