@@ -57,5 +57,15 @@ int cmd_address_update(cli_args *a);
 int cmd_phone_update(cli_args *a);
 int cmd_email_update(cli_args *a);
 int cmd_user_add(cli_args *a);
+int cmd_user_passwd(cli_args *a);
+int cmd_user_role(cli_args *a);
+int cmd_user_token(cli_args *a);
+int cmd_user_list(cli_args *a);
+int cmd_serve(cli_args *a);
+int cmd_account_search(cli_args *a);
+int cmd_contact_log(cli_args *a);
+int cmd_work_list(cli_args *a);
+int cmd_work_next(cli_args *a);
+int cmd_audit_list(cli_args *a);
 
 #endif

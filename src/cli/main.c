@@ -14,7 +14,8 @@
 
 #include "cli/cli.h"
 
-static const char *const FLAGS[] = {"json", "reveal", "help", "release", "quiet"};
+static const char *const FLAGS[] = {"json",    "reveal",         "help",          "release",
+                                    "quiet",   "secure-cookies", "password-stdin"};
 
 static const char USAGE[] =
     "usage: arrears <command> [options]\n"
@@ -44,6 +45,18 @@ static const char USAGE[] =
     "  user add USERNAME --name NAME --role "
     "collector|supervisor|compliance|admin|client\n"
     "           [--client CODE]                   (role client only)\n"
+    "  user passwd USERNAME [--password-stdin]\n"
+    "  user role USERNAME ROLE [--client CODE]\n"
+    "  user token USERNAME --name NAME       an API token for integrations (shown once)\n"
+    "  user list [--json]\n"
+    "  account search TEXT [--limit N] [--json]   name, account number, phone, SSN last 4\n"
+    "  contact log ACCOUNT --channel call|sms|email|letter|visit [--to T] [--at TIME]\n"
+    "           --outcome O [--reason R] [--note N] [--promise-amount A --promise-on DATE]\n"
+    "  work list|next [--json]               the work queue of --as USER\n"
+    "  audit list [--action A] [--entity E] [--entity-id ID] [--limit N] [--before ID]\n"
+    "  serve [--listen ADDR:PORT] [--config FILE] [--threads N] [--static DIR]\n"
+    "        [--access-log FILE|-|off] [--secure-cookies] [--max-body-bytes N]\n"
+    "        [--timeout S] [--connection-limit N] [--drain S]\n"
     "\n"
     "ACCOUNT is an id or CLIENT:CLIENT_ACCOUNT. Global options: --db URL (or "
     "ARREARS_DB;\n"
@@ -184,6 +197,16 @@ static const command COMMANDS[] = {
     {"email", "add", cmd_email_add},
     {"email", "update", cmd_email_update},
     {"user", "add", cmd_user_add},
+    {"user", "passwd", cmd_user_passwd},
+    {"user", "role", cmd_user_role},
+    {"user", "token", cmd_user_token},
+    {"user", "list", cmd_user_list},
+    {"serve", NULL, cmd_serve},
+    {"account", "search", cmd_account_search},
+    {"contact", "log", cmd_contact_log},
+    {"work", "list", cmd_work_list},
+    {"work", "next", cmd_work_next},
+    {"audit", "list", cmd_audit_list},
 };
 
 int main(int argc, char **argv) {

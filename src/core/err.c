@@ -38,6 +38,9 @@ const char *arr_rc_name(arr_rc rc) {
   case ARR_ERR_CRYPTO: return "crypto";
   case ARR_ERR_INTEGRITY: return "integrity";
   case ARR_ERR_USAGE: return "usage";
+  case ARR_ERR_AUTH: return "unauthenticated";
+  case ARR_ERR_FORBIDDEN: return "forbidden";
+  case ARR_ERR_THROTTLED: return "throttled";
   }
   return "unknown";
 }

@@ -23,6 +23,9 @@ typedef enum {
   ARR_ERR_CRYPTO = 8,    /* key missing/wrong, decrypt failed */
   ARR_ERR_INTEGRITY = 9, /* audit or ledger verification failed */
   ARR_ERR_USAGE = 10,    /* command-line usage error */
+  ARR_ERR_AUTH = 11,      /* not authenticated: no, bad or expired credentials */
+  ARR_ERR_FORBIDDEN = 12, /* authenticated, but the role or scope does not allow it */
+  ARR_ERR_THROTTLED = 13, /* too many attempts; try again later */
 } arr_rc;
 
 enum { ARR_ERR_MSG_MAX = 512 };

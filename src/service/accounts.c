@@ -164,6 +164,8 @@ static arr_rc debtor_json(arr_svc *svc, int64_t debtor_id, bool reveal, json_t *
                    opt_str(d.middle_name), "last_name", d.last_name, "suffix",
                    opt_str(d.suffix), "ssn", ssn, "dob", dob, "language", d.language,
                    "flags", (json_int_t)d.flags);
+  json_object_set_new(*out, "ssn_last4",
+                      d.ssn_last4[0] ? json_string(d.ssn_last4) : json_null());
   return ARR_OK;
 }
 
@@ -318,6 +320,24 @@ static arr_rc payments_json(arr_svc *svc, int64_t account_id, json_t *obj, arr_e
 }
 
 /* The account object shared by show and list. */
+/* Adds "contacts" and "notes", newest first, up to 100 each. */
+static arr_rc history_json(arr_svc *svc, int64_t account_id, json_t *obj, arr_err *err) {
+  char ref[24];
+  snprintf(ref, sizeof ref, "%lld", (long long)account_id);
+  json_t *contacts = NULL, *notes = NULL;
+  arr_rc rc = arr_svc_contact_list(svc, ref, 0, 100, &contacts, err);
+  if (rc == ARR_OK) {
+    rc = arr_svc_note_list(svc, ref, 0, 100, &notes, err);
+  }
+  if (rc == ARR_OK) {
+    json_object_set(obj, "contacts", json_object_get(contacts, "items"));
+    json_object_set(obj, "notes", json_object_get(notes, "items"));
+  }
+  json_decref(contacts);
+  json_decref(notes);
+  return rc;
+}
+
 static arr_rc account_json(arr_svc *svc, const arr_account *a,
                            const arr_show_options *opt, json_t **out, arr_err *err) {
   arr_date as_of = ARR_DATE_NONE;
@@ -366,6 +386,17 @@ static arr_rc account_json(arr_svc *svc, const arr_account *a,
   json_object_set_new(o, "interest_rate_pct", pct_json(a->interest_rate_pct_e4));
   json_object_set_new(o, "collector_id",
                       a->collector_id ? json_integer(a->collector_id) : json_null());
+  json_t *collector = json_null();
+  if (a->collector_id != 0) {
+    arr_user u;
+    rc = arr_store_user_by_id(svc->db, a->collector_id, &u, err);
+    if (rc != ARR_OK) {
+      json_decref(o);
+      return rc;
+    }
+    collector = json_string(u.username);
+  }
+  json_object_set_new(o, "collector", collector);
   json_t *attrs = a->attributes[0] ? json_loads(a->attributes, 0, NULL) : NULL;
   json_object_set_new(o, "attributes", attrs != NULL ? attrs : json_object());
   if (opt->with_detail) {
@@ -375,6 +406,9 @@ static arr_rc account_json(arr_svc *svc, const arr_account *a,
     }
     if (rc == ARR_OK) {
       rc = contact_points_json(svc, a->debtor_id, o, err);
+    }
+    if (rc == ARR_OK) {
+      rc = history_json(svc, a->id, o, err);
     }
   }
   if (rc != ARR_OK) {

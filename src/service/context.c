@@ -569,3 +569,29 @@ arr_rc svc_check_output_path(const arr_svc *svc, const char *path, arr_err *err)
 json_t *svc_balance_json_public(const arr_balance *b) {
   return svc_balance_json(b);
 }
+
+void arr_svc_set_principal(arr_svc *svc, const arr_principal *p) {
+  if (p == NULL) {
+    svc->has_principal = false;
+    memset(&svc->principal, 0, sizeof svc->principal);
+    svc_strcpy(svc->actor, sizeof svc->actor, "anonymous");
+    return;
+  }
+  svc->has_principal = true;
+  svc->principal = *p;
+  svc_strcpy(svc->actor, sizeof svc->actor, p->username);
+}
+
+void arr_svc_refresh_clock(arr_svc *svc) {
+  arr_err ignored;
+  /* set_clock only fails on a malformed ARREARS_NOW, which arr_svc_open already
+   * refused, so the previous value stands in that impossible case. */
+  (void)set_clock(svc, &ignored);
+}
+
+json_t *arr_svc_principal_json(const arr_principal *p) {
+  return json_pack("{s:I,s:s,s:s,s:s,s:o,s:b}", "id", (json_int_t)p->id, "username",
+                   p->username, "display_name", p->display_name, "role", p->role,
+                   "client", p->client_code[0] ? json_string(p->client_code) : json_null(),
+                   "active", 1);
+}

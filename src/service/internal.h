@@ -21,6 +21,11 @@ struct arr_svc {
   uint64_t nonce_counter;
   char key_path[1024];
   char actor[65];
+  /* Who is acting when a request came through the HTTP API (authenticated there);
+   * has_principal false means the command line, where the actor names a user only
+   * for attribution and role checks look the user up. */
+  bool has_principal;
+  arr_principal principal;
   arr_time now;
   arr_date today;
   char now_iso[ARR_TIME_FMT_MAX];

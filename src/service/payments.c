@@ -23,8 +23,24 @@
 #include "formats/payfile.h"
 #include "service/internal.h"
 
+static arr_rc resolve_ref(arr_svc *svc, const char *ref, int64_t *id_out, arr_err *err);
+
 arr_rc arr_svc_account_resolve(arr_svc *svc, const char *ref, int64_t *id_out,
                                arr_err *err) {
+  arr_rc rc = resolve_ref(svc, ref, id_out, err);
+  if (rc != ARR_OK || !svc->has_principal || svc->principal.client_id == 0) {
+    return rc;
+  }
+  /* A creditor's portal user sees its own client's accounts and nothing else. */
+  arr_account a;
+  rc = arr_store_account_get(svc->db, *id_out, &a, err);
+  if (rc == ARR_OK && a.client_id != svc->principal.client_id) {
+    rc = arr_err_set(err, ARR_ERR_FORBIDDEN, "account %s belongs to another client", ref);
+  }
+  return rc;
+}
+
+static arr_rc resolve_ref(arr_svc *svc, const char *ref, int64_t *id_out, arr_err *err) {
   const char *colon = strchr(ref, ':');
   if (colon == NULL) {
     char *end = NULL;

@@ -41,6 +41,25 @@ arr_db *arr_svc_db(arr_svc *svc);
 arr_time arr_svc_now(const arr_svc *svc);
 arr_date arr_svc_today(const arr_svc *svc);
 
+/* The authenticated user a request acts as (HTTP). */
+typedef struct {
+  int64_t id;
+  char username[65];
+  char display_name[129];
+  char role[16];
+  int64_t client_id; /* role client: the only client whose accounts it may read */
+  char client_code[33];
+} arr_principal;
+
+/* Sets (p != NULL) or clears the acting user for the following calls; the actor name
+ * used for attribution becomes p->username. The HTTP layer calls this per request on
+ * its per-thread context. */
+void arr_svc_set_principal(arr_svc *svc, const arr_principal *p);
+/* Re-reads the clock (or ARREARS_NOW): a long-lived context calls it per request. */
+void arr_svc_refresh_clock(arr_svc *svc);
+/* {"id","username","display_name","role","client","active"} */
+json_t *arr_svc_principal_json(const arr_principal *p);
+
 /* Creates or migrates the schema and the key (idempotent). */
 arr_rc arr_svc_init(const arr_svc_options *opt, int *schema_version, char *key_path,
                     size_t key_path_cap, arr_err *err);
@@ -169,11 +188,109 @@ arr_rc arr_svc_audit_verify(arr_svc *svc, void (*report)(void *ctx, const char *
                             void *ctx, arr_verify_result *res, arr_err *err);
 
 /* ---- demo ---- */
+/* The password of every user `arrears demo` creates (printed by `make demo`). */
+#define ARR_DEMO_PASSWORD "arrears-demo"
 typedef struct {
   int64_t clients, users, debtors, accounts, payments, contacts;
 } arr_demo_result;
 arr_rc arr_svc_demo(arr_svc *svc, int64_t accounts, uint64_t seed,
                     void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
                     arr_demo_result *res, arr_err *err);
+
+/* ---- authentication (auth.c) ---- */
+enum { ARR_TOKEN_MAX = 80, ARR_CSRF_MAX = 65 };
+
+/* Sets a user's password (10..200 bytes; argon2id via crypto_pwhash_str) and ends
+ * their open sessions. Allowed for admins, and for a user on their own account. */
+arr_rc arr_svc_user_set_password(arr_svc *svc, const char *username, const char *password,
+                                 arr_err *err);
+/* Changes a user's role (admin only); client_code for role client. Ends sessions. */
+arr_rc arr_svc_user_set_role(arr_svc *svc, const char *username, const char *role,
+                             const char *client_code, json_t **user_out, arr_err *err);
+/* Creates an API token for username (admin only); the secret is returned once. */
+arr_rc arr_svc_token_create(arr_svc *svc, const char *username, const char *name,
+                            char token_out[ARR_TOKEN_MAX], int64_t *id_out, arr_err *err);
+
+typedef struct {
+  char token[ARR_TOKEN_MAX]; /* session cookie value */
+  char csrf[ARR_CSRF_MAX];
+  arr_principal user;
+  int64_t retry_after_s; /* ARR_ERR_THROTTLED: seconds until the window passes */
+} arr_login_result;
+/* Checks the password; on success opens a session. ARR_ERR_AUTH on bad credentials
+ * (one message whether the user or the password was wrong), ARR_ERR_THROTTLED after
+ * too many failures. Every attempt is recorded; failures are audited. */
+arr_rc arr_svc_login(arr_svc *svc, const char *username, const char *password,
+                     const char *remote_addr, arr_login_result *res, arr_err *err);
+/* Resolves a session cookie value: ARR_ERR_AUTH when unknown, ended or expired. */
+arr_rc arr_svc_session_check(arr_svc *svc, const char *token, arr_principal *p,
+                             char csrf_out[ARR_CSRF_MAX], int64_t *session_id,
+                             arr_err *err);
+arr_rc arr_svc_logout(arr_svc *svc, int64_t session_id, arr_err *err);
+/* Resolves "arr_..." bearer tokens: ARR_ERR_AUTH when unknown or revoked. */
+arr_rc arr_svc_token_check(arr_svc *svc, const char *token, arr_principal *p,
+                           arr_err *err);
+/* Makes the context act as the user its actor names (the CLI's --as USER), with that
+ * user's role and scope: for commands that belong to a user, like the work queue. */
+arr_rc arr_svc_act_as(arr_svc *svc, arr_err *err);
+/* Records a refused request (401, 403, or 429 throttled) in the audit log. */
+arr_rc arr_svc_audit_denied(arr_svc *svc, int http_status, const char *method,
+                            const char *path, const char *reason, const char *remote_addr,
+                            arr_err *err);
+
+/* ---- workstation (work.c) ---- */
+typedef struct {
+  const char *client_code; /* NULL = any (a client user is always scoped to its own) */
+  const char *status;
+  int64_t after_id;
+  int limit; /* 1..200 */
+} arr_page_options;
+/* {"items":[summary], "next_after"} */
+arr_rc arr_svc_account_summaries(arr_svc *svc, const arr_page_options *opt, json_t **out,
+                                 arr_err *err);
+arr_rc arr_svc_account_search(arr_svc *svc, const char *q, int limit, json_t **out,
+                              arr_err *err);
+/* The acting collector's queue from offset, and the next unworked account. */
+arr_rc arr_svc_work_queue(arr_svc *svc, int64_t offset, int limit, json_t **out,
+                          arr_err *err);
+arr_rc arr_svc_work_next(arr_svc *svc, json_t **out, arr_err *err);
+
+typedef struct {
+  const char *account;
+  const char *channel; /* call|sms|email|letter|visit */
+  const char *to;      /* phone or email; may be NULL */
+  const char *at;      /* ISO time; NULL = now */
+  const char *outcome;
+  const char *reason; /* reason for delinquency; may be NULL */
+  const char *note;   /* may be NULL */
+  const char *promise_amount; /* decimal; with promise_on, or both NULL */
+  const char *promise_on;
+} arr_contact_request;
+/* Records a contact attempt (and a promise to pay taken on it); *out is the contact. */
+arr_rc arr_svc_contact_log(arr_svc *svc, const arr_contact_request *req, json_t **out,
+                           arr_err *err);
+arr_rc arr_svc_contact_list(arr_svc *svc, const char *account, int64_t before_id,
+                            int limit, json_t **out, arr_err *err);
+arr_rc arr_svc_note_list(arr_svc *svc, const char *account, int64_t before_id, int limit,
+                         json_t **out, arr_err *err);
+/* {"status":"ok","schema_version":N} when the database answers. */
+arr_rc arr_svc_health(arr_svc *svc, json_t **out, arr_err *err);
+/* One client as JSON (the shape of client list items). */
+arr_rc arr_svc_client_get_json(arr_svc *svc, const char *code, json_t **out, arr_err *err);
+/* ARR_OK when password meets the rules (length 10..200). */
+arr_rc arr_svc_password_acceptable(const char *password, arr_err *err);
+/* arr_svc_note_add for the API: role-checked, *out is the new note. */
+arr_rc arr_svc_note_add_json(arr_svc *svc, const char *account, const char *body,
+                             json_t **out, arr_err *err);
+arr_rc arr_svc_user_list(arr_svc *svc, json_t **out, arr_err *err);
+arr_rc arr_svc_user_get_json(arr_svc *svc, const char *username, json_t **out,
+                             arr_err *err);
+arr_rc arr_svc_audit_list(arr_svc *svc, const char *action, const char *entity,
+                          const char *entity_id, int64_t before_id, int limit,
+                          json_t **out, arr_err *err);
+/* ARR_ERR_FORBIDDEN unless the acting principal's role is one of roles (NULL-ended);
+ * the command line (no principal) passes. */
+arr_rc arr_svc_require(arr_svc *svc, const char *what, const char *const *roles,
+                       arr_err *err);
 
 #endif

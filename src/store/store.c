@@ -6,113 +6,10 @@
  * may stop before the end of a result call arr_db_reset so SQLite releases its read.
  */
 #include "store/store.h"
+#include "store/store_util.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* ---- small helpers ---- */
-
-#define PREPARE(sql)                                                                     \
-  arr_stmt *st = NULL;                                                                   \
-  do {                                                                                   \
-    arr_rc prc_ = arr_db_prepare(db, (sql), &st, err);                                   \
-    if (prc_ != ARR_OK) {                                                                \
-      return prc_;                                                                       \
-    }                                                                                    \
-  } while (0)
-
-static void col_copy(const arr_stmt *st, int col, char *buf, size_t cap) {
-  const char *s = arr_db_col_text(st, col);
-  if (s == NULL) {
-    buf[0] = '\0';
-    return;
-  }
-  size_t n = arr_db_col_len(st, col);
-  if (n >= cap) {
-    n = cap - 1; /* bounded by the writers; truncation here means a schema drift */
-  }
-  memcpy(buf, s, n);
-  buf[n] = '\0';
-}
-
-static arr_date col_date(const arr_stmt *st, int col) {
-  const char *s = arr_db_col_text(st, col);
-  arr_date d;
-  if (s == NULL || !arr_date_parse(s, arr_db_col_len(st, col), &d)) {
-    return ARR_DATE_NONE;
-  }
-  return d;
-}
-
-static int64_t col_i64(const arr_stmt *st, int col) {
-  return arr_db_col_is_null(st, col) ? 0 : arr_db_col_int64(st, col);
-}
-
-static void bind_date(arr_stmt *st, int idx, arr_date d) {
-  if (d == ARR_DATE_NONE) {
-    arr_db_bind_null(st, idx);
-    return;
-  }
-  char buf[ARR_DATE_FMT_MAX];
-  arr_date_format(d, buf);
-  arr_db_bind_text(st, idx, buf, 10);
-}
-
-/* Empty strings are stored as NULL for optional text. */
-static void bind_opt(arr_stmt *st, int idx, const char *s) {
-  if (s == NULL || s[0] == '\0') {
-    arr_db_bind_null(st, idx);
-  } else {
-    arr_db_bind_cstr(st, idx, s);
-  }
-}
-
-static void bind_opt_id(arr_stmt *st, int idx, int64_t id) {
-  if (id == 0) {
-    arr_db_bind_null(st, idx);
-  } else {
-    arr_db_bind_int64(st, idx, id);
-  }
-}
-
-/* Runs an INSERT ... RETURNING id and stores the id. */
-static arr_rc run_returning_id(arr_stmt *st, int64_t *id_out, arr_err *err) {
-  arr_rc rc = arr_db_insert(st, id_out, err);
-  if (rc == ARR_OK && *id_out == 0) {
-    rc = arr_err_set(err, ARR_ERR_DB, "insert returned no id");
-  }
-  return rc;
-}
-
-/* Steps a single-row lookup; ARR_ERR_NOTFOUND (message what_fmt) when empty. The
- * caller reads columns, then resets. */
-static arr_rc step_one(arr_stmt *st, arr_err *err, const char *what) {
-  arr_rc rc = arr_db_step(st, err);
-  if (rc != ARR_OK) {
-    arr_db_reset(st);
-    return rc;
-  }
-  if (!arr_db_has_row(st)) {
-    arr_db_reset(st);
-    return arr_err_set(err, ARR_ERR_NOTFOUND, "%s not found", what);
-  }
-  return ARR_OK;
-}
-
-/* Reads every row of st (at most cap) into out[], an array of elements of size bytes,
- * with read(); *n receives the count. The shared loop of all list reads. */
-typedef void (*row_reader)(const arr_stmt *st, void *out);
-
-static arr_rc read_rows(arr_stmt *st, void *out, size_t size, int cap, int *n,
-                        row_reader read, arr_err *err) {
-  *n = 0;
-  arr_rc rc;
-  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
-    read(st, (char *)out + (size_t)(*n)++ * size);
-  }
-  arr_db_reset(st);
-  return rc;
-}
 
 /* ---- settings ---- */
 
@@ -213,22 +110,70 @@ arr_rc arr_store_user_insert(arr_db *db, arr_user *u, const char *now_iso, arr_e
   return run_returning_id(st, &u->id, err);
 }
 
-arr_rc arr_store_user_by_name(arr_db *db, const char *username, arr_user *out,
-                              arr_err *err) {
-  PREPARE(
-      "SELECT id, username, display_name, role, client_id FROM users WHERE username = ?");
-  arr_db_bind_cstr(st, 1, username);
+#define USER_COLS                                                                        \
+  "u.id, u.username, u.display_name, u.role, u.client_id, c.code, u.active,"             \
+  " u.password_hash FROM users u LEFT JOIN clients c ON c.id = u.client_id"
+
+static void read_user(const arr_stmt *st, void *out) {
+  arr_user *u = out;
+  u->id = arr_db_col_int64(st, 0);
+  col_copy(st, 1, u->username, sizeof u->username);
+  col_copy(st, 2, u->display_name, sizeof u->display_name);
+  col_copy(st, 3, u->role, sizeof u->role);
+  u->client_id = col_i64(st, 4);
+  col_copy(st, 5, u->client_code, sizeof u->client_code);
+  u->active = col_i64(st, 6) != 0;
+  col_copy(st, 7, u->password_hash, sizeof u->password_hash);
+}
+
+static arr_rc user_one(arr_stmt *st, arr_user *out, arr_err *err) {
   arr_rc rc = step_one(st, err, "user");
   if (rc != ARR_OK) {
     return rc;
   }
-  out->id = arr_db_col_int64(st, 0);
-  col_copy(st, 1, out->username, sizeof out->username);
-  col_copy(st, 2, out->display_name, sizeof out->display_name);
-  col_copy(st, 3, out->role, sizeof out->role);
-  out->client_id = col_i64(st, 4);
+  read_user(st, out);
   arr_db_reset(st);
   return ARR_OK;
+}
+
+arr_rc arr_store_user_by_name(arr_db *db, const char *username, arr_user *out,
+                              arr_err *err) {
+  PREPARE("SELECT " USER_COLS " WHERE u.username = ?");
+  arr_db_bind_cstr(st, 1, username);
+  return user_one(st, out, err);
+}
+
+arr_rc arr_store_user_by_id(arr_db *db, int64_t id, arr_user *out, arr_err *err) {
+  PREPARE("SELECT " USER_COLS " WHERE u.id = ?");
+  arr_db_bind_int64(st, 1, id);
+  return user_one(st, out, err);
+}
+
+arr_rc arr_store_user_list(arr_db *db, const char *after, arr_user *out, int cap, int *n,
+                           arr_err *err) {
+  PREPARE("SELECT " USER_COLS " WHERE u.username > ? AND u.role <> 'system'"
+          " ORDER BY u.username LIMIT ?");
+  arr_db_bind_cstr(st, 1, after != NULL ? after : "");
+  arr_db_bind_int64(st, 2, cap);
+  return read_rows(st, out, sizeof *out, cap, n, read_user, err);
+}
+
+arr_rc arr_store_user_set_password(arr_db *db, int64_t id, const char *hash,
+                                   const char *now_iso, arr_err *err) {
+  PREPARE("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?");
+  arr_db_bind_cstr(st, 1, hash);
+  arr_db_bind_cstr(st, 2, now_iso);
+  arr_db_bind_int64(st, 3, id);
+  return arr_db_run(st, err);
+}
+
+arr_rc arr_store_user_set_role(arr_db *db, int64_t id, const char *role,
+                               int64_t client_id, arr_err *err) {
+  PREPARE("UPDATE users SET role = ?, client_id = ? WHERE id = ?");
+  arr_db_bind_cstr(st, 1, role);
+  bind_opt_id(st, 2, client_id);
+  arr_db_bind_int64(st, 3, id);
+  return arr_db_run(st, err);
 }
 
 /* ---- debtors ---- */
@@ -564,17 +509,7 @@ arr_rc arr_store_placement_update(arr_db *db, const arr_placement *p,
 
 /* ---- accounts ---- */
 
-#define ACCOUNT_COLS                                                                     \
-  "a.id, a.client_id, a.debtor_id, a.placement_id, a.collector_id, c.code,"              \
-  " c.allocation_order, a.client_account, a.original_creditor, a.account_type, "         \
-  "a.status,"                                                                            \
-  " a.currency, a.placed_on, a.open_date, a.charge_off_date, a.first_delinquency_on,"    \
-  " a.last_payment_on, a.itemization_date, a.interest_rate_pct_e4, a.principal_cents,"   \
-  " a.interest_cents, a.fees_cents, a.costs_cents, a.credit_cents, a.ledger_head,"       \
-  " a.attributes, a.creditor_last_payment_on FROM accounts a"                            \
-  " JOIN clients c ON c.id = a.client_id"
-
-static void read_account(const arr_stmt *st, void *out) {
+void store_read_account(const arr_stmt *st, void *out) {
   arr_account *a = out;
   a->id = arr_db_col_int64(st, 0);
   a->client_id = arr_db_col_int64(st, 1);
@@ -651,7 +586,7 @@ static arr_rc account_get_with(arr_db *db, const char *sql, int64_t id, arr_acco
     }
     return rc;
   }
-  read_account(st, out);
+  store_read_account(st, out);
   arr_db_reset(st);
   return ARR_OK;
 }
@@ -729,7 +664,7 @@ arr_rc arr_store_account_list(arr_db *db, const arr_account_filter *f, arr_accou
   bind_opt(st, 4, f->status);
   bind_opt(st, 5, f->status);
   arr_db_bind_int64(st, 6, limit);
-  return read_rows(st, out, sizeof *out, limit, n, read_account, err);
+  return read_rows(st, out, sizeof *out, limit, n, store_read_account, err);
 }
 
 arr_rc arr_store_debtor_keys_scan(arr_db *db, int64_t after_id, int64_t *ids,
@@ -1067,7 +1002,7 @@ arr_rc arr_store_contact_insert(arr_db *db, arr_contact *c, const char *now_iso,
                                 arr_err *err) {
   PREPARE(
       "INSERT INTO contacts (account_id, debtor_id, channel, target, at, outcome, actor,"
-      " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+      " created_at, reason, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   arr_db_bind_int64(st, 1, c->account_id);
   arr_db_bind_int64(st, 2, c->debtor_id);
   arr_db_bind_cstr(st, 3, c->channel);
@@ -1076,6 +1011,8 @@ arr_rc arr_store_contact_insert(arr_db *db, arr_contact *c, const char *now_iso,
   arr_db_bind_cstr(st, 6, c->outcome);
   arr_db_bind_cstr(st, 7, c->actor);
   arr_db_bind_cstr(st, 8, now_iso);
+  bind_opt(st, 9, c->reason);
+  bind_opt(st, 10, c->note);
   return run_returning_id(st, &c->id, err);
 }
 

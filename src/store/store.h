@@ -62,10 +62,58 @@ typedef struct {
   char display_name[129];
   char role[16];
   int64_t client_id; /* 0 = none */
+  char client_code[33]; /* filled by reads */
+  bool active;
+  char password_hash[160]; /* argon2id string; "" = no password (cannot log in) */
 } arr_user;
 arr_rc arr_store_user_insert(arr_db *db, arr_user *u, const char *now_iso, arr_err *err);
 arr_rc arr_store_user_by_name(arr_db *db, const char *username, arr_user *out,
                               arr_err *err);
+arr_rc arr_store_user_by_id(arr_db *db, int64_t id, arr_user *out, arr_err *err);
+/* Users ordered by username, username > after (NULL = from the start), at most cap. */
+arr_rc arr_store_user_list(arr_db *db, const char *after, arr_user *out, int cap, int *n,
+                           arr_err *err);
+arr_rc arr_store_user_set_password(arr_db *db, int64_t id, const char *hash,
+                                   const char *now_iso, arr_err *err);
+arr_rc arr_store_user_set_role(arr_db *db, int64_t id, const char *role,
+                               int64_t client_id, arr_err *err);
+
+/* ---- sessions, API tokens, login attempts (store_auth.c) ---- */
+typedef struct {
+  int64_t id;
+  char csrf_token[65];
+  char expires_at[ARR_TIME_FMT_MAX], last_seen_at[ARR_TIME_FMT_MAX];
+  bool ended;
+} arr_session;
+arr_rc arr_store_session_insert(arr_db *db, const char *token_hash, int64_t user_id,
+                                const char *csrf_token, const char *now_iso,
+                                const char *expires_iso, const char *remote_addr,
+                                int64_t *id_out, arr_err *err);
+/* The session with this token hash and its user; ARR_ERR_NOTFOUND when unknown. */
+arr_rc arr_store_session_get(arr_db *db, const char *token_hash, arr_session *s,
+                             arr_user *u, arr_err *err);
+arr_rc arr_store_session_touch(arr_db *db, int64_t id, const char *now_iso, arr_err *err);
+arr_rc arr_store_session_end(arr_db *db, int64_t id, const char *now_iso, arr_err *err);
+/* Ends every open session of a user (password or role change). */
+arr_rc arr_store_session_end_user(arr_db *db, int64_t user_id, const char *now_iso,
+                                  arr_err *err);
+
+arr_rc arr_store_token_insert(arr_db *db, int64_t user_id, const char *name,
+                              const char *token_hash, const char *now_iso,
+                              const char *created_by, int64_t *id_out, arr_err *err);
+/* The live (not revoked) token with this hash and its user. */
+arr_rc arr_store_token_get(arr_db *db, const char *token_hash, int64_t *token_id,
+                           arr_user *u, arr_err *err);
+
+arr_rc arr_store_login_attempt_insert(arr_db *db, const char *username,
+                                      const char *remote_addr, const char *at_iso, bool ok,
+                                      arr_err *err);
+/* Failed attempts since since_iso for the username and for the address, and the
+ * oldest of each (for Retry-After); "" when none. */
+arr_rc arr_store_login_failures(arr_db *db, const char *username, const char *remote_addr,
+                                const char *since_iso, int64_t *by_user,
+                                int64_t *by_addr, char oldest_user[ARR_TIME_FMT_MAX],
+                                char oldest_addr[ARR_TIME_FMT_MAX], arr_err *err);
 
 /* ---- debtors and contact points ---- */
 typedef struct {
@@ -269,9 +317,70 @@ arr_rc arr_store_note_insert(arr_db *db, int64_t account_id, const char *body,
 typedef struct {
   int64_t id, account_id, debtor_id;
   char channel[8], target[256], at[ARR_TIME_FMT_MAX], outcome[24], actor[65];
+  char reason[24];
+  char note[1001];
+  char created_at[ARR_TIME_FMT_MAX]; /* filled by reads */
+  int64_t promise_id;                /* filled by reads; 0 = no promise */
 } arr_contact;
 arr_rc arr_store_contact_insert(arr_db *db, arr_contact *c, const char *now_iso,
                                 arr_err *err);
+
+/* ---- workstation reads and writes (store_work.c) ---- */
+typedef struct {
+  int64_t id, account_id;
+  char body[4001];
+  char actor[65];
+  char created_at[ARR_TIME_FMT_MAX];
+} arr_note;
+/* Newest first: id < before_id (0 = from the newest), at most cap. */
+arr_rc arr_store_note_list(arr_db *db, int64_t account_id, int64_t before_id,
+                           arr_note *out, int cap, int *n, arr_err *err);
+arr_rc arr_store_contact_list(arr_db *db, int64_t account_id, int64_t before_id,
+                              arr_contact *out, int cap, int *n, arr_err *err);
+
+typedef struct {
+  int64_t id, account_id, contact_id, amount_cents;
+  char currency[4];
+  arr_date due_on;
+  char status[16];
+  char actor[65];
+  char created_at[ARR_TIME_FMT_MAX];
+} arr_promise;
+arr_rc arr_store_promise_insert(arr_db *db, arr_promise *p, const char *now_iso,
+                                arr_err *err); /* sets p->id */
+arr_rc arr_store_promise_get(arr_db *db, int64_t id, arr_promise *out, arr_err *err);
+
+/* An account row as lists show it: the account, its primary debtor's name and its
+ * collector's username, and whether the asking collector worked it today. */
+typedef struct {
+  arr_account a;
+  char first_name[201], last_name[201];
+  char collector[65];
+  bool worked_today;
+} arr_account_summary;
+
+typedef enum {
+  ARR_SEARCH_CLIENT_ACCOUNT = 1, /* exact client account number, any client */
+  ARR_SEARCH_SSN_LAST4,          /* key: 4 digits */
+  ARR_SEARCH_PHONE,              /* key: normalized 10 digits */
+  ARR_SEARCH_NAME                /* key: lower-case last name (prefix); key2: first name */
+} arr_search_kind;
+/* Accounts matching one kind of key, scoped to client_id (0 = every client), ordered
+ * by id, at most cap. */
+arr_rc arr_store_account_search(arr_db *db, arr_search_kind kind, const char *key,
+                                const char *key2, int64_t client_id,
+                                arr_account_summary *out, int cap, int *n, arr_err *err);
+arr_rc arr_store_account_summaries(arr_db *db, const arr_account_filter *f,
+                                   arr_account_summary *out, int cap, int *n,
+                                   arr_err *err);
+
+/* A collector's work queue: their open accounts, largest total balance first, from
+ * offset; worked_today is true when `actor` wrote a payment, contact or note on it at
+ * or after since_iso. only_unworked keeps the others out (the Next button). */
+arr_rc arr_store_work_queue(arr_db *db, int64_t collector_id, const char *actor,
+                            const char *since_iso, bool only_unworked, int64_t offset,
+                            arr_account_summary *out, int cap, int *n, arr_err *err);
+
 
 /* ---- audit log ---- */
 typedef struct {
@@ -312,5 +421,13 @@ arr_rc arr_store_account_refs_scan(arr_db *db, int64_t client_id, int64_t after_
 /* Largest account id (0 if none), for chunking scans. */
 arr_rc arr_store_account_max_id(arr_db *db, int64_t *out, arr_err *err);
 arr_rc arr_store_count(arr_db *db, const char *table, int64_t *out, arr_err *err);
+
+typedef struct {
+  const char *action, *entity, *entity_id; /* NULL or "" = any */
+  int64_t before_id;                       /* 0 = from the newest */
+} arr_audit_filter;
+/* Newest first, at most cap. */
+arr_rc arr_store_audit_list(arr_db *db, const arr_audit_filter *f, arr_audit_event *out,
+                            int cap, int *n, arr_err *err);
 
 #endif

@@ -1,0 +1,781 @@
+/*
+ * api.c — the JSON API under /api/v1 (docs/API.md, docs/openapi.json): routing,
+ * authentication (session cookie or bearer token), authorization by role, CSRF, and
+ * the thin handlers that turn a request into one service call and its result into
+ * JSON.
+ *
+ * Order of checks for a request: the route must exist (404) and allow the method
+ * (405); then credentials (401), the role (403), and for cookie sessions on a
+ * state-changing method the X-CSRF-Token header (403 "csrf"); then the handler parses
+ * and validates its body (400 naming the field) and calls the service. Every 401 and
+ * 403 is written to the audit log, whoever produced it.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "http/internal.h"
+
+/* ---- roles ---- */
+enum {
+  R_COLLECTOR = 1,
+  R_SUPERVISOR = 2,
+  R_COMPLIANCE = 4,
+  R_ADMIN = 8,
+  R_CLIENT = 16,
+  R_ANY = 31,
+  R_STAFF = R_COLLECTOR | R_SUPERVISOR | R_COMPLIANCE | R_ADMIN,
+  R_WORKERS = R_COLLECTOR | R_SUPERVISOR | R_ADMIN,
+  R_OVERSEERS = R_SUPERVISOR | R_COMPLIANCE | R_ADMIN,
+  R_PUBLIC = 0, /* no authentication */
+};
+
+static int role_bit(const char *role) {
+  static const char *const NAMES[] = {"collector", "supervisor", "compliance", "admin",
+                                      "client"};
+  for (int i = 0; i < 5; i++) {
+    if (strcmp(role, NAMES[i]) == 0) {
+      return 1 << i;
+    }
+  }
+  return 0;
+}
+
+typedef void (*handler)(http_req *r, json_t *body);
+
+typedef struct {
+  const char *method;
+  const char *pattern; /* segments; "*" matches one segment, captured in params */
+  handler fn;
+  int roles;
+} route;
+
+/* ---- small helpers ---- */
+
+static const char *query(http_req *r, const char *name) {
+  return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static bool query_int(http_req *r, const char *name, int64_t lo, int64_t hi, int64_t dflt,
+                      int64_t *out) {
+  const char *v = query(r, name);
+  if (v == NULL || v[0] == '\0') {
+    *out = dflt;
+    return true;
+  }
+  char *end = NULL;
+  long long x = strtoll(v, &end, 10);
+  if (*end != '\0' || x < lo || x > hi || !isdigit((unsigned char)v[0])) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s must be a whole number from %lld to %lld", name,
+             (long long)lo, (long long)hi);
+    http_error(r, 400, "invalid", msg, name);
+    return false;
+  }
+  *out = x;
+  return true;
+}
+
+/* A string field of the JSON body: NULL when absent (an error when required), a
+ * 400 naming the field when it is not a string, too long or holds a NUL. */
+static bool body_str(http_req *r, json_t *body, const char *key, bool required,
+                     size_t max_len, const char **out) {
+  *out = NULL;
+  json_t *v = body != NULL ? json_object_get(body, key) : NULL;
+  char msg[160];
+  if (v == NULL || json_is_null(v)) {
+    if (required) {
+      snprintf(msg, sizeof msg, "%s is required", key);
+      http_error(r, 400, "invalid", msg, key);
+      return false;
+    }
+    return true;
+  }
+  if (!json_is_string(v)) {
+    snprintf(msg, sizeof msg, "%s must be a string", key);
+    http_error(r, 400, "invalid", msg, key);
+    return false;
+  }
+  size_t n = json_string_length(v);
+  if (n > max_len || strlen(json_string_value(v)) != n) {
+    snprintf(msg, sizeof msg, "%s must be at most %zu bytes of text", key, max_len);
+    http_error(r, 400, "invalid", msg, key);
+    return false;
+  }
+  if (required && n == 0) {
+    snprintf(msg, sizeof msg, "%s must not be empty", key);
+    http_error(r, 400, "invalid", msg, key);
+    return false;
+  }
+  *out = json_string_value(v);
+  return true;
+}
+
+/* Parses a path parameter as a positive id. */
+static bool param_id(http_req *r, int i, int64_t *out) {
+  char *end = NULL;
+  long long v = strtoll(r->params[i], &end, 10);
+  if (*end != '\0' || v <= 0 || !isdigit((unsigned char)r->params[i][0])) {
+    http_error(r, 404, "not_found", "no such id", NULL);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+static void reply(http_req *r, arr_rc rc, const arr_err *err, unsigned ok_status,
+                  json_t *out) {
+  if (rc != ARR_OK) {
+    json_decref(out);
+    http_error_rc(r, err);
+    return;
+  }
+  http_json(r, ok_status, out);
+}
+
+static json_t *pay_result_json(const arr_pay_result *res) {
+  return json_pack("{s:I,s:I,s:b,s:o,s:o,s:s}", "payment_id", (json_int_t)res->payment_id,
+                   "account_id", (json_int_t)res->account_id, "duplicate", res->duplicate,
+                   "applied_cents", svc_balance_json_public(&res->applied),
+                   "balance_cents", svc_balance_json_public(&res->balance), "currency",
+                   "USD");
+}
+
+static char *cookie_header(http_req *r, const char *value, int max_age) {
+  char *h = arr_arena_alloc(&r->arena, 256);
+  if (h != NULL) {
+    snprintf(h, 256, "arrears_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+             value, max_age, r->cfg->secure_cookies ? "; Secure" : "");
+  }
+  return h;
+}
+
+/* ---- session ---- */
+
+static void h_health(http_req *r, json_t *body) {
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_health(r->svc, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_openapi(http_req *r, json_t *body) {
+  r->status = 200;
+  r->content_type = "application/json";
+  r->resp_body = (char *)arr_openapi_json;
+  r->resp_len = arr_openapi_json_len;
+}
+
+static void h_login(http_req *r, json_t *body) {
+  const char *username = NULL, *password = NULL;
+  if (!body_str(r, body, "username", true, 64, &username) ||
+      !body_str(r, body, "password", true, 200, &password)) {
+    return;
+  }
+  arr_login_result res;
+  arr_err err;
+  arr_rc rc = arr_svc_login(r->svc, username, password, r->remote_addr, &res, &err);
+  if (rc == ARR_ERR_THROTTLED) {
+    char *ra = arr_arena_alloc(&r->arena, 24);
+    if (ra != NULL) {
+      snprintf(ra, 24, "%lld", (long long)res.retry_after_s);
+      http_header_add(r, "Retry-After", ra);
+    }
+  }
+  if (rc != ARR_OK) {
+    http_error_rc(r, &err);
+    return;
+  }
+  http_header_add(r, "Set-Cookie", cookie_header(r, res.token, 12 * 3600));
+  r->authenticated = true;
+  r->user = res.user;
+  http_json(r, 200,
+            json_pack("{s:o,s:s}", "user", arr_svc_principal_json(&res.user),
+                      "csrf_token", res.csrf));
+  sodium_memzero(&res, sizeof res);
+}
+
+static void h_session(http_req *r, json_t *body) {
+  http_json(r, 200,
+            json_pack("{s:o,s:o}", "user", arr_svc_principal_json(&r->user), "csrf_token",
+                      r->cookie_auth ? json_string(r->csrf) : json_null()));
+}
+
+static void h_logout(http_req *r, json_t *body) {
+  arr_err err;
+  arr_rc rc = ARR_OK;
+  if (r->cookie_auth) {
+    rc = arr_svc_logout(r->svc, r->session_id, &err);
+  }
+  if (rc != ARR_OK) {
+    http_error_rc(r, &err);
+    return;
+  }
+  http_header_add(r, "Set-Cookie", cookie_header(r, "", 0));
+  http_json(r, 204, NULL);
+}
+
+/* ---- accounts ---- */
+
+static void h_accounts(http_req *r, json_t *body) {
+  int64_t limit = 0, after = 0;
+  if (!query_int(r, "limit", 1, 200, 50, &limit) ||
+      !query_int(r, "after", 0, INT64_MAX, 0, &after)) {
+    return;
+  }
+  arr_page_options o = {query(r, "client"), query(r, "status"), after, (int)limit};
+  if (o.status != NULL && o.status[0] == '\0') {
+    o.status = NULL;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_account_summaries(r->svc, &o, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_search(http_req *r, json_t *body) {
+  int64_t limit = 0;
+  if (!query_int(r, "limit", 1, 50, 20, &limit)) {
+    return;
+  }
+  const char *q = query(r, "q");
+  if (q == NULL || q[0] == '\0') {
+    http_error(r, 400, "invalid", "q is required", "q");
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_account_search(r->svc, q, (int)limit, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_account(http_req *r, json_t *body) {
+  const char *reveal = query(r, "reveal");
+  arr_show_options o = {query(r, "as_of"), false, true};
+  o.reveal_pii = reveal != NULL && (strcmp(reveal, "1") == 0 || strcmp(reveal, "true") == 0);
+  if (o.as_of != NULL && o.as_of[0] == '\0') {
+    o.as_of = NULL;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_account_show(r->svc, r->params[0], &o, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_pay(http_req *r, json_t *body) {
+  arr_pay_request q = {r->params[0], NULL, NULL, NULL, NULL, NULL};
+  if (!body_str(r, body, "amount", true, 32, &q.amount) ||
+      !body_str(r, body, "method", false, 16, &q.method) ||
+      !body_str(r, body, "date", false, 10, &q.date) ||
+      !body_str(r, body, "reference", false, 64, &q.reference) ||
+      !body_str(r, body, "key", false, 128, &q.key)) {
+    return;
+  }
+  arr_pay_result res;
+  arr_err err;
+  arr_rc rc = arr_svc_pay(r->svc, &q, &res, &err);
+  if (rc != ARR_OK) {
+    http_error_rc(r, &err);
+    return;
+  }
+  http_json(r, res.duplicate ? 200 : 201, pay_result_json(&res));
+}
+
+static void h_reverse(http_req *r, json_t *body) {
+  int64_t id = 0;
+  const char *reason = NULL;
+  if (!param_id(r, 0, &id) || !body_str(r, body, "reason", true, 32, &reason)) {
+    return;
+  }
+  arr_pay_result res;
+  arr_err err;
+  arr_rc rc = arr_svc_payment_reverse(r->svc, id, reason, &res, &err);
+  if (rc != ARR_OK) {
+    http_error_rc(r, &err);
+    return;
+  }
+  http_json(r, 200, pay_result_json(&res));
+}
+
+static void h_adjust(http_req *r, json_t *body) {
+  const char *bucket = NULL, *amount = NULL, *reason = NULL;
+  if (!body_str(r, body, "bucket", true, 16, &bucket) ||
+      !body_str(r, body, "amount", true, 32, &amount) ||
+      !body_str(r, body, "reason", true, 200, &reason)) {
+    return;
+  }
+  int64_t id = 0;
+  arr_err err;
+  arr_rc rc = arr_svc_adjust(r->svc, r->params[0], bucket, amount, reason, &id, &err);
+  reply(r, rc, &err, 201, rc == ARR_OK ? json_pack("{s:I}", "id", (json_int_t)id) : NULL);
+}
+
+static void h_notes(http_req *r, json_t *body) {
+  int64_t limit = 0, after = 0;
+  if (!query_int(r, "limit", 1, 200, 50, &limit) ||
+      !query_int(r, "after", 0, INT64_MAX, 0, &after)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_note_list(r->svc, r->params[0], after, (int)limit, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_note_add(http_req *r, json_t *body) {
+  const char *text = NULL;
+  if (!body_str(r, body, "body", true, 4000, &text)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_note_add_json(r->svc, r->params[0], text, &out, &err);
+  reply(r, rc, &err, 201, out);
+}
+
+static void h_contacts(http_req *r, json_t *body) {
+  int64_t limit = 0, after = 0;
+  if (!query_int(r, "limit", 1, 200, 50, &limit) ||
+      !query_int(r, "after", 0, INT64_MAX, 0, &after)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_contact_list(r->svc, r->params[0], after, (int)limit, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_contact_add(http_req *r, json_t *body) {
+  arr_contact_request q;
+  memset(&q, 0, sizeof q);
+  q.account = r->params[0];
+  if (!body_str(r, body, "channel", true, 16, &q.channel) ||
+      !body_str(r, body, "to", false, 255, &q.to) ||
+      !body_str(r, body, "at", false, 40, &q.at) ||
+      !body_str(r, body, "outcome", true, 32, &q.outcome) ||
+      !body_str(r, body, "reason", false, 32, &q.reason) ||
+      !body_str(r, body, "note", false, 1000, &q.note)) {
+    return;
+  }
+  json_t *promise = json_object_get(body, "promise");
+  if (promise != NULL && !json_is_null(promise)) {
+    if (!json_is_object(promise)) {
+      http_error(r, 400, "invalid", "promise must be an object {amount, on}", "promise");
+      return;
+    }
+    if (!body_str(r, promise, "amount", true, 32, &q.promise_amount) ||
+        !body_str(r, promise, "on", true, 10, &q.promise_on)) {
+      return;
+    }
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_contact_log(r->svc, &q, &out, &err);
+  reply(r, rc, &err, 201, out);
+}
+
+/* ---- contact points ---- */
+
+static void h_address_add(http_req *r, json_t *body) {
+  arr_address_input in;
+  memset(&in, 0, sizeof in);
+  if (!body_str(r, body, "line1", true, 200, &in.line1) ||
+      !body_str(r, body, "line2", false, 200, &in.line2) ||
+      !body_str(r, body, "city", true, 100, &in.city) ||
+      !body_str(r, body, "state", true, 2, &in.state) ||
+      !body_str(r, body, "zip", true, 10, &in.zip) ||
+      !body_str(r, body, "source", false, 32, &in.source)) {
+    return;
+  }
+  int64_t id = 0;
+  arr_err err;
+  arr_rc rc = arr_svc_address_add(r->svc, r->params[0], &in, &id, &err);
+  reply(r, rc, &err, 201, rc == ARR_OK ? json_pack("{s:I}", "id", (json_int_t)id) : NULL);
+}
+
+static void h_phone_add(http_req *r, json_t *body) {
+  const char *number = NULL, *type = NULL, *consent = NULL, *source = NULL;
+  if (!body_str(r, body, "number", true, 32, &number) ||
+      !body_str(r, body, "type", false, 16, &type) ||
+      !body_str(r, body, "consent", false, 16, &consent) ||
+      !body_str(r, body, "source", false, 32, &source)) {
+    return;
+  }
+  int64_t id = 0;
+  arr_err err;
+  arr_rc rc =
+      arr_svc_phone_add(r->svc, r->params[0], number, type, consent, source, &id, &err);
+  reply(r, rc, &err, 201, rc == ARR_OK ? json_pack("{s:I}", "id", (json_int_t)id) : NULL);
+}
+
+static void h_email_add(http_req *r, json_t *body) {
+  const char *address = NULL, *consent = NULL, *source = NULL;
+  if (!body_str(r, body, "address", true, 254, &address) ||
+      !body_str(r, body, "consent", false, 16, &consent) ||
+      !body_str(r, body, "source", false, 32, &source)) {
+    return;
+  }
+  int64_t id = 0;
+  arr_err err;
+  arr_rc rc = arr_svc_email_add(r->svc, r->params[0], address, consent, source, &id, &err);
+  reply(r, rc, &err, 201, rc == ARR_OK ? json_pack("{s:I}", "id", (json_int_t)id) : NULL);
+}
+
+static void point_update(http_req *r, json_t *body, const char *kind) {
+  int64_t id = 0;
+  const char *status = NULL, *consent = NULL, *source = NULL;
+  if (!param_id(r, 0, &id) || !body_str(r, body, "status", false, 16, &status) ||
+      !body_str(r, body, "consent", false, 16, &consent) ||
+      !body_str(r, body, "source", false, 32, &source)) {
+    return;
+  }
+  arr_err err;
+  arr_rc rc = arr_svc_point_update(r->svc, kind, id, status, consent, source, &err);
+  reply(r, rc, &err, 200, rc == ARR_OK ? json_pack("{s:I}", "id", (json_int_t)id) : NULL);
+}
+
+static void h_address_update(http_req *r, json_t *body) {
+  point_update(r, body, "address");
+}
+static void h_phone_update(http_req *r, json_t *body) {
+  point_update(r, body, "phone");
+}
+static void h_email_update(http_req *r, json_t *body) {
+  point_update(r, body, "email");
+}
+
+/* ---- work queue ---- */
+
+static void h_work(http_req *r, json_t *body) {
+  int64_t limit = 0, after = 0;
+  if (!query_int(r, "limit", 1, 200, 50, &limit) ||
+      !query_int(r, "after", 0, INT64_MAX, 0, &after)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_work_queue(r->svc, after, (int)limit, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_work_next(http_req *r, json_t *body) {
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_work_next(r->svc, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+/* ---- clients, users, audit ---- */
+
+static void h_clients(http_req *r, json_t *body) {
+  json_t *list = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_client_list(r->svc, &list, &err);
+  reply(r, rc, &err, 200,
+        rc == ARR_OK ? json_pack("{s:o,s:n}", "items", list, "next_after") : NULL);
+}
+
+static void h_client_add(http_req *r, json_t *body) {
+  const char *code = NULL, *name = NULL, *pct = NULL, *order = NULL;
+  if (!body_str(r, body, "code", true, 32, &code) ||
+      !body_str(r, body, "name", true, 200, &name) ||
+      !body_str(r, body, "commission_pct", false, 16, &pct) ||
+      !body_str(r, body, "allocation_order", false, 47, &order)) {
+    return;
+  }
+  int64_t id = 0;
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_client_add(r->svc, code, name, pct, order, &id, &err);
+  if (rc == ARR_OK) {
+    rc = arr_svc_client_get_json(r->svc, code, &out, &err);
+  }
+  reply(r, rc, &err, 201, out);
+}
+
+static void h_users(http_req *r, json_t *body) {
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_user_list(r->svc, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_user_add(http_req *r, json_t *body) {
+  const char *username = NULL, *name = NULL, *role = NULL, *client = NULL,
+             *password = NULL;
+  if (!body_str(r, body, "username", true, 64, &username) ||
+      !body_str(r, body, "display_name", true, 128, &name) ||
+      !body_str(r, body, "role", true, 16, &role) ||
+      !body_str(r, body, "client", false, 32, &client) ||
+      !body_str(r, body, "password", false, 200, &password)) {
+    return;
+  }
+  arr_err err;
+  if (password != NULL && arr_svc_password_acceptable(password, &err) != ARR_OK) {
+    http_error(r, 400, "invalid", err.msg, "password");
+    return;
+  }
+  int64_t id = 0;
+  json_t *out = NULL;
+  arr_rc rc = arr_svc_user_add(r->svc, username, name, role, client, &id, &err);
+  if (rc == ARR_OK && password != NULL) {
+    rc = arr_svc_user_set_password(r->svc, username, password, &err);
+  }
+  if (rc == ARR_OK) {
+    rc = arr_svc_user_get_json(r->svc, username, &out, &err);
+  }
+  reply(r, rc, &err, 201, out);
+}
+
+static void h_user_role(http_req *r, json_t *body) {
+  const char *role = NULL, *client = NULL;
+  if (!body_str(r, body, "role", true, 16, &role) ||
+      !body_str(r, body, "client", false, 32, &client)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_user_set_role(r->svc, r->params[0], role, client, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_user_password(http_req *r, json_t *body) {
+  const char *password = NULL;
+  if (!body_str(r, body, "password", true, 200, &password)) {
+    return;
+  }
+  arr_err err;
+  arr_rc rc = arr_svc_user_set_password(r->svc, r->params[0], password, &err);
+  reply(r, rc, &err, 204, NULL);
+}
+
+static void h_user_token(http_req *r, json_t *body) {
+  const char *name = NULL;
+  if (!body_str(r, body, "name", true, 100, &name)) {
+    return;
+  }
+  char token[ARR_TOKEN_MAX];
+  int64_t id = 0;
+  arr_err err;
+  arr_rc rc = arr_svc_token_create(r->svc, r->params[0], name, token, &id, &err);
+  reply(r, rc, &err, 201,
+        rc == ARR_OK
+            ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "name", name, "token", token)
+            : NULL);
+  sodium_memzero(token, sizeof token);
+}
+
+static void h_audit(http_req *r, json_t *body) {
+  int64_t limit = 0, after = 0;
+  if (!query_int(r, "limit", 1, 200, 50, &limit) ||
+      !query_int(r, "after", 0, INT64_MAX, 0, &after)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_audit_list(r->svc, query(r, "action"), query(r, "entity"),
+                                 query(r, "entity_id"), after, (int)limit, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+/* ---- routing ---- */
+
+static const route ROUTES[] = {
+    {"GET", "/healthz", h_health, R_PUBLIC},
+    {"GET", "/api/v1/openapi.json", h_openapi, R_PUBLIC},
+    {"POST", "/api/v1/session", h_login, R_PUBLIC},
+    {"GET", "/api/v1/session", h_session, R_ANY},
+    {"DELETE", "/api/v1/session", h_logout, R_ANY},
+    {"GET", "/api/v1/accounts", h_accounts, R_ANY},
+    {"GET", "/api/v1/accounts/search", h_search, R_ANY},
+    {"GET", "/api/v1/accounts/*", h_account, R_ANY},
+    {"POST", "/api/v1/accounts/*/payments", h_pay, R_WORKERS},
+    {"POST", "/api/v1/payments/*/reversal", h_reverse, R_SUPERVISOR | R_ADMIN},
+    {"POST", "/api/v1/accounts/*/adjustments", h_adjust, R_SUPERVISOR | R_ADMIN},
+    {"GET", "/api/v1/accounts/*/notes", h_notes, R_ANY},
+    {"POST", "/api/v1/accounts/*/notes", h_note_add, R_STAFF},
+    {"GET", "/api/v1/accounts/*/contacts", h_contacts, R_ANY},
+    {"POST", "/api/v1/accounts/*/contacts", h_contact_add, R_WORKERS},
+    {"POST", "/api/v1/accounts/*/addresses", h_address_add, R_WORKERS},
+    {"POST", "/api/v1/accounts/*/phones", h_phone_add, R_WORKERS},
+    {"POST", "/api/v1/accounts/*/emails", h_email_add, R_WORKERS},
+    {"PATCH", "/api/v1/addresses/*", h_address_update, R_WORKERS},
+    {"PATCH", "/api/v1/phones/*", h_phone_update, R_WORKERS},
+    {"PATCH", "/api/v1/emails/*", h_email_update, R_WORKERS},
+    {"GET", "/api/v1/work", h_work, R_WORKERS},
+    {"GET", "/api/v1/work/next", h_work_next, R_WORKERS},
+    {"GET", "/api/v1/clients", h_clients, R_STAFF},
+    {"POST", "/api/v1/clients", h_client_add, R_ADMIN},
+    {"GET", "/api/v1/users", h_users, R_OVERSEERS},
+    {"POST", "/api/v1/users", h_user_add, R_ADMIN},
+    {"PUT", "/api/v1/users/*/role", h_user_role, R_ADMIN},
+    {"POST", "/api/v1/users/*/password", h_user_password, R_ANY},
+    {"POST", "/api/v1/users/*/tokens", h_user_token, R_ADMIN},
+    {"GET", "/api/v1/audit", h_audit, R_OVERSEERS},
+};
+#define NROUTES (int)(sizeof ROUTES / sizeof ROUTES[0])
+
+/* Matches path against pattern, capturing "*" segments into r->params. */
+static bool match(http_req *r, const char *pattern, const char *path) {
+  int np = 0;
+  const char *p = pattern, *s = path;
+  while (*p != '\0' && *s != '\0') {
+    if (*p == '*') {
+      const char *end = strchr(s, '/');
+      size_t n = end != NULL ? (size_t)(end - s) : strlen(s);
+      if (n == 0 || n > 200 || np >= HTTP_MAX_PARAMS) {
+        return false;
+      }
+      r->params[np++] = arr_arena_strndup(&r->arena, s, n);
+      if (r->params[np - 1] == NULL) {
+        return false;
+      }
+      p++;
+      s += n;
+      continue;
+    }
+    if (*p != *s) {
+      return false;
+    }
+    p++;
+    s++;
+  }
+  return *p == '\0' && (*s == '\0' || (s[0] == '/' && s[1] == '\0'));
+}
+
+static bool state_changing(const char *method) {
+  return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+/* Authenticates r from the bearer token or the session cookie. */
+static arr_rc authenticate(http_req *r, arr_err *err) {
+  const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+  if (auth != NULL) {
+    if (strncmp(auth, "Bearer ", 7) != 0) {
+      return arr_err_set(err, ARR_ERR_AUTH, "Authorization must be \"Bearer TOKEN\"");
+    }
+    r->cookie_auth = false;
+    return arr_svc_token_check(r->svc, auth + 7, &r->user, err);
+  }
+  const char *cookie =
+      MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "arrears_session");
+  if (cookie == NULL) {
+    return arr_err_set(err, ARR_ERR_AUTH, "log in first (no session cookie or token)");
+  }
+  r->cookie_auth = true;
+  return arr_svc_session_check(r->svc, cookie, &r->user, r->csrf, &r->session_id, err);
+}
+
+static void deny(http_req *r, unsigned status, const char *code, const char *message) {
+  http_error(r, status, code, message, NULL);
+}
+
+static bool csrf_ok(http_req *r) {
+  const char *sent = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+  size_t n = strlen(r->csrf);
+  return sent != NULL && n > 0 && strlen(sent) == n && sodium_memcmp(sent, r->csrf, n) == 0;
+}
+
+static json_t *parse_body(http_req *r, bool *ok) {
+  *ok = true;
+  if (r->body_len == 0) {
+    return NULL;
+  }
+  const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+  if (ct == NULL || strncmp(ct, "application/json", 16) != 0) {
+    http_error(r, 415, "invalid", "the request body must be application/json", NULL);
+    *ok = false;
+    return NULL;
+  }
+  json_error_t jerr;
+  json_t *body = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+  if (body == NULL || !json_is_object(body)) {
+    char msg[300];
+    if (body == NULL) {
+      snprintf(msg, sizeof msg, "the body is not valid JSON: line %d, column %d: %s",
+               jerr.line, jerr.column, jerr.text);
+    } else {
+      snprintf(msg, sizeof msg, "the body must be a JSON object");
+    }
+    json_decref(body);
+    http_error(r, 400, "invalid", msg, NULL);
+    *ok = false;
+    return NULL;
+  }
+  return body;
+}
+
+/* Records 401/403 responses in the audit log. */
+static void audit_refusal(http_req *r) {
+  if (r->status != 401 && r->status != 403 && r->status != 429) {
+    return;
+  }
+  json_error_t jerr;
+  json_t *e = json_loadb(r->resp_body, r->resp_len, 0, &jerr);
+  const char *msg = json_string_value(json_object_get(json_object_get(e, "error"), "message"));
+  arr_err err;
+  if (arr_svc_audit_denied(r->svc, (int)r->status, r->method, r->path,
+                           msg != NULL ? msg : "", r->remote_addr, &err) != ARR_OK) {
+    fprintf(stderr, "arrears serve: could not audit a refused request: %s\n", err.msg);
+  }
+  json_decref(e);
+}
+
+static void run_route(http_req *r, const route *rt) {
+  arr_err err;
+  if (rt->roles != R_PUBLIC) {
+    if (authenticate(r, &err) != ARR_OK) {
+      http_error_rc(r, &err);
+      return;
+    }
+    r->authenticated = true;
+    arr_svc_set_principal(r->svc, &r->user);
+    if ((rt->roles & role_bit(r->user.role)) == 0) {
+      char msg[160];
+      snprintf(msg, sizeof msg, "%s %s is not allowed for the role %s", r->method,
+               rt->pattern, r->user.role);
+      deny(r, 403, "forbidden", msg);
+      return;
+    }
+    if (r->cookie_auth && state_changing(r->method) && !csrf_ok(r)) {
+      deny(r, 403, "csrf", "missing or wrong X-CSRF-Token header");
+      return;
+    }
+  }
+  bool ok = true;
+  json_t *body = parse_body(r, &ok);
+  if (ok) {
+    rt->fn(r, body);
+  }
+  json_decref(body);
+}
+
+void http_api(http_req *r) {
+  bool path_known = false;
+  const route *found = NULL;
+  for (int i = 0; i < NROUTES && found == NULL; i++) {
+    if (match(r, ROUTES[i].pattern, r->path)) {
+      path_known = true;
+      if (strcmp(ROUTES[i].method, r->method) == 0) {
+        found = &ROUTES[i];
+      }
+    }
+  }
+  if (found == NULL) {
+    if (path_known) {
+      http_error(r, 405, "method_not_allowed", "this path does not take that method",
+                 NULL);
+    } else {
+      http_error(r, 404, "not_found", "no such API route", NULL);
+    }
+    return;
+  }
+  run_route(r, found);
+  if (r->status == 0) {
+    http_error(r, 500, "internal", "the handler produced no response", NULL);
+  }
+  audit_refusal(r);
+}
