@@ -71,6 +71,7 @@ export async function renderAccount(view: View, ref: string, opts: { reveal?: bo
           { class: 'page denied', id: 'denied', role: 'alert' },
           h('h1', null, 'You do not have access to this account'),
           h('p', null, 'Your role does not allow you to open it. If you need it, ask a supervisor or administrator.'),
+          h('p', null, h('a', { href: '#/accounts' }, 'Back to the accounts list')),
         ),
       );
       return;
@@ -252,7 +253,7 @@ function contactsPanel(contacts: Contact[]): HTMLElement {
         shown.map((c) => [
           h('span', { class: 'date' }, dateTime(c.at)),
           c.channel,
-          c.channel === 'call' || c.channel === 'sms' ? fmtPhone(c.to) : dash(c.to),
+          h('span', { class: 'nowrap' }, c.channel === 'call' || c.channel === 'sms' ? fmtPhone(c.to) : dash(c.to)),
           h('span', { class: c.outcome === 'conversation' ? 'strong' : null }, label(c.outcome)),
           c.reason ? label(c.reason) : '',
           c.promise ? h('span', { class: 'promise' }, money(c.promise.amount_cents, c.promise.currency), ' on ', c.promise.due_on, ' ', badge(c.promise.status, c.promise.status === 'kept' ? 'ok' : c.promise.status === 'broken' ? 'bad' : '')) : '',

@@ -135,7 +135,7 @@ export function openPayment(acct: Account, reload: Reload): void {
     h('p', { class: 'form-lead' }, 'Current balance ', h('strong', { class: 'num' }, money(acct.balance_cents.total, acct.currency))),
     formErrorBox(),
     h('div', { class: 'row' }, field('Amount ($)', amount), field('Method', method)),
-    h('div', { class: 'row' }, field('Date', date), field('Reference', reference, 'Check number, card authorisation…')),
+    h('div', { class: 'row' }, field('Date', date), field('Reference', reference, 'Check no., authorisation code…')),
     buttons('Post payment'),
   );
   submitter(form, async () => {
