@@ -61,7 +61,7 @@ export function flash(message: string, kind: 'ok' | 'error' = 'ok'): void {
 
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
-    if (e.status === 429 && e.retryAfter) {
+    if (e.status === 429 && e.retryAfter && !/try again/i.test(e.message)) {
       const secs = Number(e.retryAfter);
       if (Number.isFinite(secs) && secs > 0) {
         const mins = Math.ceil(secs / 60);

@@ -397,14 +397,21 @@ function statusControl(kind: 'address' | 'phone' | 'email', id: number, status: 
   return sel;
 }
 
-function pointMeta(p: { source: string | null; valid_from: string | null; valid_to: string | null }, extra: Child[] = []): HTMLElement {
+function pointMeta(control: HTMLElement, p: { source: string | null; valid_from: string | null; valid_to: string | null }, extra: Child[] = []): HTMLElement {
   return h(
     'div',
     { class: 'pt-meta' },
+    control,
     extra,
     h('span', null, dash(p.source)),
-    h('span', null, `${p.valid_from ?? '?'} → ${p.valid_to ?? 'now'}`),
+    h('span', { class: 'date' }, p.valid_to ? `${p.valid_from ?? '?'} – ${p.valid_to}` : `since ${p.valid_from ?? '?'}`),
   );
+}
+
+/** Consent is shown when it is known (granted or revoked); "unknown" is the default. */
+function consentNote(consent: string | null): Child[] {
+  if (!consent || consent === 'unknown') return [];
+  return [h('span', { class: consent === 'revoked' ? 'consent-revoked' : 'consent-granted' }, `consent ${consent}`)];
 }
 
 const sortPoints = <T extends { status: string; id: number }>(ps: T[]): T[] => {
@@ -425,8 +432,8 @@ function phonesPanel(acct: Account, reload: Active['reload']): HTMLElement {
             h(
               'li',
               { class: `st-${p.status}`, 'data-phone-id': p.id },
-              h('div', { class: 'pt-main' }, h('span', { class: 'pt-value mono' }, fmtPhone(p.number)), h('span', { class: 'muted' }, dash(p.type)), h('span', { class: 'spacer' }), statusControl('phone', p.id, p.status, reload)),
-              pointMeta(p, [h('span', null, `consent ${dash(p.consent)}`)]),
+              h('div', { class: 'pt-main' }, h('span', { class: 'pt-value mono' }, fmtPhone(p.number)), h('span', { class: 'muted' }, dash(p.type))),
+              pointMeta(statusControl('phone', p.id, p.status, reload), p, consentNote(p.consent)),
               historyList(p.history),
             ),
           ),
@@ -451,11 +458,9 @@ function addressesPanel(acct: Account, reload: Active['reload']): HTMLElement {
               h(
                 'div',
                 { class: 'pt-main' },
-                h('span', { class: 'pt-value' }, a.line1, a.line2 ? `, ${a.line2}` : '', h('br'), `${a.city}, ${a.state} ${a.zip}`),
-                h('span', { class: 'spacer' }),
-                statusControl('address', a.id, a.status, reload),
+                h('span', { class: 'pt-value' }, a.line1, a.line2 ? `, ${a.line2}` : '', ` · ${a.city}, ${a.state} ${a.zip}`),
               ),
-              pointMeta(a),
+              pointMeta(statusControl('address', a.id, a.status, reload), a),
               historyList(a.history),
             ),
           ),
@@ -477,8 +482,8 @@ function emailsPanel(acct: Account, reload: Active['reload']): HTMLElement {
             h(
               'li',
               { class: `st-${e.status}`, 'data-email-id': e.id },
-              h('div', { class: 'pt-main' }, h('span', { class: 'pt-value' }, e.address), h('span', { class: 'spacer' }), statusControl('email', e.id, e.status, reload)),
-              pointMeta(e, [h('span', null, `consent ${dash(e.consent)}`)]),
+              h('div', { class: 'pt-main' }, h('span', { class: 'pt-value' }, e.address)),
+              pointMeta(statusControl('email', e.id, e.status, reload), e, consentNote(e.consent)),
               historyList(e.history),
             ),
           ),

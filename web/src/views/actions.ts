@@ -142,7 +142,9 @@ export function openPayment(acct: Account, reload: Reload): void {
     const amt = parseAmount(amount.value);
     if (!amt || amt.cents <= 0) throw localError('Enter the amount in dollars and cents, like 25.00.', 'amount');
     const body: Record<string, unknown> = { amount: amt.text, method: method.value, key };
-    if (date.value) body.date = date.value;
+    // Today is left to the server's clock (its "today" may be a different calendar day
+    // from the browser's near midnight); another date is sent as chosen.
+    if (date.value && date.value !== today()) body.date = date.value;
     if (reference.value.trim()) body.reference = reference.value.trim();
     const res = await post<PaymentResult>(url(`${accountPath(acct.id)}/payments`), body);
     closeDialog();

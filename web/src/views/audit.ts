@@ -56,7 +56,10 @@ export async function renderAudit(view: View): Promise<void> {
     if (!view.current()) return;
     const rows = page.items.map((ev) => {
       const detail = detailText(ev.detail);
-      const isAccount = ev.entity === 'account' && ev.entity_id !== null && ev.entity_id !== '';
+      // Link to the account: the event's entity, or detail.account_id (reveals are
+      // recorded on the debtor, calls on the contact, each naming the account).
+      const detailAccount = (ev.detail as { account_id?: number | string } | null)?.account_id;
+      const accountId = ev.entity === 'account' && ev.entity_id !== null && ev.entity_id !== '' ? ev.entity_id : detailAccount ?? null;
       return h(
         'tr',
         { 'data-action': ev.action },
@@ -65,7 +68,8 @@ export async function renderAudit(view: View): Promise<void> {
         h('td', null, dash(ev.actor)),
         h('td', null, h('code', null, ev.action)),
         h('td', null, dash(ev.entity)),
-        h('td', null, isAccount ? h('a', { href: `#/account/${ev.entity_id}` }, String(ev.entity_id)) : dash(ev.entity_id)),
+        h('td', null, dash(ev.entity_id)),
+        h('td', null, accountId !== null && accountId !== undefined ? h('a', { href: `#/account/${encodeURIComponent(String(accountId))}` }, String(accountId)) : ''),
         h('td', { class: 'detail', title: detail }, detail),
       );
     });
@@ -80,7 +84,7 @@ export async function renderAudit(view: View): Promise<void> {
         h(
           'table',
           { class: 'grid audit' },
-          h('thead', null, h('tr', null, ['#', 'When', 'Actor', 'Action', 'Entity', 'Entity id', 'Detail'].map((t, i) => h('th', { scope: 'col', class: i === 0 ? 'num' : null }, t)))),
+          h('thead', null, h('tr', null, ['#', 'When', 'Actor', 'Action', 'Entity', 'Entity id', 'Account', 'Detail'].map((t, i) => h('th', { scope: 'col', class: i === 0 ? 'num' : null }, t)))),
           tbody,
         ),
       );
