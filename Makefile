@@ -1,7 +1,8 @@
 # Makefile — convenience entry points for arrears (the build itself is Meson's).
 #
 #   make build   install missing Debian packages, configure ./build, compile
-#   make demo    build, then a fresh arrears.db with a 5000-account demo portfolio
+#   make demo    build, a fresh arrears.db with a 5000-account demo portfolio, then
+#                `arrears serve` on http://127.0.0.1:8080 (Ctrl-C stops it)
 #   make test    the whole suite: unit, ASan+UBSan, PostgreSQL, integration, fuzz
 #   make bench   benchmarks (bench/run)
 #   make fuzz    long fuzz runs (10 minutes per target)
@@ -21,6 +22,9 @@ build:
 	@scripts/deps </dev/null
 	@if [ ! -f build/build.ninja ]; then meson setup build </dev/null; fi
 	meson compile -C build </dev/null
+	@scripts/web-build </dev/null
+
+DEMO_LISTEN ?= 127.0.0.1:8080
 
 demo: build
 	rm -f arrears.db arrears.db-wal arrears.db-shm
@@ -28,20 +32,24 @@ demo: build
 	$(ARREARS) demo --accounts 5000 --seed 42 </dev/null
 	@echo
 	@echo "Demo database ready: $(CURDIR)/arrears.db (5000 accounts, seed 42)."
-	@echo "The first accounts:"
 	@echo
-	@$(ARREARS) account list --limit 5 </dev/null
+	@echo "The workstation: http://$(DEMO_LISTEN)/   Demo logins (password: arrears-demo):"
+	@echo "  alice, ben, carmen   collector (\"My work\", Next, log calls, post payments)"
+	@echo "  sam.supervisor       supervisor (reversals, adjustments, reveal SSN/DOB)"
+	@echo "  cora.compliance      compliance (reveal SSN/DOB, audit log)"
+	@echo "  admin                admin (clients, users, API tokens)"
+	@echo "  mercy.portal         client MERCY (read-only, its own accounts)"
 	@echo
-	@echo "Things to try:"
+	@echo "The same from the command line (in another terminal, in this directory):"
 	@echo "  $(ARREARS) account list --limit 20"
-	@echo "  $(ARREARS) account show 1"
-	@echo "  $(ARREARS) account show 1 --json | jq ."
+	@echo "  $(ARREARS) account search rivera"
+	@echo "  $(ARREARS) --as alice work next"
 	@echo "  $(ARREARS) pay 1 25.00 --method card --key demo-1"
 	@echo "  $(ARREARS) --as sam.supervisor account show 1 --reveal"
-	@echo "  $(ARREARS) import placements FILE.csv --client MERCY --rejects rejects.csv"
-	@echo "  $(ARREARS) client list"
-	@echo "  $(ARREARS) audit verify"
-	@echo "(they use arrears.db in this directory; pass --db URL for another database)"
+	@echo "  $(ARREARS) audit list --limit 10"
+	@echo
+	@echo "Starting the server; Ctrl-C stops it."
+	exec $(ARREARS) serve --listen $(DEMO_LISTEN) --static web/dist </dev/null
 
 test:
 	scripts/test-all </dev/null

@@ -462,9 +462,10 @@ static void print_pay_text(bool reversal, const arr_pay_result *res) {
   printf("payment %lld %s account %lld: %s principal %s, interest %s, fees %s, costs %s; "
          "credit %s %s; balance now %s\n",
          (long long)res->payment_id, reversal ? "reversed on" : "posted to",
-         (long long)res->account_id, reversal ? "restored" : "paid", b[ARR_BUCKET_PRINCIPAL],
-         b[ARR_BUCKET_INTEREST], b[ARR_BUCKET_FEES], b[ARR_BUCKET_COSTS],
-         reversal ? "taken back" : "kept", b[ARR_BUCKET_CREDIT], total);
+         (long long)res->account_id, reversal ? "restored" : "paid",
+         b[ARR_BUCKET_PRINCIPAL], b[ARR_BUCKET_INTEREST], b[ARR_BUCKET_FEES],
+         b[ARR_BUCKET_COSTS], reversal ? "taken back" : "kept", b[ARR_BUCKET_CREDIT],
+         total);
 }
 
 int cmd_pay(cli_args *a) {

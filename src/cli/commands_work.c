@@ -68,10 +68,14 @@ int cmd_serve(cli_args *a) {
   }
   /* Every [server] key has a flag of the same name (dashes for underscores). */
   static const char *const KEYS[][2] = {
-      {"listen", "listen"},         {"threads", "threads"},
-      {"static", "static_dir"},     {"access-log", "access_log"},
-      {"max-body-bytes", "max_body_bytes"}, {"timeout", "timeout_s"},
-      {"connection-limit", "connection_limit"}, {"drain", "drain_s"},
+      {"listen", "listen"},
+      {"threads", "threads"},
+      {"static", "static_dir"},
+      {"access-log", "access_log"},
+      {"max-body-bytes", "max_body_bytes"},
+      {"timeout", "timeout_s"},
+      {"connection-limit", "connection_limit"},
+      {"drain", "drain_s"},
   };
   for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) {
     const char *v = cli_opt_get(a, KEYS[i][0]);
@@ -108,7 +112,8 @@ int cmd_serve(cli_args *a) {
 static bool read_password(cli_args *a, char *buf, size_t cap) {
   bool from_stdin = cli_flag(a, "password-stdin");
   if (!from_stdin && !isatty(STDIN_FILENO)) {
-    fprintf(stderr, "arrears: no terminal to ask for the password; use --password-stdin\n");
+    fprintf(stderr,
+            "arrears: no terminal to ask for the password; use --password-stdin\n");
     return false;
   }
   struct termios old, quiet;
@@ -269,7 +274,8 @@ int cmd_account_search(cli_args *a) {
 
 static void print_contact(json_t *c) {
   json_t *p = json_object_get(c, "promise");
-  printf("contact %lld logged: %s %s", (long long)json_integer_value(json_object_get(c, "id")),
+  printf("contact %lld logged: %s %s",
+         (long long)json_integer_value(json_object_get(c, "id")),
          json_string_value(json_object_get(c, "channel")),
          json_string_value(json_object_get(c, "outcome")));
   if (json_is_object(p)) {
@@ -281,8 +287,9 @@ static void print_contact(json_t *c) {
 }
 
 int cmd_contact_log(cli_args *a) {
-  EXPECT_ARGS(1, "contact log ACCOUNT --channel C [--to T] [--at TIME] --outcome O "
-                 "[--reason R] [--note N] [--promise-amount A --promise-on DATE] [--json]");
+  EXPECT_ARGS(1,
+              "contact log ACCOUNT --channel C [--to T] [--at TIME] --outcome O "
+              "[--reason R] [--note N] [--promise-amount A --promise-on DATE] [--json]");
   arr_contact_request q = {a->args[0],
                            cli_opt_get(a, "channel"),
                            cli_opt_get(a, "to"),
@@ -400,7 +407,7 @@ int cmd_audit_list(cli_args *a) {
   }
   arr_err err;
   json_t *out = NULL;
-  arr_rc r = arr_svc_audit_list(svc, action, entity, entity_id, before, (int)limit, &out,
-                                &err);
+  arr_rc r = arr_svc_audit_list(svc, action, entity, entity_id, -1, before, (int)limit,
+                                &out, &err);
   return finish(svc, r, &err, out, as_json, print_audit);
 }

@@ -14,8 +14,8 @@
 
 #include "cli/cli.h"
 
-static const char *const FLAGS[] = {"json",    "reveal",         "help",          "release",
-                                    "quiet",   "secure-cookies", "password-stdin"};
+static const char *const FLAGS[] = {"json",  "reveal",         "help",          "release",
+                                    "quiet", "secure-cookies", "password-stdin"};
 
 static const char USAGE[] =
     "usage: arrears <command> [options]\n"
@@ -49,9 +49,11 @@ static const char USAGE[] =
     "  user role USERNAME ROLE [--client CODE]\n"
     "  user token USERNAME --name NAME       an API token for integrations (shown once)\n"
     "  user list [--json]\n"
-    "  account search TEXT [--limit N] [--json]   name, account number, phone, SSN last 4\n"
+    "  account search TEXT [--limit N] [--json]   name, account number, phone, SSN last "
+    "4\n"
     "  contact log ACCOUNT --channel call|sms|email|letter|visit [--to T] [--at TIME]\n"
-    "           --outcome O [--reason R] [--note N] [--promise-amount A --promise-on DATE]\n"
+    "           --outcome O [--reason R] [--note N] [--promise-amount A --promise-on "
+    "DATE]\n"
     "  work list|next [--json]               the work queue of --as USER\n"
     "  audit list [--action A] [--entity E] [--entity-id ID] [--limit N] [--before ID]\n"
     "  serve [--listen ADDR:PORT] [--config FILE] [--threads N] [--static DIR]\n"

@@ -257,7 +257,7 @@ arr_date arr_date_add_business_days(arr_date d, int32_t n) {
 }
 
 bool arr_time_parse(const char *s, size_t len, arr_time *out, int *offset_min) {
-  if (s == NULL || (len != 20 && len != 25)) {
+  if (s == NULL || len < 20 || len > 35) {
     return false;
   }
   arr_date day;
@@ -270,21 +270,37 @@ bool arr_time_parse(const char *s, size_t len, arr_time *out, int *offset_min) {
   if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59) {
     return false; /* no leap second 60: Unix time cannot represent it */
   }
+  /* Fractional seconds (".123", what browsers send) are accepted and truncated:
+   * every time arrears keeps is to the second. */
+  size_t pos = 19;
+  if (s[pos] == '.') {
+    size_t digits = 0;
+    for (pos++; pos < len && s[pos] >= '0' && s[pos] <= '9'; pos++) {
+      digits++;
+    }
+    if (digits == 0 || digits > 9) {
+      return false;
+    }
+  }
+  const char *z = s + pos;
+  size_t zlen = len - pos;
   int off = 0;
-  if (len == 20) {
-    if (s[19] != 'Z') {
+  if (zlen == 1) {
+    if (z[0] != 'Z') {
       return false;
     }
-  } else {
-    if ((s[19] != '+' && s[19] != '-') || s[22] != ':') {
+  } else if (zlen == 6) {
+    if ((z[0] != '+' && z[0] != '-') || z[3] != ':') {
       return false;
     }
-    int oh = read_digits(s + 20, 2);
-    int om = read_digits(s + 23, 2);
+    int oh = read_digits(z + 1, 2);
+    int om = read_digits(z + 4, 2);
     if (oh < 0 || oh > 14 || om < 0 || om > 59) {
       return false;
     }
-    off = (oh * 60 + om) * (s[19] == '-' ? -1 : 1);
+    off = (oh * 60 + om) * (z[0] == '-' ? -1 : 1);
+  } else {
+    return false;
   }
   /* Local wall time minus the offset east of UTC gives the UTC instant. */
   *out = (arr_time)day * SECS_PER_DAY + hh * 3600 + mm * 60 + ss - (arr_time)off * 60;

@@ -51,9 +51,9 @@ bool arr_date_is_business_day(arr_date d);
  * 2026-11-20, 1 business day is Monday 2026-11-23. n = 0 returns d. */
 arr_date arr_date_add_business_days(arr_date d, int32_t n);
 
-/* Strict ISO 8601 instant: "YYYY-MM-DDTHH:MM:SS" followed by "Z" or "+HH:MM"/"-HH:MM"
- * (fractional seconds not accepted). Returns false on any deviation. *offset_min
- * (may be NULL) receives the offset in minutes east of UTC. */
+/* Strict ISO 8601 instant: "YYYY-MM-DDTHH:MM:SS", optional fractional seconds (1 to 9
+ * digits, truncated), then "Z" or "+HH:MM"/"-HH:MM". Returns false on any deviation.
+ * *offset_min (may be NULL) receives the offset in minutes east of UTC. */
 bool arr_time_parse(const char *s, size_t len, arr_time *out, int *offset_min);
 /* Writes "YYYY-MM-DDTHH:MM:SSZ" (UTC); buf needs ARR_TIME_FMT_MAX; returns 20. */
 #define ARR_TIME_FMT_MAX 21

@@ -11,6 +11,20 @@ arr_rc arr_err_set(arr_err *err, arr_rc rc, const char *fmt, ...) {
     return rc;
   }
   err->rc = rc;
+  err->field[0] = '\0';
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+arr_rc arr_err_field(arr_err *err, arr_rc rc, const char *field, const char *fmt, ...) {
+  if (err == NULL) {
+    return rc;
+  }
+  err->rc = rc;
+  snprintf(err->field, sizeof err->field, "%s", field);
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(err->msg, sizeof err->msg, fmt, ap);
@@ -22,6 +36,7 @@ void arr_err_clear(arr_err *err) {
   if (err != NULL) {
     err->rc = ARR_OK;
     err->msg[0] = '\0';
+    err->field[0] = '\0';
   }
 }
 

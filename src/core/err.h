@@ -20,9 +20,9 @@ typedef enum {
   ARR_ERR_DB = 5,       /* the database failed */
   ARR_ERR_IO = 6,       /* file or OS failure */
   ARR_ERR_NOMEM = 7,
-  ARR_ERR_CRYPTO = 8,    /* key missing/wrong, decrypt failed */
-  ARR_ERR_INTEGRITY = 9, /* audit or ledger verification failed */
-  ARR_ERR_USAGE = 10,    /* command-line usage error */
+  ARR_ERR_CRYPTO = 8,     /* key missing/wrong, decrypt failed */
+  ARR_ERR_INTEGRITY = 9,  /* audit or ledger verification failed */
+  ARR_ERR_USAGE = 10,     /* command-line usage error */
   ARR_ERR_AUTH = 11,      /* not authenticated: no, bad or expired credentials */
   ARR_ERR_FORBIDDEN = 12, /* authenticated, but the role or scope does not allow it */
   ARR_ERR_THROTTLED = 13, /* too many attempts; try again later */
@@ -33,12 +33,17 @@ enum { ARR_ERR_MSG_MAX = 512 };
 typedef struct {
   arr_rc rc;
   char msg[ARR_ERR_MSG_MAX];
+  char field[48]; /* the input field at fault ("amount", "promise.on"), or "" */
 } arr_err;
 
 /* Sets err (if not NULL) to rc and a formatted message; returns rc so callers can
  * write `return arr_err_set(err, ARR_ERR_INVALID, "...")`. */
 arr_rc arr_err_set(arr_err *err, arr_rc rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* arr_err_set that also names the input field at fault (JSON errors report it). */
+arr_rc arr_err_field(arr_err *err, arr_rc rc, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Clears err to ARR_OK with an empty message. */
 void arr_err_clear(arr_err *err);

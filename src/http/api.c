@@ -147,8 +147,9 @@ static json_t *pay_result_json(const arr_pay_result *res) {
 static char *cookie_header(http_req *r, const char *value, int max_age) {
   char *h = arr_arena_alloc(&r->arena, 256);
   if (h != NULL) {
-    snprintf(h, 256, "arrears_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
-             value, max_age, r->cfg->secure_cookies ? "; Secure" : "");
+    snprintf(h, 256,
+             "arrears_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", value,
+             max_age, r->cfg->secure_cookies ? "; Secure" : "");
   }
   return h;
 }
@@ -255,7 +256,8 @@ static void h_search(http_req *r, json_t *body) {
 static void h_account(http_req *r, json_t *body) {
   const char *reveal = query(r, "reveal");
   arr_show_options o = {query(r, "as_of"), false, true};
-  o.reveal_pii = reveal != NULL && (strcmp(reveal, "1") == 0 || strcmp(reveal, "true") == 0);
+  o.reveal_pii =
+      reveal != NULL && (strcmp(reveal, "1") == 0 || strcmp(reveal, "true") == 0);
   if (o.as_of != NULL && o.as_of[0] == '\0') {
     o.as_of = NULL;
   }
@@ -420,7 +422,8 @@ static void h_email_add(http_req *r, json_t *body) {
   }
   int64_t id = 0;
   arr_err err;
-  arr_rc rc = arr_svc_email_add(r->svc, r->params[0], address, consent, source, &id, &err);
+  arr_rc rc =
+      arr_svc_email_add(r->svc, r->params[0], address, consent, source, &id, &err);
   reply(r, rc, &err, 201, rc == ARR_OK ? json_pack("{s:I}", "id", (json_int_t)id) : NULL);
 }
 
@@ -562,22 +565,26 @@ static void h_user_token(http_req *r, json_t *body) {
   arr_err err;
   arr_rc rc = arr_svc_token_create(r->svc, r->params[0], name, token, &id, &err);
   reply(r, rc, &err, 201,
-        rc == ARR_OK
-            ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "name", name, "token", token)
-            : NULL);
+        rc == ARR_OK ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "name", name,
+                                 "token", token)
+                     : NULL);
   sodium_memzero(token, sizeof token);
 }
 
 static void h_audit(http_req *r, json_t *body) {
-  int64_t limit = 0, after = 0;
+  int64_t limit = 0, after = 0, before = 0;
+  /* ?after=ID pages oldest first (like every list); without it, newest first, paged
+   * with ?before=ID — what a person reading the log wants. */
   if (!query_int(r, "limit", 1, 200, 50, &limit) ||
-      !query_int(r, "after", 0, INT64_MAX, 0, &after)) {
+      !query_int(r, "after", 0, INT64_MAX, -1, &after) ||
+      !query_int(r, "before", 0, INT64_MAX, 0, &before)) {
     return;
   }
   json_t *out = NULL;
   arr_err err;
-  arr_rc rc = arr_svc_audit_list(r->svc, query(r, "action"), query(r, "entity"),
-                                 query(r, "entity_id"), after, (int)limit, &out, &err);
+  arr_rc rc =
+      arr_svc_audit_list(r->svc, query(r, "action"), query(r, "entity"),
+                         query(r, "entity_id"), after, before, (int)limit, &out, &err);
   reply(r, rc, &err, 200, out);
 }
 
@@ -652,7 +659,8 @@ static bool state_changing(const char *method) {
 
 /* Authenticates r from the bearer token or the session cookie. */
 static arr_rc authenticate(http_req *r, arr_err *err) {
-  const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+  const char *auth =
+      MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
   if (auth != NULL) {
     if (strncmp(auth, "Bearer ", 7) != 0) {
       return arr_err_set(err, ARR_ERR_AUTH, "Authorization must be \"Bearer TOKEN\"");
@@ -674,9 +682,11 @@ static void deny(http_req *r, unsigned status, const char *code, const char *mes
 }
 
 static bool csrf_ok(http_req *r) {
-  const char *sent = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+  const char *sent =
+      MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
   size_t n = strlen(r->csrf);
-  return sent != NULL && n > 0 && strlen(sent) == n && sodium_memcmp(sent, r->csrf, n) == 0;
+  return sent != NULL && n > 0 && strlen(sent) == n &&
+         sodium_memcmp(sent, r->csrf, n) == 0;
 }
 
 static json_t *parse_body(http_req *r, bool *ok) {
@@ -715,7 +725,8 @@ static void audit_refusal(http_req *r) {
   }
   json_error_t jerr;
   json_t *e = json_loadb(r->resp_body, r->resp_len, 0, &jerr);
-  const char *msg = json_string_value(json_object_get(json_object_get(e, "error"), "message"));
+  const char *msg =
+      json_string_value(json_object_get(json_object_get(e, "error"), "message"));
   arr_err err;
   if (arr_svc_audit_denied(r->svc, (int)r->status, r->method, r->path,
                            msg != NULL ? msg : "", r->remote_addr, &err) != ARR_OK) {

@@ -126,29 +126,14 @@ void http_error_rc(http_req *r, const arr_err *err) {
   const char *code = "internal";
   switch (err->rc) {
   case ARR_ERR_INVALID:
-  case ARR_ERR_USAGE:
-    status = 400, code = "invalid";
-    break;
-  case ARR_ERR_NOTFOUND:
-    status = 404, code = "not_found";
-    break;
-  case ARR_ERR_CONFLICT:
-    status = 409, code = "conflict";
-    break;
-  case ARR_ERR_REFUSED:
-    status = 422, code = "refused";
-    break;
-  case ARR_ERR_AUTH:
-    status = 401, code = "unauthenticated";
-    break;
-  case ARR_ERR_FORBIDDEN:
-    status = 403, code = "forbidden";
-    break;
-  case ARR_ERR_THROTTLED:
-    status = 429, code = "throttled";
-    break;
-  default:
-    break;
+  case ARR_ERR_USAGE: status = 400, code = "invalid"; break;
+  case ARR_ERR_NOTFOUND: status = 404, code = "not_found"; break;
+  case ARR_ERR_CONFLICT: status = 409, code = "conflict"; break;
+  case ARR_ERR_REFUSED: status = 422, code = "refused"; break;
+  case ARR_ERR_AUTH: status = 401, code = "unauthenticated"; break;
+  case ARR_ERR_FORBIDDEN: status = 403, code = "forbidden"; break;
+  case ARR_ERR_THROTTLED: status = 429, code = "throttled"; break;
+  default: break;
   }
   if (status == 500) {
     /* Internal details go to the log, not to the client. */
@@ -156,7 +141,7 @@ void http_error_rc(http_req *r, const arr_err *err) {
     http_error(r, 500, code, "internal error; see the server log", NULL);
     return;
   }
-  http_error(r, status, code, err->msg, NULL);
+  http_error(r, status, code, err->msg, err->field[0] ? err->field : NULL);
 }
 
 /* ---- the request lifecycle ---- */
@@ -241,8 +226,8 @@ static enum MHD_Result send_response(http_req *r) {
     resp = MHD_create_response_from_fd64(r->resp_fd_size, r->resp_fd);
     r->resp_fd = -1; /* owned by the response now */
   } else {
-    resp = MHD_create_response_from_buffer(r->resp_len, r->resp_body,
-                                           MHD_RESPMEM_MUST_COPY);
+    resp =
+        MHD_create_response_from_buffer(r->resp_len, r->resp_body, MHD_RESPMEM_MUST_COPY);
   }
   if (resp == NULL) {
     return MHD_NO;
@@ -436,12 +421,11 @@ arr_rc arr_http_serve(const arr_http_config *cfg, arr_err *err) {
   unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
                    MHD_USE_TURBO | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
   struct MHD_Daemon *d = MHD_start_daemon(
-      flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-      MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT,
-      (unsigned)cfg->timeout_s, MHD_OPTION_CONNECTION_LIMIT,
-      (unsigned)cfg->connection_limit, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-      MHD_OPTION_LISTEN_BACKLOG_SIZE,
+      flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+      NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+      (unsigned)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->connection_limit,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE,
       (unsigned)1024, MHD_OPTION_END);
   if (d == NULL) {
     rc = arr_err_set(err, ARR_ERR_IO,

@@ -126,7 +126,8 @@ void http_static(http_req *r) {
   r->resp_fd = fd;
   r->resp_fd_size = size;
   r->content_type = type;
-  http_header_add(r, "Cache-Control", strncmp(path, "/assets/", 8) == 0
-                                          ? "public, max-age=31536000, immutable"
-                                          : "no-cache");
+  http_header_add(r, "Cache-Control",
+                  strncmp(path, "/assets/", 8) == 0
+                      ? "public, max-age=31536000, immutable"
+                      : "no-cache");
 }

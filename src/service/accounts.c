@@ -21,18 +21,20 @@ arr_rc arr_svc_client_add(arr_svc *svc, const char *code, const char *name,
   memset(&c, 0, sizeof c);
   size_t code_len = strlen(code);
   if (code_len == 0 || code_len > 32) {
-    return arr_err_set(err, ARR_ERR_INVALID, "client code must be 1 to 32 characters");
+    return arr_err_field(err, ARR_ERR_INVALID, "code",
+                         "client code must be 1 to 32 characters");
   }
   for (size_t i = 0; i < code_len; i++) {
     char ch = code[i];
     if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
           (ch >= '0' && ch <= '9') || ch == '_' || ch == '-')) {
-      return arr_err_set(err, ARR_ERR_INVALID,
-                         "client code may hold only letters, digits, '_' and '-'");
+      return arr_err_field(err, ARR_ERR_INVALID, "code",
+                           "client code may hold only letters, digits, '_' and '-'");
     }
   }
   if (name == NULL || name[0] == '\0' || strlen(name) > 200) {
-    return arr_err_set(err, ARR_ERR_INVALID, "client name must be 1 to 200 characters");
+    return arr_err_field(err, ARR_ERR_INVALID, "name",
+                         "client name must be 1 to 200 characters");
   }
   svc_strcpy(c.code, sizeof c.code, code);
   svc_strcpy(c.name, sizeof c.name, name);
@@ -41,16 +43,17 @@ arr_rc arr_svc_client_add(arr_svc *svc, const char *code, const char *name,
     if (!arr_pct_parse(commission_pct, strlen(commission_pct), &c.commission_pct_e4,
                        &why) ||
         c.commission_pct_e4 > 1000000) {
-      return arr_err_set(err, ARR_ERR_INVALID, "commission \"%s\": %s", commission_pct,
-                         why != NULL ? why : "must be between 0 and 100");
+      return arr_err_field(err, ARR_ERR_INVALID, "commission_pct",
+                           "commission \"%s\": %s", commission_pct,
+                           why != NULL ? why : "must be between 0 and 100");
     }
   }
   arr_alloc_order order = arr_alloc_order_default();
   if (allocation_order != NULL) {
     const char *why = NULL;
     if (!arr_alloc_order_parse(allocation_order, &order, &why)) {
-      return arr_err_set(err, ARR_ERR_INVALID, "allocation order \"%s\": %s",
-                         allocation_order, why);
+      return arr_err_field(err, ARR_ERR_INVALID, "allocation_order",
+                           "allocation order \"%s\": %s", allocation_order, why);
     }
   }
   arr_alloc_order_format(&order, c.allocation_order);
@@ -496,7 +499,7 @@ arr_rc arr_svc_note_add(arr_svc *svc, const char *account, const char *body,
                         int64_t *id_out, arr_err *err) {
   size_t len = body != NULL ? strlen(body) : 0;
   if (len == 0 || len > 4000) {
-    return arr_err_set(err, ARR_ERR_INVALID, "a note must be 1 to 4000 bytes");
+    return arr_err_field(err, ARR_ERR_INVALID, "body", "a note must be 1 to 4000 bytes");
   }
   int64_t id = 0;
   arr_rc rc = arr_svc_account_resolve(svc, account, &id, err);

@@ -124,8 +124,8 @@ arr_rc arr_svc_user_set_role(arr_svc *svc, const char *username, const char *rol
   if (rc != ARR_OK) {
     return rc;
   }
-  static const char *const ROLES[] = {"collector", "supervisor", "compliance", "admin",
-                                      "client", NULL};
+  static const char *const ROLES[] = {"collector", "supervisor", "compliance",
+                                      "admin",     "client",     NULL};
   bool known = false;
   for (int i = 0; ROLES[i] != NULL; i++) {
     known = known || strcmp(role, ROLES[i]) == 0;
@@ -137,8 +137,9 @@ arr_rc arr_svc_user_set_role(arr_svc *svc, const char *username, const char *rol
                        role);
   }
   if ((strcmp(role, "client") == 0) != (client_code != NULL && client_code[0] != '\0')) {
-    return arr_err_set(err, ARR_ERR_INVALID,
-                       "a client user needs a client code, and only a client user has one");
+    return arr_err_set(
+        err, ARR_ERR_INVALID,
+        "a client user needs a client code, and only a client user has one");
   }
   rc = svc_begin(svc, err);
   if (rc != ARR_OK) {
@@ -159,8 +160,7 @@ arr_rc arr_svc_user_set_role(arr_svc *svc, const char *username, const char *rol
   }
   if (rc == ARR_OK) {
     json_t *d = json_pack("{s:s,s:s,s:s,s:o}", "username", u.username, "from", u.role,
-                          "to", role, "client",
-                          c.id ? json_string(c.code) : json_null());
+                          "to", role, "client", c.id ? json_string(c.code) : json_null());
     rc = svc_audit(svc, "user.role", "user", u.id, d, err);
   }
   rc = finish(svc, rc, err);
@@ -171,13 +171,15 @@ arr_rc arr_svc_user_set_role(arr_svc *svc, const char *username, const char *rol
 }
 
 arr_rc arr_svc_token_create(arr_svc *svc, const char *username, const char *name,
-                            char token_out[ARR_TOKEN_MAX], int64_t *id_out, arr_err *err) {
+                            char token_out[ARR_TOKEN_MAX], int64_t *id_out,
+                            arr_err *err) {
   arr_rc rc = arr_svc_require(svc, "creating API tokens", ADMINS, err);
   if (rc != ARR_OK) {
     return rc;
   }
   if (name == NULL || name[0] == '\0' || strlen(name) > 100) {
-    return arr_err_set(err, ARR_ERR_INVALID, "a token needs a name of 1 to 100 characters");
+    return arr_err_set(err, ARR_ERR_INVALID,
+                       "a token needs a name of 1 to 100 characters");
   }
   new_secret("arr_", token_out, ARR_TOKEN_MAX);
   char hash[ARR_HASH_HEX];
@@ -206,7 +208,8 @@ arr_rc arr_svc_token_create(arr_svc *svc, const char *username, const char *name
 /* ARR_ERR_THROTTLED (with res->retry_after_s) when too many recent failures. */
 static arr_rc check_throttle(arr_svc *svc, const char *username, const char *addr,
                              arr_login_result *res, arr_err *err) {
-  char since[ARR_TIME_FMT_MAX], oldest_user[ARR_TIME_FMT_MAX], oldest_addr[ARR_TIME_FMT_MAX];
+  char since[ARR_TIME_FMT_MAX], oldest_user[ARR_TIME_FMT_MAX],
+      oldest_addr[ARR_TIME_FMT_MAX];
   arr_time_format_utc(svc->now - THROTTLE_WINDOW_S, since);
   int64_t by_user = 0, by_addr = 0;
   arr_rc rc = arr_store_login_failures(svc->db, username, addr, since, &by_user, &by_addr,

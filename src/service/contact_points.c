@@ -36,7 +36,8 @@ static bool in_list(const char *v, const char *const *list) {
 static arr_rc check_source(const char *source, arr_err *err) {
   size_t n = source != NULL ? strlen(source) : 0;
   if (n == 0 || n > 32) {
-    return arr_err_set(err, ARR_ERR_INVALID, "source must be 1 to 32 characters");
+    return arr_err_field(err, ARR_ERR_INVALID, "source",
+                         "source must be 1 to 32 characters");
   }
   return ARR_OK;
 }
@@ -126,25 +127,29 @@ arr_rc arr_svc_address_add(arr_svc *svc, const char *account, const arr_address_
   const char *why = NULL;
   if (in->line1 == NULL || in->line1[0] == '\0' ||
       !svc_copy(a.line1, sizeof a.line1, in->line1, strlen(in->line1))) {
-    return arr_err_set(err, ARR_ERR_INVALID, "line1 must be 1 to 200 characters");
+    return arr_err_field(err, ARR_ERR_INVALID, "line1",
+                         "line1 must be 1 to 200 characters");
   }
   if (in->line2 != NULL &&
       !svc_copy(a.line2, sizeof a.line2, in->line2, strlen(in->line2))) {
-    return arr_err_set(err, ARR_ERR_INVALID, "line2 must be at most 200 characters");
+    return arr_err_field(err, ARR_ERR_INVALID, "line2",
+                         "line2 must be at most 200 characters");
   }
   if (in->city == NULL || in->city[0] == '\0' ||
       !svc_copy(a.city, sizeof a.city, in->city, strlen(in->city))) {
-    return arr_err_set(err, ARR_ERR_INVALID, "city must be 1 to 100 characters");
+    return arr_err_field(err, ARR_ERR_INVALID, "city",
+                         "city must be 1 to 100 characters");
   }
   if (in->state == NULL ||
       (why = arr_norm_state(in->state, strlen(in->state), a.state)) != NULL ||
       a.state[0] == '\0') {
-    return arr_err_set(err, ARR_ERR_INVALID, "state %s",
-                       why != NULL ? why : "is required");
+    return arr_err_field(err, ARR_ERR_INVALID, "state", "state %s",
+                         why != NULL ? why : "is required");
   }
   if (in->zip == NULL || (why = arr_norm_zip(in->zip, strlen(in->zip), a.zip)) != NULL ||
       a.zip[0] == '\0') {
-    return arr_err_set(err, ARR_ERR_INVALID, "zip %s", why != NULL ? why : "is required");
+    return arr_err_field(err, ARR_ERR_INVALID, "zip", "zip %s",
+                         why != NULL ? why : "is required");
   }
   const char *source = in->source != NULL ? in->source : "manual";
   arr_rc rc = check_source(source, err);
@@ -198,16 +203,16 @@ arr_rc arr_svc_phone_add(arr_svc *svc, const char *account, const char *number,
   const char *why =
       number != NULL ? arr_norm_phone(number, strlen(number), ph.number) : "is required";
   if (why != NULL) {
-    return arr_err_set(err, ARR_ERR_INVALID, "phone number %s", why);
+    return arr_err_field(err, ARR_ERR_INVALID, "number", "phone number %s", why);
   }
   arr_phone_type t = ARR_PHONE_OTHER;
   if (type != NULL && (why = arr_norm_phone_type(type, strlen(type), &t)) != NULL) {
-    return arr_err_set(err, ARR_ERR_INVALID, "phone type %s", why);
+    return arr_err_field(err, ARR_ERR_INVALID, "type", "phone type %s", why);
   }
   svc_strcpy(ph.type, sizeof ph.type, arr_phone_type_name(t));
   if (consent != NULL && !in_list(consent, CONSENTS)) {
-    return arr_err_set(err, ARR_ERR_INVALID,
-                       "consent must be unknown, granted or revoked");
+    return arr_err_field(err, ARR_ERR_INVALID, "consent",
+                         "consent must be unknown, granted or revoked");
   }
   svc_strcpy(ph.consent, sizeof ph.consent, consent != NULL ? consent : "unknown");
   source = source != NULL ? source : "manual";
@@ -252,12 +257,12 @@ arr_rc arr_svc_email_add(arr_svc *svc, const char *account, const char *address,
   const char *why = address != NULL ? arr_norm_email(address, strlen(address), e.address)
                                     : "is required";
   if (why != NULL || e.address[0] == '\0') {
-    return arr_err_set(err, ARR_ERR_INVALID, "email %s",
-                       why != NULL ? why : "is required");
+    return arr_err_field(err, ARR_ERR_INVALID, "address", "email %s",
+                         why != NULL ? why : "is required");
   }
   if (consent != NULL && !in_list(consent, CONSENTS)) {
-    return arr_err_set(err, ARR_ERR_INVALID,
-                       "consent must be unknown, granted or revoked");
+    return arr_err_field(err, ARR_ERR_INVALID, "consent",
+                         "consent must be unknown, granted or revoked");
   }
   svc_strcpy(e.consent, sizeof e.consent, consent != NULL ? consent : "unknown");
   source = source != NULL ? source : "manual";
@@ -314,14 +319,14 @@ arr_rc arr_svc_point_update(arr_svc *svc, const char *kind, int64_t id,
                        "nothing to change: give a status or a consent");
   }
   if (status != NULL && !in_list(status, statuses)) {
-    return arr_err_set(err, ARR_ERR_INVALID, "status \"%s\" is not valid for a %s",
-                       status, kind);
+    return arr_err_field(err, ARR_ERR_INVALID, "status",
+                         "status \"%s\" is not valid for a %s", status, kind);
   }
   if (consent != NULL && (strcmp(kind, "address") == 0 || !in_list(consent, CONSENTS))) {
-    return arr_err_set(err, ARR_ERR_INVALID,
-                       strcmp(kind, "address") == 0
-                           ? "addresses have no consent"
-                           : "consent must be unknown, granted or revoked");
+    return arr_err_field(err, ARR_ERR_INVALID, "consent",
+                         strcmp(kind, "address") == 0
+                             ? "addresses have no consent"
+                             : "consent must be unknown, granted or revoked");
   }
   source = source != NULL ? source : "manual";
   arr_rc rc = check_source(source, err);

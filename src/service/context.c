@@ -590,8 +590,8 @@ void arr_svc_refresh_clock(arr_svc *svc) {
 }
 
 json_t *arr_svc_principal_json(const arr_principal *p) {
-  return json_pack("{s:I,s:s,s:s,s:s,s:o,s:b}", "id", (json_int_t)p->id, "username",
-                   p->username, "display_name", p->display_name, "role", p->role,
-                   "client", p->client_code[0] ? json_string(p->client_code) : json_null(),
-                   "active", 1);
+  return json_pack(
+      "{s:I,s:s,s:s,s:s,s:o,s:b}", "id", (json_int_t)p->id, "username", p->username,
+      "display_name", p->display_name, "role", p->role, "client",
+      p->client_code[0] ? json_string(p->client_code) : json_null(), "active", 1);
 }

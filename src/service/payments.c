@@ -46,16 +46,17 @@ static arr_rc resolve_ref(arr_svc *svc, const char *ref, int64_t *id_out, arr_er
     char *end = NULL;
     long long id = strtoll(ref, &end, 10);
     if (ref[0] == '\0' || end == NULL || *end != '\0' || id <= 0) {
-      return arr_err_set(err, ARR_ERR_INVALID,
-                         "account must be an id or CLIENT:CLIENT_ACCOUNT, not \"%s\"",
-                         ref);
+      return arr_err_field(err, ARR_ERR_INVALID, "account",
+                           "account must be an id or CLIENT:CLIENT_ACCOUNT, not \"%s\"",
+                           ref);
     }
     *id_out = id;
     return ARR_OK;
   }
   char code[33];
   if (!svc_copy(code, sizeof code, ref, (size_t)(colon - ref))) {
-    return arr_err_set(err, ARR_ERR_INVALID, "client code in \"%s\" is too long", ref);
+    return arr_err_field(err, ARR_ERR_INVALID, "account",
+                         "client code in \"%s\" is too long", ref);
   }
   arr_client c;
   arr_rc rc = arr_store_client_by_code(svc->db, code, &c, err);
@@ -86,13 +87,13 @@ arr_rc svc_post_payment(arr_svc *svc, arr_account *a, arr_payment *p, arr_pay_re
                        a->status);
   }
   if (p->effective_on > svc->today) {
-    return arr_err_set(err, ARR_ERR_INVALID, "payment date is in the future");
+    return arr_err_field(err, ARR_ERR_INVALID, "date", "payment date is in the future");
   }
   if (a->placed_on != ARR_DATE_NONE && p->effective_on < a->placed_on) {
     char placed[ARR_DATE_FMT_MAX];
     arr_date_format(a->placed_on, placed);
-    return arr_err_set(err, ARR_ERR_INVALID,
-                       "payment date is before the account was placed (%s)", placed);
+    return arr_err_field(err, ARR_ERR_INVALID, "date",
+                         "payment date is before the account was placed (%s)", placed);
   }
   arr_alloc_order order;
   const char *why = NULL;
@@ -154,34 +155,36 @@ arr_rc arr_svc_pay(arr_svc *svc, const arr_pay_request *req, arr_pay_result *res
   arr_money_status ms =
       arr_money_parse(req->amount, strlen(req->amount), false, &p.amount_cents);
   if (ms != ARR_MONEY_OK) {
-    return arr_err_set(err, ARR_ERR_INVALID, "amount \"%s\" %s", req->amount,
-                       arr_money_status_str(ms));
+    return arr_err_field(err, ARR_ERR_INVALID, "amount", "amount \"%s\" %s", req->amount,
+                         arr_money_status_str(ms));
   }
   if (p.amount_cents <= 0) {
-    return arr_err_set(err, ARR_ERR_INVALID, "amount \"%s\" must be greater than zero",
-                       req->amount);
+    return arr_err_field(err, ARR_ERR_INVALID, "amount",
+                         "amount \"%s\" must be greater than zero", req->amount);
   }
   arr_pay_method m = ARR_PAY_CASH;
   if (req->method != NULL &&
       !arr_pay_method_parse(req->method, strlen(req->method), &m)) {
-    return arr_err_set(err, ARR_ERR_INVALID,
-                       "method \"%s\" is not one of cash, check, card, ach", req->method);
+    return arr_err_field(err, ARR_ERR_INVALID, "method",
+                         "method \"%s\" is not one of cash, check, card, ach",
+                         req->method);
   }
   svc_strcpy(p.method, sizeof p.method, arr_pay_method_name(m));
   p.effective_on = svc->today;
   if (req->date != NULL &&
       !arr_date_parse(req->date, strlen(req->date), &p.effective_on)) {
-    return arr_err_set(err, ARR_ERR_INVALID, "date \"%s\" is not a date like 2026-11-23",
-                       req->date);
+    return arr_err_field(err, ARR_ERR_INVALID, "date",
+                         "date \"%s\" is not a date like 2026-11-23", req->date);
   }
   if (req->reference != NULL && !svc_copy(p.reference, sizeof p.reference, req->reference,
                                           strlen(req->reference))) {
-    return arr_err_set(err, ARR_ERR_INVALID, "reference is longer than 64 bytes");
+    return arr_err_field(err, ARR_ERR_INVALID, "reference",
+                         "reference is longer than 64 bytes");
   }
   if (req->key != NULL &&
       (req->key[0] == '\0' || !svc_copy(p.idempotency_key, sizeof p.idempotency_key,
                                         req->key, strlen(req->key)))) {
-    return arr_err_set(err, ARR_ERR_INVALID, "key must be 1 to 128 bytes");
+    return arr_err_field(err, ARR_ERR_INVALID, "key", "key must be 1 to 128 bytes");
   }
   svc_strcpy(p.source, sizeof p.source, "manual");
 
@@ -247,8 +250,8 @@ arr_rc arr_svc_payment_reverse(arr_svc *svc, int64_t payment_id, const char *rea
                                arr_pay_result *res, arr_err *err) {
   memset(res, 0, sizeof *res);
   if (!reversal_reason_ok(reason)) {
-    return arr_err_set(
-        err, ARR_ERR_INVALID,
+    return arr_err_field(
+        err, ARR_ERR_INVALID, "reason",
         "reason \"%s\" is not one of nsf, chargeback, stop_payment, error, "
         "account_closed, unauthorized",
         reason);
@@ -320,19 +323,20 @@ arr_rc arr_svc_adjust(arr_svc *svc, const char *account, const char *bucket,
     }
   }
   if (b < 0) {
-    return arr_err_set(
-        err, ARR_ERR_INVALID,
+    return arr_err_field(
+        err, ARR_ERR_INVALID, "bucket",
         "bucket \"%s\" is not one of principal, interest, fees, costs, credit", bucket);
   }
   int64_t cents = 0;
   arr_money_status ms = arr_money_parse(amount, strlen(amount), true, &cents);
   if (ms != ARR_MONEY_OK || cents == 0) {
-    return arr_err_set(err, ARR_ERR_INVALID, "amount \"%s\" %s", amount,
-                       ms != ARR_MONEY_OK ? arr_money_status_str(ms)
-                                          : "must not be zero");
+    return arr_err_field(err, ARR_ERR_INVALID, "amount", "amount \"%s\" %s", amount,
+                         ms != ARR_MONEY_OK ? arr_money_status_str(ms)
+                                            : "must not be zero");
   }
   if (reason == NULL || reason[0] == '\0' || strlen(reason) > 200) {
-    return arr_err_set(err, ARR_ERR_INVALID, "a reason of 1 to 200 bytes is required");
+    return arr_err_field(err, ARR_ERR_INVALID, "reason",
+                         "a reason of 1 to 200 bytes is required");
   }
   arr_rc rc = svc_begin(svc, err);
   if (rc != ARR_OK) {

@@ -261,8 +261,8 @@ typedef struct {
   const char *to;      /* phone or email; may be NULL */
   const char *at;      /* ISO time; NULL = now */
   const char *outcome;
-  const char *reason; /* reason for delinquency; may be NULL */
-  const char *note;   /* may be NULL */
+  const char *reason;         /* reason for delinquency; may be NULL */
+  const char *note;           /* may be NULL */
   const char *promise_amount; /* decimal; with promise_on, or both NULL */
   const char *promise_on;
 } arr_contact_request;
@@ -276,7 +276,8 @@ arr_rc arr_svc_note_list(arr_svc *svc, const char *account, int64_t before_id, i
 /* {"status":"ok","schema_version":N} when the database answers. */
 arr_rc arr_svc_health(arr_svc *svc, json_t **out, arr_err *err);
 /* One client as JSON (the shape of client list items). */
-arr_rc arr_svc_client_get_json(arr_svc *svc, const char *code, json_t **out, arr_err *err);
+arr_rc arr_svc_client_get_json(arr_svc *svc, const char *code, json_t **out,
+                               arr_err *err);
 /* ARR_OK when password meets the rules (length 10..200). */
 arr_rc arr_svc_password_acceptable(const char *password, arr_err *err);
 /* arr_svc_note_add for the API: role-checked, *out is the new note. */
@@ -285,9 +286,11 @@ arr_rc arr_svc_note_add_json(arr_svc *svc, const char *account, const char *body
 arr_rc arr_svc_user_list(arr_svc *svc, json_t **out, arr_err *err);
 arr_rc arr_svc_user_get_json(arr_svc *svc, const char *username, json_t **out,
                              arr_err *err);
+/* Oldest first from after_id when after_id >= 0 ({"items","next_after"}), else newest
+ * first below before_id (0 = from the newest; {"items","next_before"}). */
 arr_rc arr_svc_audit_list(arr_svc *svc, const char *action, const char *entity,
-                          const char *entity_id, int64_t before_id, int limit,
-                          json_t **out, arr_err *err);
+                          const char *entity_id, int64_t after_id, int64_t before_id,
+                          int limit, json_t **out, arr_err *err);
 /* ARR_ERR_FORBIDDEN unless the acting principal's role is one of roles (NULL-ended);
  * the command line (no principal) passes. */
 arr_rc arr_svc_require(arr_svc *svc, const char *what, const char *const *roles,

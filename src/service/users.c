@@ -35,26 +35,27 @@ arr_rc arr_svc_user_add(arr_svc *svc, const char *username, const char *display_
   arr_user u;
   memset(&u, 0, sizeof u);
   if (!valid_username(username)) {
-    return arr_err_set(err, ARR_ERR_INVALID,
-                       "username must be 1 to 64 of a-z, 0-9, '.', '_' and '-'");
+    return arr_err_field(err, ARR_ERR_INVALID, "username",
+                         "username must be 1 to 64 of a-z, 0-9, '.', '_' and '-'");
   }
   if (display_name == NULL || display_name[0] == '\0' || strlen(display_name) > 128) {
-    return arr_err_set(err, ARR_ERR_INVALID, "name must be 1 to 128 characters");
+    return arr_err_field(err, ARR_ERR_INVALID, "display_name",
+                         "name must be 1 to 128 characters");
   }
   bool known = false;
   for (int i = 0; ROLES[i] != NULL; i++) {
     known = known || strcmp(role, ROLES[i]) == 0;
   }
   if (!known) {
-    return arr_err_set(
-        err, ARR_ERR_INVALID,
+    return arr_err_field(
+        err, ARR_ERR_INVALID, "role",
         "role \"%s\" is not one of collector, supervisor, compliance, admin, "
         "client",
         role);
   }
   if ((strcmp(role, "client") == 0) != (client_code != NULL)) {
-    return arr_err_set(
-        err, ARR_ERR_INVALID,
+    return arr_err_field(
+        err, ARR_ERR_INVALID, "client",
         "a client user needs --client CODE, and only a client user has one");
   }
   svc_strcpy(u.username, sizeof u.username, username);

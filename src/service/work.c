@@ -22,13 +22,14 @@
 enum { PAGE_MAX = 200, SEARCH_MAX = 50 };
 
 static const char *const CHANNELS[] = {"call", "sms", "email", "letter", "visit", NULL};
-static const char *const OUTCOMES[] = {"conversation", "left_message",
-                                       "voicemail_no_message", "no_answer", "busy",
-                                       "not_in_service", "wrong_number", "dropped",
-                                       "sent", "returned", "bounced", NULL};
-static const char *const REASONS[] = {"unemployment", "illness", "divorce", "overextended",
-                                      "dispute", "forgot", "refuses", "deceased",
-                                      "other", NULL};
+static const char *const OUTCOMES[] = {
+    "conversation", "left_message", "voicemail_no_message",
+    "no_answer",    "busy",         "not_in_service",
+    "wrong_number", "dropped",      "sent",
+    "returned",     "bounced",      NULL};
+static const char *const REASONS[] = {
+    "unemployment", "illness", "divorce",  "overextended", "dispute",
+    "forgot",       "refuses", "deceased", "other",        NULL};
 static const char *const WORKERS[] = {"collector", "supervisor", "admin", NULL};
 static const char *const NOTERS[] = {"collector", "supervisor", "compliance", "admin",
                                      NULL};
@@ -91,7 +92,8 @@ static arr_account_summary *alloc_rows(int n, arr_err *err) {
 
 static arr_rc check_limit(int limit, int max, arr_err *err) {
   if (limit < 1 || limit > max) {
-    return arr_err_set(err, ARR_ERR_INVALID, "limit must be between 1 and %d", max);
+    return arr_err_field(err, ARR_ERR_INVALID, "limit", "limit must be between 1 and %d",
+                         max);
   }
   return ARR_OK;
 }
@@ -209,7 +211,8 @@ arr_rc arr_svc_account_search(arr_svc *svc, const char *q, int limit, json_t **o
     qlen--;
   }
   if (qlen == 0 || qlen > 200) {
-    return arr_err_set(err, ARR_ERR_INVALID, "search text must be 1 to 200 characters");
+    return arr_err_field(err, ARR_ERR_INVALID, "q",
+                         "search text must be 1 to 200 characters");
   }
   arr_account_summary *acc = alloc_rows(limit, err);
   arr_account_summary *rows = alloc_rows(limit, err);
@@ -234,8 +237,8 @@ arr_rc arr_svc_account_search(arr_svc *svc, const char *q, int limit, json_t **o
   merge_rows(acc, &acc_n, limit, rows, rc == ARR_OK ? n : 0);
   bool only_digits = nd > 0 && strspn(q, "0123456789()-. +") == qlen;
   if (rc == ARR_OK && only_digits && nd == 4) {
-    rc = arr_store_account_search(svc->db, ARR_SEARCH_SSN_LAST4, digits, NULL, scope, rows,
-                                  limit, &n, err);
+    rc = arr_store_account_search(svc->db, ARR_SEARCH_SSN_LAST4, digits, NULL, scope,
+                                  rows, limit, &n, err);
     merge_rows(acc, &acc_n, limit, rows, rc == ARR_OK ? n : 0);
   }
   char phone[16];
@@ -310,7 +313,8 @@ arr_rc arr_svc_work_next(arr_svc *svc, json_t **out, arr_err *err) {
   int n = 0;
   arr_rc rc = queue_read(svc, true, 0, 1, row, &n, err);
   if (rc == ARR_OK && n == 0) {
-    rc = arr_err_set(err, ARR_ERR_NOTFOUND, "every account in your queue was worked today");
+    rc = arr_err_set(err, ARR_ERR_NOTFOUND,
+                     "every account in your queue was worked today");
   }
   if (rc == ARR_OK) {
     *out = summary_json(row, true);
@@ -331,7 +335,8 @@ static json_t *opt_text(const char *s) {
   return s[0] != '\0' ? json_string(s) : json_null();
 }
 
-static arr_rc contact_json(arr_svc *svc, const arr_contact *c, json_t **out, arr_err *err) {
+static arr_rc contact_json(arr_svc *svc, const arr_contact *c, json_t **out,
+                           arr_err *err) {
   json_t *promise = json_null();
   if (c->promise_id != 0) {
     arr_promise p;
@@ -341,10 +346,11 @@ static arr_rc contact_json(arr_svc *svc, const arr_contact *c, json_t **out, arr
     }
     promise = promise_json(&p);
   }
-  *out = json_pack("{s:I,s:s,s:o,s:s,s:s,s:o,s:o,s:s,s:s,s:o}", "id", (json_int_t)c->id,
-                   "channel", c->channel, "to", opt_text(c->target), "at", c->at, "outcome",
-                   c->outcome, "reason", opt_text(c->reason), "note", opt_text(c->note),
-                   "actor", c->actor, "created_at", c->created_at, "promise", promise);
+  *out =
+      json_pack("{s:I,s:s,s:o,s:s,s:s,s:o,s:o,s:s,s:s,s:o}", "id", (json_int_t)c->id,
+                "channel", c->channel, "to", opt_text(c->target), "at", c->at, "outcome",
+                c->outcome, "reason", opt_text(c->reason), "note", opt_text(c->note),
+                "actor", c->actor, "created_at", c->created_at, "promise", promise);
   return ARR_OK;
 }
 
@@ -353,25 +359,26 @@ static arr_rc contact_validate(const arr_svc *svc, const arr_contact_request *re
                                arr_contact *c, arr_promise *p, bool *has_promise,
                                arr_err *err) {
   if (req->channel == NULL || !in_list(req->channel, CHANNELS)) {
-    return arr_err_set(err, ARR_ERR_INVALID,
-                       "channel must be one of call, sms, email, letter, visit");
+    return arr_err_field(err, ARR_ERR_INVALID, "channel",
+                         "channel must be one of call, sms, email, letter, visit");
   }
   if (req->outcome == NULL || !in_list(req->outcome, OUTCOMES)) {
-    return arr_err_set(err, ARR_ERR_INVALID,
-                       "outcome must be one of conversation, left_message, "
-                       "voicemail_no_message, no_answer, busy, not_in_service, "
-                       "wrong_number, dropped");
+    return arr_err_field(err, ARR_ERR_INVALID, "outcome",
+                         "outcome must be one of conversation, left_message, "
+                         "voicemail_no_message, no_answer, busy, not_in_service, "
+                         "wrong_number, dropped");
   }
   if (req->reason != NULL && req->reason[0] != '\0' && !in_list(req->reason, REASONS)) {
-    return arr_err_set(err, ARR_ERR_INVALID,
-                       "reason must be one of unemployment, illness, divorce, "
-                       "overextended, dispute, forgot, refuses, deceased, other");
+    return arr_err_field(err, ARR_ERR_INVALID, "reason",
+                         "reason must be one of unemployment, illness, divorce, "
+                         "overextended, dispute, forgot, refuses, deceased, other");
   }
   if (req->note != NULL && strlen(req->note) >= sizeof c->note) {
-    return arr_err_set(err, ARR_ERR_INVALID, "a call note is at most 1000 bytes");
+    return arr_err_field(err, ARR_ERR_INVALID, "note",
+                         "a call note is at most 1000 bytes");
   }
   if (req->to != NULL && strlen(req->to) >= sizeof c->target) {
-    return arr_err_set(err, ARR_ERR_INVALID, "to is at most 255 bytes");
+    return arr_err_field(err, ARR_ERR_INVALID, "to", "to is at most 255 bytes");
   }
   svc_strcpy(c->channel, sizeof c->channel, req->channel);
   svc_strcpy(c->outcome, sizeof c->outcome, req->outcome);
@@ -381,12 +388,12 @@ static arr_rc contact_validate(const arr_svc *svc, const arr_contact_request *re
   if (req->at != NULL && req->at[0] != '\0') {
     arr_time t;
     if (!arr_time_parse(req->at, strlen(req->at), &t, NULL)) {
-      return arr_err_set(err, ARR_ERR_INVALID,
-                         "at must be an ISO 8601 time with offset, like "
-                         "2026-11-23T14:05:00-05:00");
+      return arr_err_field(err, ARR_ERR_INVALID, "at",
+                           "at must be an ISO 8601 time with offset, like "
+                           "2026-11-23T14:05:00-05:00");
     }
     if (t > svc->now + 300) {
-      return arr_err_set(err, ARR_ERR_INVALID, "at must not be in the future");
+      return arr_err_field(err, ARR_ERR_INVALID, "at", "at must not be in the future");
     }
     arr_time_format_utc(t, c->at);
   } else {
@@ -398,27 +405,32 @@ static arr_rc contact_validate(const arr_svc *svc, const arr_contact_request *re
     return ARR_OK;
   }
   if (req->promise_amount == NULL || req->promise_on == NULL) {
-    return arr_err_set(err, ARR_ERR_INVALID, "a promise needs both an amount and a date");
+    return arr_err_field(err, ARR_ERR_INVALID, "promise",
+                         "a promise needs both an amount and a date");
   }
   if (strcmp(req->outcome, "conversation") != 0) {
-    return arr_err_set(err, ARR_ERR_INVALID,
-                       "a promise to pay is taken in a conversation (outcome "
-                       "conversation)");
+    return arr_err_field(err, ARR_ERR_INVALID, "promise",
+                         "a promise to pay is taken in a conversation (outcome "
+                         "conversation)");
   }
   arr_money_status ms = arr_money_parse(req->promise_amount, strlen(req->promise_amount),
                                         false, &p->amount_cents);
   if (ms != ARR_MONEY_OK) {
-    return arr_err_set(err, ARR_ERR_INVALID, "promise amount \"%s\" %s",
-                       req->promise_amount, arr_money_status_str(ms));
+    return arr_err_field(err, ARR_ERR_INVALID, "promise.amount",
+                         "promise amount \"%s\" %s", req->promise_amount,
+                         arr_money_status_str(ms));
   }
   if (p->amount_cents <= 0) {
-    return arr_err_set(err, ARR_ERR_INVALID, "promise amount must be more than zero");
+    return arr_err_field(err, ARR_ERR_INVALID, "promise.amount",
+                         "promise amount must be more than zero");
   }
   if (!arr_date_parse(req->promise_on, strlen(req->promise_on), &p->due_on)) {
-    return arr_err_set(err, ARR_ERR_INVALID, "promise date must be YYYY-MM-DD");
+    return arr_err_field(err, ARR_ERR_INVALID, "promise.on",
+                         "promise date must be YYYY-MM-DD");
   }
   if (p->due_on < svc->today) {
-    return arr_err_set(err, ARR_ERR_INVALID, "promise date must not be in the past");
+    return arr_err_field(err, ARR_ERR_INVALID, "promise.on",
+                         "promise date must not be in the past");
   }
   return ARR_OK;
 }
@@ -602,10 +614,10 @@ arr_rc arr_svc_client_get_json(arr_svc *svc, const char *code, json_t **out,
 /* ---- users and audit ---- */
 
 static json_t *user_json(const arr_user *u) {
-  return json_pack("{s:I,s:s,s:s,s:s,s:o,s:b}", "id", (json_int_t)u->id, "username",
-                   u->username, "display_name", u->display_name, "role", u->role,
-                   "client", u->client_code[0] ? json_string(u->client_code) : json_null(),
-                   "active", u->active);
+  return json_pack(
+      "{s:I,s:s,s:s,s:s,s:o,s:b}", "id", (json_int_t)u->id, "username", u->username,
+      "display_name", u->display_name, "role", u->role, "client",
+      u->client_code[0] ? json_string(u->client_code) : json_null(), "active", u->active);
 }
 
 arr_rc arr_svc_user_list(arr_svc *svc, json_t **out, arr_err *err) {
@@ -645,8 +657,8 @@ arr_rc arr_svc_user_get_json(arr_svc *svc, const char *username, json_t **out,
 }
 
 arr_rc arr_svc_audit_list(arr_svc *svc, const char *action, const char *entity,
-                          const char *entity_id, int64_t before_id, int limit,
-                          json_t **out, arr_err *err) {
+                          const char *entity_id, int64_t after_id, int64_t before_id,
+                          int limit, json_t **out, arr_err *err) {
   arr_rc rc = arr_svc_require(svc, "the audit log", OVERSEERS, err);
   if (rc == ARR_OK) {
     rc = check_limit(limit, PAGE_MAX, err);
@@ -658,7 +670,7 @@ arr_rc arr_svc_audit_list(arr_svc *svc, const char *action, const char *entity,
   if (rows == NULL) {
     return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
   }
-  arr_audit_filter f = {action, entity, entity_id, before_id};
+  arr_audit_filter f = {action, entity, entity_id, before_id, after_id};
   int n = 0;
   rc = arr_store_audit_list(svc->db, &f, rows, limit + 1, &n, err);
   if (rc == ARR_OK) {
@@ -667,14 +679,15 @@ arr_rc arr_svc_audit_list(arr_svc *svc, const char *action, const char *entity,
     json_t *items = json_array();
     for (int i = 0; i < shown; i++) {
       json_t *detail = json_loads(rows[i].detail, 0, NULL);
-      json_array_append_new(
-          items, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o}", "id", (json_int_t)rows[i].id,
-                           "at", rows[i].at, "actor", rows[i].actor, "action",
-                           rows[i].action, "entity", rows[i].entity, "entity_id",
-                           rows[i].entity_id, "detail",
-                           detail != NULL ? detail : json_object()));
+      json_array_append_new(items,
+                            json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o}", "id",
+                                      (json_int_t)rows[i].id, "at", rows[i].at, "actor",
+                                      rows[i].actor, "action", rows[i].action, "entity",
+                                      rows[i].entity, "entity_id", rows[i].entity_id,
+                                      "detail", detail != NULL ? detail : json_object()));
     }
-    *out = json_pack("{s:o,s:o}", "items", items, "next_after",
+    *out = json_pack("{s:o,s:o}", "items", items,
+                     after_id >= 0 ? "next_after" : "next_before",
                      more ? json_integer(rows[shown - 1].id) : json_null());
   }
   free(rows);

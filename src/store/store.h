@@ -61,7 +61,7 @@ typedef struct {
   char username[65];
   char display_name[129];
   char role[16];
-  int64_t client_id; /* 0 = none */
+  int64_t client_id;    /* 0 = none */
   char client_code[33]; /* filled by reads */
   bool active;
   char password_hash[160]; /* argon2id string; "" = no password (cannot log in) */
@@ -106,13 +106,13 @@ arr_rc arr_store_token_get(arr_db *db, const char *token_hash, int64_t *token_id
                            arr_user *u, arr_err *err);
 
 arr_rc arr_store_login_attempt_insert(arr_db *db, const char *username,
-                                      const char *remote_addr, const char *at_iso, bool ok,
-                                      arr_err *err);
+                                      const char *remote_addr, const char *at_iso,
+                                      bool ok, arr_err *err);
 /* Failed attempts since since_iso for the username and for the address, and the
  * oldest of each (for Retry-After); "" when none. */
 arr_rc arr_store_login_failures(arr_db *db, const char *username, const char *remote_addr,
-                                const char *since_iso, int64_t *by_user,
-                                int64_t *by_addr, char oldest_user[ARR_TIME_FMT_MAX],
+                                const char *since_iso, int64_t *by_user, int64_t *by_addr,
+                                char oldest_user[ARR_TIME_FMT_MAX],
                                 char oldest_addr[ARR_TIME_FMT_MAX], arr_err *err);
 
 /* ---- debtors and contact points ---- */
@@ -363,7 +363,7 @@ typedef enum {
   ARR_SEARCH_CLIENT_ACCOUNT = 1, /* exact client account number, any client */
   ARR_SEARCH_SSN_LAST4,          /* key: 4 digits */
   ARR_SEARCH_PHONE,              /* key: normalized 10 digits */
-  ARR_SEARCH_NAME                /* key: lower-case last name (prefix); key2: first name */
+  ARR_SEARCH_NAME /* key: lower-case last name (prefix); key2: first name */
 } arr_search_kind;
 /* Accounts matching one kind of key, scoped to client_id (0 = every client), ordered
  * by id, at most cap. */
@@ -380,7 +380,6 @@ arr_rc arr_store_account_summaries(arr_db *db, const arr_account_filter *f,
 arr_rc arr_store_work_queue(arr_db *db, int64_t collector_id, const char *actor,
                             const char *since_iso, bool only_unworked, int64_t offset,
                             arr_account_summary *out, int cap, int *n, arr_err *err);
-
 
 /* ---- audit log ---- */
 typedef struct {
@@ -424,9 +423,10 @@ arr_rc arr_store_count(arr_db *db, const char *table, int64_t *out, arr_err *err
 
 typedef struct {
   const char *action, *entity, *entity_id; /* NULL or "" = any */
-  int64_t before_id;                       /* 0 = from the newest */
+  int64_t before_id;                       /* newest first, id < before_id (0 = all) */
+  int64_t after_id;                        /* >= 0: oldest first, id > after_id */
 } arr_audit_filter;
-/* Newest first, at most cap. */
+/* Newest first (after_id < 0) or oldest first from after_id, at most cap. */
 arr_rc arr_store_audit_list(arr_db *db, const arr_audit_filter *f, arr_audit_event *out,
                             int cap, int *n, arr_err *err);
 

@@ -40,8 +40,8 @@ static void read_joined_user(const arr_stmt *st, int col, arr_user *u) {
 
 arr_rc arr_store_session_get(arr_db *db, const char *token_hash, arr_session *s,
                              arr_user *u, arr_err *err) {
-  PREPARE("SELECT s.id, s.csrf_token, s.expires_at, s.last_seen_at, s.ended_at,"
-          USER_JOIN_COLS " FROM sessions s JOIN users u ON u.id = s.user_id"
+  PREPARE("SELECT s.id, s.csrf_token, s.expires_at, s.last_seen_at, "
+          "s.ended_at," USER_JOIN_COLS " FROM sessions s JOIN users u ON u.id = s.user_id"
           " LEFT JOIN clients c ON c.id = u.client_id WHERE s.token_hash = ?");
   arr_db_bind_cstr(st, 1, token_hash);
   arr_rc rc = step_one(st, err, "session");
@@ -58,7 +58,8 @@ arr_rc arr_store_session_get(arr_db *db, const char *token_hash, arr_session *s,
   return ARR_OK;
 }
 
-arr_rc arr_store_session_touch(arr_db *db, int64_t id, const char *now_iso, arr_err *err) {
+arr_rc arr_store_session_touch(arr_db *db, int64_t id, const char *now_iso,
+                               arr_err *err) {
   PREPARE("UPDATE sessions SET last_seen_at = ? WHERE id = ?");
   arr_db_bind_cstr(st, 1, now_iso);
   arr_db_bind_int64(st, 2, id);
@@ -110,9 +111,10 @@ arr_rc arr_store_token_get(arr_db *db, const char *token_hash, int64_t *token_id
 }
 
 arr_rc arr_store_login_attempt_insert(arr_db *db, const char *username,
-                                      const char *remote_addr, const char *at_iso, bool ok,
-                                      arr_err *err) {
-  PREPARE("INSERT INTO login_attempts (username, remote_addr, at, ok) VALUES (?, ?, ?, ?)");
+                                      const char *remote_addr, const char *at_iso,
+                                      bool ok, arr_err *err) {
+  PREPARE(
+      "INSERT INTO login_attempts (username, remote_addr, at, ok) VALUES (?, ?, ?, ?)");
   arr_db_bind_cstr(st, 1, username);
   arr_db_bind_cstr(st, 2, remote_addr);
   arr_db_bind_cstr(st, 3, at_iso);
@@ -137,8 +139,8 @@ static arr_rc count_failures(arr_db *db, const char *sql, const char *key,
 }
 
 arr_rc arr_store_login_failures(arr_db *db, const char *username, const char *remote_addr,
-                                const char *since_iso, int64_t *by_user,
-                                int64_t *by_addr, char oldest_user[ARR_TIME_FMT_MAX],
+                                const char *since_iso, int64_t *by_user, int64_t *by_addr,
+                                char oldest_user[ARR_TIME_FMT_MAX],
                                 char oldest_addr[ARR_TIME_FMT_MAX], arr_err *err) {
   arr_rc rc = count_failures(db,
                              "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE"

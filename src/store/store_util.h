@@ -104,7 +104,7 @@ static inline arr_rc step_one(arr_stmt *st, arr_err *err, const char *what) {
 typedef void (*row_reader)(const arr_stmt *st, void *out);
 
 static inline arr_rc read_rows(arr_stmt *st, void *out, size_t size, int cap, int *n,
-                        row_reader read, arr_err *err) {
+                               row_reader read, arr_err *err) {
   *n = 0;
   arr_rc rc;
   while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st) && *n < cap) {
@@ -115,7 +115,7 @@ static inline arr_rc read_rows(arr_stmt *st, void *out, size_t size, int cap, in
 }
 
 /* The columns store_read_account reads (27, from 0), over accounts a and clients c. */
-#define ACCOUNT_SELECT_COLS                                                                  \
+#define ACCOUNT_SELECT_COLS                                                              \
   "a.id, a.client_id, a.debtor_id, a.placement_id, a.collector_id, c.code,"              \
   " c.allocation_order, a.client_account, a.original_creditor, a.account_type, "         \
   "a.status,"                                                                            \
@@ -125,7 +125,6 @@ static inline arr_rc read_rows(arr_stmt *st, void *out, size_t size, int cap, in
   " a.attributes, a.creditor_last_payment_on"
 #define ACCOUNT_FROM " FROM accounts a JOIN clients c ON c.id = a.client_id"
 #define ACCOUNT_COLS ACCOUNT_SELECT_COLS ACCOUNT_FROM
-
 
 /* Reads one ACCOUNT_SELECT_COLS row into an arr_account. */
 void store_read_account(const arr_stmt *st, void *out);

@@ -122,8 +122,8 @@ arr_rc arr_store_account_summaries(arr_db *db, const arr_account_filter *f,
                                    arr_account_summary *out, int cap, int *n,
                                    arr_err *err) {
   PREPARE(SUMMARY_SELECT SUMMARY_JOINS " WHERE a.id > ? AND (? = 0 OR a.client_id = ?)"
-                         " AND (CAST(? AS TEXT) IS NULL OR a.status = ?)"
-                         " ORDER BY a.id LIMIT ?");
+                                       " AND (CAST(? AS TEXT) IS NULL OR a.status = ?)"
+                                       " ORDER BY a.id LIMIT ?");
   int limit = f->limit < cap ? f->limit : cap;
   arr_db_bind_int64(st, 1, f->after_id);
   arr_db_bind_int64(st, 2, f->client_id);
@@ -163,8 +163,7 @@ static const char *search_sql(arr_search_kind kind) {
 
 arr_rc arr_store_account_search(arr_db *db, arr_search_kind kind, const char *key,
                                 const char *key2, int64_t client_id,
-                                arr_account_summary *out, int cap, int *n,
-                                arr_err *err) {
+                                arr_account_summary *out, int cap, int *n, arr_err *err) {
   const char *sql = search_sql(kind);
   if (sql == NULL) {
     return arr_err_set(err, ARR_ERR_INVALID, "unknown search kind");
@@ -238,17 +237,13 @@ static void read_audit_row(const arr_stmt *st, void *out) {
   col_copy(st, 8, e->hash, sizeof e->hash);
 }
 
-arr_rc arr_store_audit_list(arr_db *db, const arr_audit_filter *f, arr_audit_event *out,
-                            int cap, int *n, arr_err *err) {
-  PREPARE("SELECT id, at, actor, action, entity, entity_id, detail, prev_hash, hash"
-          " FROM audit_log WHERE (? = 0 OR id < ?) AND (? = '' OR action = ?)"
-          " AND (? = '' OR entity = ?) AND (? = '' OR entity_id = ?)"
-          " ORDER BY id DESC LIMIT ?");
+static arr_rc audit_list_run(arr_stmt *st, const arr_audit_filter *f, int64_t cursor,
+                             arr_audit_event *out, int cap, int *n, arr_err *err) {
   const char *action = f->action != NULL ? f->action : "";
   const char *entity = f->entity != NULL ? f->entity : "";
   const char *entity_id = f->entity_id != NULL ? f->entity_id : "";
-  arr_db_bind_int64(st, 1, f->before_id);
-  arr_db_bind_int64(st, 2, f->before_id);
+  arr_db_bind_int64(st, 1, cursor);
+  arr_db_bind_int64(st, 2, cursor);
   arr_db_bind_cstr(st, 3, action);
   arr_db_bind_cstr(st, 4, action);
   arr_db_bind_cstr(st, 5, entity);
@@ -257,4 +252,21 @@ arr_rc arr_store_audit_list(arr_db *db, const arr_audit_filter *f, arr_audit_eve
   arr_db_bind_cstr(st, 8, entity_id);
   arr_db_bind_int64(st, 9, cap);
   return read_rows(st, out, sizeof *out, cap, n, read_audit_row, err);
+}
+
+#define AUDIT_FILTER                                                                     \
+  " AND (? = '' OR action = ?) AND (? = '' OR entity = ?) AND (? = '' OR entity_id = ?)"
+
+arr_rc arr_store_audit_list(arr_db *db, const arr_audit_filter *f, arr_audit_event *out,
+                            int cap, int *n, arr_err *err) {
+  if (f->after_id >= 0) {
+    PREPARE("SELECT id, at, actor, action, entity, entity_id, detail, prev_hash, hash"
+            " FROM audit_log WHERE (? < 0 OR id > ?)" AUDIT_FILTER
+            " ORDER BY id LIMIT ?");
+    return audit_list_run(st, f, f->after_id, out, cap, n, err);
+  }
+  PREPARE("SELECT id, at, actor, action, entity, entity_id, detail, prev_hash, hash"
+          " FROM audit_log WHERE (? = 0 OR id < ?)" AUDIT_FILTER
+          " ORDER BY id DESC LIMIT ?");
+  return audit_list_run(st, f, f->before_id, out, cap, n, err);
 }
