@@ -296,7 +296,7 @@ function ledgerPanel(acct: Account, hl?: { paymentId?: number }): HTMLElement {
           m(e.costs_cents),
           m(e.credit_cents),
           h('strong', null, money(e.total_cents, cur)),
-          e.memo ?? (e.payment_id ? `payment ${e.payment_id}` : e.reverses_id ? `reverses ${e.reverses_id}` : ''),
+          e.memo ?? (e.payment_id ? `payment #${e.payment_id}` : e.reverses_id ? `reverses entry #${e.reverses_id}` : ''),
           dash(e.actor),
         ]),
         { empty: 'No ledger entries.', cls: 'ledger' },
