@@ -2,7 +2,13 @@
 import { get, url } from '../api';
 import { h, replace } from '../dom';
 import { dateTime, dash } from '../format';
-import type { AuditEvent, Page } from '../types';
+import type { AuditEvent } from '../types';
+
+interface AuditPage {
+  items: AuditEvent[];
+  next_after?: number | null;
+  next_before?: number | null;
+}
 import { errorText, field } from '../ui';
 import { go, type View } from '../view';
 
@@ -43,11 +49,13 @@ export async function renderAudit(view: View): Promise<void> {
     h('div', { class: 'page' }, h('div', { class: 'page-head' }, h('h1', null, 'Audit log'), h('div', { class: 'spacer' }), form), h('section', { class: 'panel', 'aria-label': 'Audit events' }, body)),
   );
   let tbody: HTMLTableSectionElement | null = null;
-  const load = async (after: number | null): Promise<void> => {
-    let page: Page<AuditEvent>;
+  // Newest first: without ?after the server pages backwards with ?before and answers
+  // next_before (docs/API.md documents only next_after; both are handled).
+  const load = async (cursor: { before?: number; after?: number }): Promise<void> => {
+    let page: AuditPage;
     try {
-      page = await get<Page<AuditEvent>>(
-        url('/audit', { entity: q.get('entity'), entity_id: q.get('entity_id'), action: q.get('action'), limit: 100, after }),
+      page = await get<AuditPage>(
+        url('/audit', { entity: q.get('entity'), entity_id: q.get('entity_id'), action: q.get('action'), limit: 100, ...cursor }),
       );
     } catch (e) {
       if (view.current()) replace(body, h('p', { class: 'error-text' }, errorText(e)));
@@ -90,10 +98,15 @@ export async function renderAudit(view: View): Promise<void> {
       );
     } else for (const r of rows) tbody.appendChild(r);
     body.querySelector('.more')?.remove();
-    if (page.next_after !== null && page.next_after !== undefined) {
-      const n = page.next_after;
-      body.appendChild(h('div', { class: 'more' }, h('button', { type: 'button', class: 'btn', onclick: () => void load(n) }, 'Load more')));
+    const next =
+      page.next_before !== null && page.next_before !== undefined
+        ? { before: page.next_before }
+        : page.next_after !== null && page.next_after !== undefined
+          ? { after: page.next_after }
+          : null;
+    if (next) {
+      body.appendChild(h('div', { class: 'more' }, h('button', { type: 'button', class: 'btn', onclick: () => void load(next) }, 'Load older events')));
     }
   };
-  await load(null);
+  await load({});
 }
