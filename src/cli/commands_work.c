@@ -23,6 +23,8 @@
   } while (0)
 
 static int open_svc(cli_args *a, arr_svc **svc) {
+  arr_svc_options o;
+  cli_svc_options(a, &o); /* marks --db, --key-file and --as used */
   int rc = cli_check_unused(a);
   return rc != 0 ? rc : cli_open(a, svc);
 }

@@ -686,9 +686,12 @@ arr_rc arr_svc_audit_list(arr_svc *svc, const char *action, const char *entity,
                                       rows[i].entity, "entity_id", rows[i].entity_id,
                                       "detail", detail != NULL ? detail : json_object()));
     }
-    *out = json_pack("{s:o,s:o}", "items", items,
-                     after_id >= 0 ? "next_after" : "next_before",
-                     more ? json_integer(rows[shown - 1].id) : json_null());
+    json_t *next = more ? json_integer(rows[shown - 1].id) : json_null();
+    /* Oldest first pages with next_after; newest first with next_before (and a null
+     * next_after, so every list has the same envelope). */
+    *out = after_id >= 0 ? json_pack("{s:o,s:o}", "items", items, "next_after", next)
+                         : json_pack("{s:o,s:n,s:o}", "items", items, "next_after",
+                                     "next_before", next);
   }
   free(rows);
   return rc;

@@ -194,7 +194,7 @@ arr_rc arr_store_account_search(arr_db *db, arr_search_kind kind, const char *ke
 
 #define WORKED_TODAY                                                                     \
   "(EXISTS (SELECT 1 FROM contacts x WHERE x.account_id = a.id AND x.actor = ?"          \
-  " AND x.created_at >= ?) OR EXISTS (SELECT 1 FROM notes x WHERE x.account_id = a.id"   \
+  " AND x.at >= ?) OR EXISTS (SELECT 1 FROM notes x WHERE x.account_id = a.id"           \
   " AND x.actor = ? AND x.created_at >= ?) OR EXISTS (SELECT 1 FROM payments x"          \
   " WHERE x.account_id = a.id AND x.actor = ? AND x.created_at >= ?))"
 
