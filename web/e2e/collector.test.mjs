@@ -58,6 +58,8 @@ export const tests = [
       await page.keyboard.press('p');
       await page.waitForSelector('#payment-form');
       await page.fill('#payment-form input[name=amount]', '25.00');
+      await page.waitForSelector('#payment-after:has-text("Balance after this payment")');
+      eq(cents((await page.textContent('#payment-after')).replace(/^.*: /, '').replace(/\.$/, '')), before - 2500, 'balance preview in the form');
       await page.selectOption('#payment-form select[name=method]', 'card');
       await page.fill('#payment-form input[name=reference]', 'E2E-1');
       await shot(page, 'post-payment', { both: false });
@@ -95,6 +97,19 @@ export const tests = [
       await accountIdOnScreen(page);
       const number = `312555${String(Date.now()).slice(-4)}`;
       await page.click('#add-phone');
+      // A number the server refuses: its message shows in the form, the field is marked.
+      await page.fill('#phone-form input[name=number]', '12');
+      const [bad] = await Promise.all([
+        page.waitForResponse((r) => r.url().includes('/phones') && r.request().method() === 'POST'),
+        page.click('#phone-form button[type=submit]'),
+      ]);
+      const badBody = await bad.json();
+      assert(bad.status() >= 400 && badBody.error?.message, `server refuses phone "12": ${bad.status()}`);
+      await page.waitForSelector('#phone-form .form-error:not([hidden])');
+      eq((await page.textContent('#phone-form .form-error')).trim(), badBody.error.message, 'form shows the server message');
+      if (badBody.error.field === 'number') {
+        eq(await page.getAttribute('#phone-form input[name=number]', 'aria-invalid'), 'true', 'the refused field is marked');
+      }
       await page.fill('#phone-form input[name=number]', number);
       await page.selectOption('#phone-form select[name=type]', 'home');
       await page.fill('#phone-form input[name=source]', 'debtor');

@@ -129,12 +129,30 @@ export function openPayment(acct: Account, reload: Reload): void {
   const method = select('method', METHODS, 'card');
   const date = h('input', { type: 'date', name: 'date', value: today(), max: today(), required: true });
   const reference = h('input', { name: 'reference', autocomplete: 'off', maxlength: 100 });
+  const after = h('p', { class: 'form-lead', id: 'payment-after', 'aria-live': 'polite' });
+  const total = acct.balance_cents.total;
+  const showAfter = () => {
+    const amt = parseAmount(amount.value);
+    if (!amt || amt.cents <= 0) {
+      after.textContent = '';
+      after.classList.remove('warn-text');
+      return;
+    }
+    const rest = total - amt.cents;
+    after.classList.toggle('warn-text', rest < 0);
+    after.textContent =
+      rest < 0
+        ? `More than the balance: ${money(-rest, acct.currency)} will be kept as a credit.`
+        : `Balance after this payment: ${money(rest, acct.currency)}.`;
+  };
+  amount.addEventListener('input', showAfter);
   const form = h(
     'form',
     { id: 'payment-form', class: 'form' },
-    h('p', { class: 'form-lead' }, 'Current balance ', h('strong', { class: 'num' }, money(acct.balance_cents.total, acct.currency))),
+    h('p', { class: 'form-lead' }, 'Current balance ', h('strong', { class: 'num' }, money(total, acct.currency))),
     formErrorBox(),
     h('div', { class: 'row' }, field('Amount ($)', amount), field('Method', method)),
+    after,
     h('div', { class: 'row' }, field('Date', date), field('Reference', reference, 'Check no., authorisation code…')),
     buttons('Post payment'),
   );
