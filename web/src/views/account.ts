@@ -243,17 +243,18 @@ function limited<T>(items: T[], n: number, render: (shown: T[]) => HTMLElement):
   return box;
 }
 
-function contactsPanel(contacts: Contact[]): HTMLElement {
+function contactsPanel(unsorted: Contact[]): HTMLElement {
+  // By when the contact happened, newest first (the API orders by when it was recorded).
+  const contacts = [...unsorted].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : b.id - a.id));
   return section(
     'Contact history',
     h('span', { class: 'muted' }, `${contacts.length}${contacts.length >= 100 ? '+' : ''}`),
     limited(contacts, CONTACTS_SHOWN, (shown) =>
       table(
-        [{ label: 'When' }, { label: 'Channel' }, { label: 'To' }, { label: 'Outcome' }, { label: 'Reason' }, { label: 'Promise' }, { label: 'Note' }, { label: 'By' }],
+        [{ label: 'When' }, { label: 'Channel' }, { label: 'Outcome' }, { label: 'Reason' }, { label: 'Promise' }, { label: 'Note' }, { label: 'By' }],
         shown.map((c) => [
           h('span', { class: 'date' }, dateTime(c.at)),
-          c.channel,
-          h('span', { class: 'nowrap' }, c.channel === 'call' || c.channel === 'sms' ? fmtPhone(c.to) : dash(c.to)),
+          h('span', { class: 'nowrap' }, c.channel, c.to ? h('span', { class: 'muted' }, ` ${c.channel === 'call' || c.channel === 'sms' ? fmtPhone(c.to) : c.to}`) : null),
           h('span', { class: c.outcome === 'conversation' ? 'strong' : null }, label(c.outcome)),
           c.reason ? label(c.reason) : '',
           c.promise ? h('span', { class: 'promise' }, money(c.promise.amount_cents, c.promise.currency), ' on ', c.promise.due_on, ' ', badge(c.promise.status, c.promise.status === 'kept' ? 'ok' : c.promise.status === 'broken' ? 'bad' : '')) : '',
