@@ -7,8 +7,17 @@ async function searchFor(page, q) {
   await page.keyboard.press('/');
   const focused = await page.evaluate(() => document.activeElement?.id);
   eq(focused, 'search', 'the / shortcut focuses the search box');
+  // Wait for this query's answer (the list may still show the previous results).
+  const answered = page.waitForResponse((r) => {
+    const u = new URL(r.url());
+    return u.pathname === '/api/v1/accounts/search' && u.searchParams.get('q') === q;
+  });
   await page.keyboard.type(q);
-  await page.waitForSelector('#search-results:not([hidden]) li');
+  await answered;
+  await page.waitForFunction((query) => {
+    const list = document.querySelector('#search-results');
+    return list && !list.hidden && list.dataset.q === query && list.querySelector('li');
+  }, q);
   return page.locator('#search-results li').allTextContents();
 }
 

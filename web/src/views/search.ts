@@ -75,11 +75,13 @@ export function searchBox() {
         if (mine !== seq) return;
         items = page.items;
         active = 0;
+        list.dataset.q = q; // which query the list shows (tests wait on it)
         if (document.activeElement === input) paint(items.length ? undefined : 'No accounts match.');
       })
       .catch((e) => {
         if (mine !== seq) return;
         items = [];
+        list.dataset.q = q;
         paint(errorText(e));
       });
     return pending;
