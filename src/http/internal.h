@@ -64,6 +64,10 @@ void http_error(http_req *r, unsigned status, const char *code, const char *mess
 void http_error_rc(http_req *r, const arr_err *err);
 void http_header_add(http_req *r, const char *name, const char *value);
 
+/* Compact JSON text of j (malloc'd, NUL-terminated, *len bytes), or NULL when out of
+ * memory: a faster json_dumps(j, JSON_COMPACT) (see json_out.c). */
+char *http_json_text(const json_t *j, size_t *len);
+
 /* Dispatchers: each fills r's response. */
 void http_api(http_req *r);
 void http_static(http_req *r);

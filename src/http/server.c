@@ -96,16 +96,16 @@ void http_json(http_req *r, unsigned status, json_t *body) {
   r->resp_len = 0;
   r->resp_free = false;
   if (body != NULL) {
-    r->resp_body = json_dumps(body, JSON_COMPACT);
+    r->resp_body = http_json_text(body, &r->resp_len);
     json_decref(body);
     if (r->resp_body == NULL) {
       r->status = 500;
       r->resp_body = "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\","
                      "\"field\":null}}";
+      r->resp_len = strlen(r->resp_body);
     } else {
       r->resp_free = true;
     }
-    r->resp_len = strlen(r->resp_body);
   }
 }
 
@@ -225,9 +225,17 @@ static enum MHD_Result send_response(http_req *r) {
   if (r->resp_fd >= 0) {
     resp = MHD_create_response_from_fd64(r->resp_fd_size, r->resp_fd);
     r->resp_fd = -1; /* owned by the response now */
+  } else if (r->resp_free) {
+    /* The response takes the malloc'd body and frees it when sent: no copy. */
+    resp = MHD_create_response_from_buffer_with_free_callback(r->resp_len, r->resp_body,
+                                                              free);
+    if (resp != NULL) {
+      r->resp_free = false;
+      r->resp_body = NULL;
+    }
   } else {
-    resp =
-        MHD_create_response_from_buffer(r->resp_len, r->resp_body, MHD_RESPMEM_MUST_COPY);
+    resp = MHD_create_response_from_buffer(r->resp_len, r->resp_body,
+                                           MHD_RESPMEM_PERSISTENT);
   }
   if (resp == NULL) {
     return MHD_NO;
