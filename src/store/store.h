@@ -320,7 +320,11 @@ typedef struct {
   char reason[24];
   char note[1001];
   char created_at[ARR_TIME_FMT_MAX]; /* filled by reads */
-  int64_t promise_id;                /* filled by reads; 0 = no promise */
+  /* The promise to pay taken on this contact, filled by reads; promise_id 0 = none. */
+  int64_t promise_id, promise_amount_cents;
+  char promise_currency[4];
+  arr_date promise_due_on;
+  char promise_status[16];
 } arr_contact;
 arr_rc arr_store_contact_insert(arr_db *db, arr_contact *c, const char *now_iso,
                                 arr_err *err);

@@ -47,15 +47,20 @@ static void read_contact(const arr_stmt *st, void *out) {
   col_copy(st, 9, c->reason, sizeof c->reason);
   col_copy(st, 10, c->note, sizeof c->note);
   c->promise_id = col_i64(st, 11);
+  c->promise_amount_cents = col_i64(st, 12);
+  col_copy(st, 13, c->promise_currency, sizeof c->promise_currency);
+  c->promise_due_on = col_date(st, 14);
+  col_copy(st, 15, c->promise_status, sizeof c->promise_status);
 }
 
 arr_rc arr_store_contact_list(arr_db *db, int64_t account_id, int64_t before_id,
                               arr_contact *out, int cap, int *n, arr_err *err) {
+  /* One promise at most is taken per contact (arr_svc_contact_log), so the join
+   * adds no rows. */
   PREPARE("SELECT c.id, c.account_id, c.debtor_id, c.channel, c.target, c.at, c.outcome,"
-          " c.actor, c.created_at, c.reason, c.note,"
-          " (SELECT MIN(p.id) FROM promises p WHERE p.contact_id = c.id)"
-          " FROM contacts c WHERE c.account_id = ? AND (? = 0 OR c.id < ?)"
-          " ORDER BY c.id DESC LIMIT ?");
+          " c.actor, c.created_at, c.reason, c.note, p.id, p.amount_cents, p.currency,"
+          " p.due_on, p.status FROM contacts c LEFT JOIN promises p ON p.contact_id = c.id"
+          " WHERE c.account_id = ? AND (? = 0 OR c.id < ?) ORDER BY c.id DESC LIMIT ?");
   arr_db_bind_int64(st, 1, account_id);
   arr_db_bind_int64(st, 2, before_id);
   arr_db_bind_int64(st, 3, before_id);
