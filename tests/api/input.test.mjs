@@ -26,6 +26,8 @@ async function refused(method, p, { raw, body, status = [400, 422], code = 'inva
 }
 
 const A = () => `/api/v1/accounts/${acct.id}`;
+// A contact time an hour ago: the server refuses times in the future.
+const AT = new Date(Date.now() - 3600e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 test('malformed JSON bodies: 400 invalid, nothing stored', async (t) => {
   for (const raw of ['{"body": ', '{body: "x"}', "{'body': 'x'}", '{"body": "x",}', '', 'not json', '{"body": "x"} trailing', '\u00ff\u00fe{']) {
@@ -55,11 +57,11 @@ test('wrong types and bad values: 4xx invalid naming the field, nothing stored',
     ['payments', { amount: '1.00', method: 7 }, 'method'],
     ['adjustments', { bucket: 'snacks', amount: '1.00', reason: 'x' }, 'bucket'],
     ['adjustments', { bucket: 'fees', amount: 'ten', reason: 'x' }, 'amount'],
-    ['contacts', { channel: 'fax', outcome: 'no_answer', at: '2026-11-23T15:00:00Z' }, 'channel'],
-    ['contacts', { channel: 'call', outcome: 'bogus', at: '2026-11-23T15:00:00Z' }, 'outcome'],
+    ['contacts', { channel: 'fax', outcome: 'no_answer', at: AT }, 'channel'],
+    ['contacts', { channel: 'call', outcome: 'bogus', at: AT }, 'outcome'],
     ['contacts', { channel: 'call', outcome: 'no_answer', at: 'yesterday' }, 'at'],
-    ['contacts', { channel: 'call', outcome: 'conversation', reason: 'aliens', at: '2026-11-23T15:00:00Z' }, 'reason'],
-    ['contacts', { channel: 'call', outcome: 'conversation', at: '2026-11-23T15:00:00Z', promise: { amount: 'lots', on: '2026-12-01' } }, 'promise.amount'],
+    ['contacts', { channel: 'call', outcome: 'conversation', reason: 'aliens', at: AT }, 'reason'],
+    ['contacts', { channel: 'call', outcome: 'conversation', at: AT, promise: { amount: 'lots', on: '2026-12-01' } }, 'promise.amount'],
     ['phones', { number: 5155550100 }, 'number'],
     ['phones', { number: '5155550100', type: 'pager' }, 'type'],
     ['phones', { number: '5155550100', consent: 'maybe' }, 'consent'],
@@ -186,6 +188,21 @@ test('search with SQL metacharacters or wildcards finds nothing unexpected', asy
   });
 });
 
+// Search is not paginated (next_after is always null); the server caps its limit at 50,
+// which API.md leaves open (its 1..200 is for paginated lists).
+test('search takes limit 1..50', async () => {
+  for (const limit of [1, 50]) {
+    const r = await call('GET', '/api/v1/accounts/search', { as: admin, query: { q: 'a', limit } });
+    expectStatus(r, 200, `search limit ${limit}:`);
+    assert.ok(r.body.items.length <= limit);
+  }
+  for (const limit of [0, 201, 'x']) {
+    const r = await call('GET', '/api/v1/accounts/search', { as: admin, query: { q: 'a', limit } });
+    expectError(r, [400, 422], 'invalid', `search limit ${limit}:`);
+    assert.equal(r.body.error.field, 'limit');
+  }
+});
+
 test('search finds by last name, client account number, phone digits and SSN last 4', async (t) => {
   const d = (await call('GET', A(), { as: admin })).body;
   const cases = [
@@ -217,10 +234,25 @@ test('bad path and query values: 4xx with the error shape', async (t) => {
     ['GET', '/api/v1/accounts?limit=0', [400], 'invalid'],
     ['GET', '/api/v1/accounts?limit=201', [400], 'invalid'],
     ['GET', '/api/v1/accounts/1?as_of=2026-02-30', [400, 422], 'invalid'],
+    ['PUT', '/api/v1/accounts', [404, 405], null],
+    ['GET', '/api/v1/accounts/search?q=', [400, 422], 'invalid'],
+    ['GET', '/api/v1/accounts?client=NOSUCH', [200, 404], null],
+    ['POST', '/api/v1/users/api.nosuch.user/tokens', [404], 'not_found'],
+    ['PUT', '/api/v1/users/api.nosuch.user/role', [404], 'not_found'],
+    ['POST', '/api/v1/users/api.nosuch.user/password', [404], 'not_found'],
+    ['POST', '/api/v1/clients', [409], 'conflict'],
+    ['POST', '/api/v1/users', [409], 'conflict'],
   ];
   for (const [method, p, status, code] of cases) {
     await t.test(`${method} ${p}`, async () => {
-      const body = method === 'GET' ? undefined : method === 'PATCH' ? { status: 'bad' } : { reason: 'error' };
+      const bodies = {
+        '/api/v1/users/api.nosuch.user/tokens': { name: 'x' },
+        '/api/v1/users/api.nosuch.user/role': { role: 'collector' },
+        '/api/v1/users/api.nosuch.user/password': { password: 'arrears-nosuch-1' },
+        '/api/v1/clients': { code: 'MERCY', name: 'a second MERCY' },
+        '/api/v1/users': { username: 'alice', display_name: 'a second alice', role: 'collector' },
+      };
+      const body = bodies[p] ?? (method === 'GET' || p === '/api/v1/accounts' ? undefined : method === 'PATCH' ? { status: 'bad' } : { reason: 'error' });
       const r = await call(method, p, { as: admin, body });
       if (code) expectError(r, status, code, p);
       else expectStatus(r, status, p);
@@ -255,7 +287,7 @@ test('payments are idempotent by key; a reversal cannot be repeated', async () =
 
 test('a call with a promise to pay stores the promise', async () => {
   const d = (await call('GET', A(), { as: admin })).body;
-  const body = { channel: 'call', to: d.phones[0]?.number, at: new Date().toISOString(), outcome: 'conversation', reason: 'forgot', note: 'will pay', promise: { amount: '50.00', on: '2099-12-01' } };
+  const body = { channel: 'call', to: d.phones[0]?.number, at: new Date(Date.now() - 60e3).toISOString(), outcome: 'conversation', reason: 'forgot', note: 'will pay', promise: { amount: '50.00', on: '2099-12-01' } };
   const r = await call('POST', `${A()}/contacts`, { as: admin, body });
   if (r.status === 422) {
     // The compliance engine may refuse a call now (e.g. outside 8am-9pm local time).
@@ -271,4 +303,51 @@ test('a call with a promise to pay stores the promise', async () => {
   assert.equal(r.body.promise.due_on, '2099-12-01');
   const l = await call('GET', `${A()}/contacts`, { as: admin });
   assert.ok(l.body.items.some((c) => c.id === r.body.id && c.promise?.amount_cents === 5000));
+});
+
+test('note length is counted in characters (1..4000 chars), not bytes', async (t) => {
+  for (const [what, text] of [['4000 × "é" (8000 bytes)', 'é'.repeat(4000)], ['4000 × "🙂" (16000 bytes)', '🙂'.repeat(4000)], ['4000 × "x"', 'x'.repeat(4000)]]) {
+    await t.test(`${what}: accepted and returned whole`, async () => {
+      const r = await call('POST', `${A()}/notes`, { as: admin, body: { body: text } });
+      expectStatus(r, 201, what);
+      assert.equal(r.body.body, text);
+    });
+  }
+  await t.test('4001 × "é": refused', () => refused('POST', `${A()}/notes`, { body: { body: 'é'.repeat(4001) }, field: 'body' }));
+});
+
+test('bodies JSON cannot carry: invalid UTF-8, NUL, deep nesting, duplicate keys, other content types', async (t) => {
+  const cases = [
+    ['invalid UTF-8', Buffer.from('{"body":"\xff\xfe"}', 'latin1'), {}],
+    ['a NUL in a string', '{"body":"before\\u0000after"}', {}],
+    ['20000 levels of nesting', '['.repeat(20000) + ']'.repeat(20000), {}],
+    ['a duplicate key', '{"body":"one","body":"two"}', {}],
+    ['Content-Type text/plain', '{"body":"typed as text"}', { 'Content-Type': 'text/plain' }],
+  ];
+  for (const [what, raw, headers] of cases) {
+    await t.test(what, async () => {
+      const before = await counts(acct.id);
+      const r = await call('POST', `${A()}/notes`, { as: admin, raw, headers });
+      if (what === 'a NUL in a string' && r.status === 201) {
+        assert.equal(r.body.body, 'before\u0000after', 'a NUL cut the note short');
+        return;
+      }
+      expectError(r, [400, 415, 422], 'invalid', what);
+      assert.deepEqual(await counts(acct.id), before);
+    });
+  }
+  await t.test('and the server still answers', async () => expectStatus(await call('GET', '/healthz'), 200));
+});
+
+test('concurrent payments with one idempotency key store one payment', async () => {
+  const key = `api-race-${process.pid}-${Date.now()}`;
+  const before = await counts(acct.id);
+  const tok = { kind: 'token', token: (await call('POST', '/api/v1/users/admin/tokens', { as: admin, body: { name: 'race' } })).body.token };
+  const rs = await Promise.all(Array.from({ length: 12 }, () => call('POST', `${A()}/payments`, { as: tok, body: { amount: '4.00', method: 'ach', key } })));
+  const statuses = rs.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201], `statuses ${statuses}: ${rs.find((r) => r.status >= 300)?.text}`);
+  assert.equal(new Set(rs.map((r) => r.body.payment_id)).size, 1, 'one payment id for all');
+  const after = await counts(acct.id);
+  assert.equal(after.payments, before.payments + 1);
+  assert.equal(after.balance, before.balance - 400);
 });

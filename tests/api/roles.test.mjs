@@ -4,7 +4,7 @@
 // client user's confinement to its own client's accounts, and PII reveal.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { operations, call, as, login, expectStatus, expectError, unique, ROLES, DEMO, pickAccount } from './lib.mjs';
+import { operations, call, as, login, expectStatus, expectError, unique, ROLES, DEMO, pickAccount, lastAuditId, auditSince } from './lib.mjs';
 import { fixtures, samples } from './routes.mjs';
 
 // Outcomes besides 2xx that still mean "allowed" for a route's sample request.
@@ -117,6 +117,17 @@ test('revealing full SSN/DOB is for supervisor, compliance and admin', async (t)
     const r = await call('GET', `/api/v1/accounts/${acct.id}`, { as: await as('collector'), query: { reveal: 1 } });
     expectError(r, 403, 'forbidden');
   });
+  await t.test('both the reveal and the refusal are in the audit log', async () => {
+    const base = await lastAuditId();
+    expectStatus(await call('GET', `/api/v1/accounts/${acct.id}`, { as: await as('supervisor'), query: { reveal: 1 } }), 200);
+    expectError(await call('GET', `/api/v1/accounts/${acct.id}`, { as: await as('collector'), query: { reveal: 1 } }), 403, 'forbidden');
+    const ev = await auditSince(base);
+    const reveal = ev.find((e) => e.action === 'pii.reveal' && e.actor === DEMO.supervisor);
+    assert.ok(reveal, `no pii.reveal by ${DEMO.supervisor}: ${JSON.stringify(ev.map((e) => [e.action, e.actor]))}`);
+    assert.equal(reveal.detail.account_id, acct.id);
+    const refusal = ev.find((e) => e.action === 'access.denied' && e.actor === DEMO.collector && e.detail?.path === `/api/v1/accounts/${acct.id}`);
+    assert.ok(refusal, `no access.denied for the collector's reveal: ${JSON.stringify(ev.map((e) => [e.action, e.actor]))}`);
+  });
   await t.test('without reveal the SSN and DOB are masked, for every role', async () => {
     for (const role of ['collector', 'supervisor', 'compliance', 'admin']) {
       const r = await call('GET', `/api/v1/accounts/${acct.id}`, { as: await as(role) });
@@ -143,4 +154,34 @@ test('any user may set their own password; others need admin', async () => {
   await login(me, 'arrears-self-2');
   r = await call('POST', '/api/v1/session', { body: { username: me, password: 'arrears-self-1' } });
   expectError(r, 401, 'unauthenticated', 'the old password:');
+});
+
+// API.md does not say what a role change does to open sessions; the server ends them
+// (401 "the session has ended"), which is fine: the old role must not outlive the change.
+test('a role change takes the old role away at once', async () => {
+  const admin = await as('admin');
+  const acct = await pickAccount('SUMMIT', 3);
+  const name = unique('api.rolechg');
+  expectStatus(await call('POST', '/api/v1/users', { as: admin, body: { username: name, display_name: 'Role Change', role: 'collector', password: 'arrears-role-1' } }), 201);
+  let s = await login(name, 'arrears-role-1');
+  expectStatus(await call('POST', `/api/v1/accounts/${acct.id}/payments`, { as: s, body: { amount: '1.00', method: 'cash' } }), 201, 'as collector:');
+  const r = await call('PUT', `/api/v1/users/${name}/role`, { as: admin, body: { role: 'compliance' } });
+  expectStatus(r, 200);
+  assert.equal(r.body.role, 'compliance');
+  const p = await call('POST', `/api/v1/accounts/${acct.id}/payments`, { as: s, body: { amount: '1.00', method: 'cash' } });
+  if (p.status === 401) expectError(p, 401, 'unauthenticated', 'old session after the change:');
+  else expectError(p, 403, 'forbidden', 'old session after the change:');
+  s = await login(name, 'arrears-role-1');
+  assert.equal(s.user.role, 'compliance');
+  expectError(await call('POST', `/api/v1/accounts/${acct.id}/payments`, { as: s, body: { amount: '1.00', method: 'cash' } }), 403, 'forbidden', 'as compliance:');
+  const c = await call('PUT', `/api/v1/users/${name}/role`, { as: admin, body: { role: 'client' } });
+  expectError(c, [400, 422], 'invalid', 'role client without a client:');
+  const m = await call('PUT', `/api/v1/users/${name}/role`, { as: admin, body: { role: 'client', client: 'MERCY' } });
+  expectStatus(m, 200);
+  assert.equal(m.body.client, 'MERCY');
+  s = await login(name, 'arrears-role-1');
+  const own = await call('GET', '/api/v1/accounts', { as: s, query: { limit: 200 } });
+  expectStatus(own, 200);
+  assert.deepEqual([...new Set(own.body.items.map((a) => a.client))], ['MERCY'], 'now confined to MERCY');
+  assert.equal(c.body.error.field, 'client', 'PUT role client without a client: error.field');
 });

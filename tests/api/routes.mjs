@@ -51,7 +51,8 @@ async function freshPayment(ctx) {
   return r.body.payment_id;
 }
 
-const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+let seq = 1000 + (process.pid % 5000);
+const nowIso = (offsetSeconds = 0) => new Date(Date.now() + offsetSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 // operationId → (ctx, role) → {path, body?, query?, as?}. `as` overrides the
 // principal (the logout sample logs in afresh so it does not end the shared session).
@@ -76,11 +77,12 @@ export const samples = {
   listContacts: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/contacts` }),
   logContact: (ctx) => ({
     path: `/api/v1/accounts/${ctx.account.id}/contacts`,
-    body: { channel: 'call', to: ctx.phone, at: nowIso(), outcome: 'no_answer' },
+    body: { channel: 'call', to: ctx.phone, at: nowIso(-60), outcome: 'no_answer' },
   }),
   addAddress: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/addresses`, body: { line1: '12 Matrix Ave', city: 'Des Moines', state: 'IA', zip: '50309', source: 'api-test' } }),
-  addPhone: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/phones`, body: { number: '5155550177', type: 'other', source: 'api-test' } }),
-  addEmail: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/emails`, body: { address: 'matrix@example.net', source: 'api-test' } }),
+  // A number or address already on file is 409: a new one per request.
+  addPhone: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/phones`, body: { number: `515555${String(seq++ % 10000).padStart(4, '0')}`, type: 'other', source: 'api-test' } }),
+  addEmail: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/emails`, body: { address: `matrix${seq++}.${process.pid}@example.net`, source: 'api-test' } }),
   updateAddress: (ctx) => ({ path: `/api/v1/addresses/${ctx.addressId}`, body: { status: 'valid', source: 'api-test' } }),
   updatePhone: (ctx) => ({ path: `/api/v1/phones/${ctx.phoneId}`, body: { status: 'valid', source: 'api-test' } }),
   updateEmail: (ctx) => ({ path: `/api/v1/emails/${ctx.emailId}`, body: { status: 'valid', source: 'api-test' } }),
