@@ -162,7 +162,7 @@ function rebase(node) {
 
 const errorValidator = () => schemaValidator('Error');
 const CODE_STATUS = {
-  unauthenticated: [401], forbidden: [403], csrf: [403], not_found: [404], method_not_allowed: [405], invalid: [400, 422],
+  unauthenticated: [401], forbidden: [403], csrf: [403], not_found: [404], method_not_allowed: [405], invalid: [400, 415],
   conflict: [409], too_large: [413], throttled: [429], refused: [422], internal: [500],
 };
 
