@@ -28,6 +28,31 @@ test('login: the right password gives a session cookie and a CSRF token', async 
   assert.equal(client.user.client, 'MERCY');
 });
 
+test('every login is a new session with its own CSRF token, also when a cookie is sent', async () => {
+  const a = await login(DEMO.compliance);
+  const r = await call('POST', '/api/v1/session', { as: { kind: 'cookie-only', cookie: a.cookie }, body: { username: DEMO.compliance, password: PASSWORD } });
+  expectStatus(r, 200);
+  const b = sessionCookieOf(r);
+  assert.ok(b && b.value !== a.cookie, 'the session id was reused (session fixation)');
+  assert.notEqual(r.body.csrf_token, a.csrf, 'two sessions share a CSRF token');
+  // The first session's token does not pass for the second session.
+  const n = await call('DELETE', '/api/v1/session', { as: { kind: 'session', cookie: b.value, csrf: a.csrf } });
+  expectError(n, 403, 'csrf');
+});
+
+test('no CORS: a cross-origin request gets no Access-Control-Allow-Origin', async () => {
+  const s = await as('admin');
+  for (const [method, p] of [['GET', '/api/v1/accounts'], ['OPTIONS', '/api/v1/accounts']]) {
+    const res = await fetch(new URL(p, process.env.BASE_URL).href, {
+      method,
+      headers: { Origin: 'http://evil.example', Cookie: `arrears_session=${s.cookie}`, 'Access-Control-Request-Method': 'POST' },
+    });
+    await res.arrayBuffer();
+    assert.equal(res.headers.get('access-control-allow-origin'), null, `${method} ${p}`);
+    assert.equal(res.headers.get('access-control-allow-credentials'), null, `${method} ${p}`);
+  }
+});
+
 test('login: a wrong password or an unknown user is 401, the same answer for both', async () => {
   const a = await call('POST', '/api/v1/session', { body: { username: DEMO.compliance, password: 'wrong-password' } });
   expectError(a, 401, 'unauthenticated');

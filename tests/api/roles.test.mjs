@@ -89,6 +89,14 @@ test('a client user sees its own client\'s accounts and gets 403 on any other', 
       assert.deepEqual(r.body.items.filter((a) => a.client !== 'MERCY'), [], `search ${q}`);
     }
   });
+  await t.test('an API token of the client user is confined the same way', async () => {
+    const r = await call('POST', `/api/v1/users/${DEMO.client}/tokens`, { as: await as('admin'), body: { name: 'portal' } });
+    expectStatus(r, 201);
+    const tok = { kind: 'token', token: r.body.token };
+    expectStatus(await call('GET', `/api/v1/accounts/${own.id}`, { as: tok }), 200);
+    expectError(await call('GET', `/api/v1/accounts/${other.id}`, { as: tok }), 403, 'forbidden');
+    expectError(await call('POST', `/api/v1/accounts/${own.id}/notes`, { as: tok, body: { body: 'portal note' } }), 403, 'forbidden');
+  });
   await t.test('never full PII: ?reveal=1 is 403 or masked', async () => {
     const r = await call('GET', `/api/v1/accounts/${own.id}`, { as: client, query: { reveal: 1 } });
     if (r.status === 200) {
