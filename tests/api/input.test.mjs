@@ -222,6 +222,36 @@ test('search finds by last name, client account number, phone digits and SSN las
   }
 });
 
+test('an account is named by id or CLIENT:CLIENT_ACCOUNT (":" or "%3A") on every {account} route', async (t) => {
+  const names = [String(acct.id), `${acct.client}:${acct.client_account}`, `${acct.client}%3A${encodeURIComponent(acct.client_account)}`, `${acct.client}%3a${encodeURIComponent(acct.client_account)}`];
+  for (const name of names) {
+    await t.test(name, async () => {
+      const g = await call('GET', `/api/v1/accounts/${name}`, { as: admin });
+      expectStatus(g, 200);
+      assert.equal(g.body.id, acct.id);
+      const n = await call('POST', `/api/v1/accounts/${name}/notes`, { as: admin, body: { body: `named ${name}` } });
+      expectStatus(n, 201);
+      const l = await call('GET', `/api/v1/accounts/${name}/notes`, { as: admin });
+      expectStatus(l, 200);
+      assert.equal(l.body.items[0].id, n.body.id);
+      expectStatus(await call('GET', `/api/v1/accounts/${name}/contacts`, { as: admin }), 200);
+    });
+  }
+});
+
+test('?as_of=DATE gives the balance as of that day', async () => {
+  const d = (await call('GET', A(), { as: admin })).body;
+  const r = await call('GET', A(), { as: admin, query: { as_of: d.placed_on } });
+  expectStatus(r, 200);
+  assert.equal(r.body.as_of, d.placed_on);
+  const placement = d.ledger.find((e) => e.kind === 'placement');
+  if (placement && placement.effective_on === d.placed_on) {
+    // Only entries effective on or before placed_on count.
+    const expected = d.ledger.filter((e) => e.effective_on <= d.placed_on).reduce((s, e) => s + e.total_cents, 0);
+    assert.equal(r.body.balance_cents.total, expected);
+  }
+});
+
 test('bad path and query values: 4xx with the error shape', async (t) => {
   const cases = [
     ['GET', '/api/v1/accounts/999999999', [404], 'not_found'],

@@ -20,9 +20,8 @@ test('20 failed logins from one address throttle every login from it, X-Forwarde
     }
     expectError(r, 401, 'unauthenticated', `failure ${i}:`);
   }
+  // The suite's earlier failed logins count too, so the 429 may come before the 21st.
   assert.ok(throttledAt !== null, 'no 429 after 21 failed logins from one address');
-  // The suite's earlier failed logins count too: at most 20 in all.
-  assert.ok(throttledAt <= 21, `throttled only at attempt ${throttledAt}`);
   const r = await call('POST', '/api/v1/session', { body: { username: DEMO.admin, password: PASSWORD }, headers: { 'X-Forwarded-For': '198.51.100.7' } });
   expectError(r, 429, 'throttled', 'a valid login from the throttled address:');
   assert.match(r.headers.get('retry-after') ?? '', /^\d+$/);
