@@ -88,7 +88,7 @@ void http_header_add(http_req *r, const char *name, const char *value) {
 
 void http_json(http_req *r, unsigned status, json_t *body) {
   r->status = status;
-  r->content_type = "application/json";
+  r->content_type = body != NULL ? "application/json" : NULL; /* 204: no body */
   if (r->resp_free) {
     free(r->resp_body);
   }

@@ -137,9 +137,9 @@ arr_rc arr_svc_user_set_role(arr_svc *svc, const char *username, const char *rol
                        role);
   }
   if ((strcmp(role, "client") == 0) != (client_code != NULL && client_code[0] != '\0')) {
-    return arr_err_set(
-        err, ARR_ERR_INVALID,
-        "a client user needs a client code, and only a client user has one");
+    return arr_err_field(err, ARR_ERR_INVALID, "client",
+                         "a client user needs a client code, and only a client user has "
+                         "one");
   }
   rc = svc_begin(svc, err);
   if (rc != ARR_OK) {
