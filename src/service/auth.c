@@ -178,8 +178,8 @@ arr_rc arr_svc_token_create(arr_svc *svc, const char *username, const char *name
     return rc;
   }
   if (name == NULL || name[0] == '\0' || strlen(name) > 100) {
-    return arr_err_set(err, ARR_ERR_INVALID,
-                       "a token needs a name of 1 to 100 characters");
+    return arr_err_field(err, ARR_ERR_INVALID, "name",
+                         "a token needs a name of 1 to 100 characters");
   }
   new_secret("arr_", token_out, ARR_TOKEN_MAX);
   char hash[ARR_HASH_HEX];
