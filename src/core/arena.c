@@ -61,6 +61,18 @@ char *arr_arena_strndup(arr_arena *a, const char *s, size_t n) {
   return p;
 }
 
+bool arr_arena_owns(const arr_arena *a, const void *p) {
+  const unsigned char *q = p;
+  for (const arr_arena_block *b = a->head; b != NULL; b = b->next) {
+    /* Compared as integers: p may belong to no block at all. */
+    if ((uintptr_t)q >= (uintptr_t)b->data &&
+        (uintptr_t)q < (uintptr_t)(b->data + b->size)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void arr_arena_free(arr_arena *a) {
   arr_arena_block *b = a->head;
   while (b != NULL) {

@@ -10,6 +10,7 @@
 #ifndef ARR_ARENA_H
 #define ARR_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct arr_arena_block arr_arena_block;
@@ -25,6 +26,8 @@ void arr_arena_init(arr_arena *a, size_t cap_bytes);
 void *arr_arena_alloc(arr_arena *a, size_t n);
 /* A NUL-terminated copy of s[0..n), or NULL. */
 char *arr_arena_strndup(arr_arena *a, const char *s, size_t n);
+/* True when p points into one of a's blocks (O(blocks)). */
+bool arr_arena_owns(const arr_arena *a, const void *p);
 /* Frees every block; the arena can be used again afterwards. */
 void arr_arena_free(arr_arena *a);
 

@@ -50,6 +50,12 @@ static void put(out_buf *o, const char *s, size_t n) {
   }
 }
 
+static inline void put1(out_buf *o, char c) {
+  if (o->len < o->cap || reserve(o, 1)) {
+    o->buf[o->len++] = c;
+  }
+}
+
 static void put_int(out_buf *o, json_int_t v) {
   char tmp[24];
   int i = (int)sizeof tmp;
@@ -66,10 +72,13 @@ static void put_int(out_buf *o, json_int_t v) {
 
 static void put_string(out_buf *o, const char *s, size_t n) {
   static const char HEX[] = "0123456789ABCDEF"; /* as jansson writes them */
-  put(o, "\"", 1);
+  put1(o, '"');
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0xe2) {
+      continue; /* the common case: part of a plain run */
+    }
     const char *esc = NULL;
     char u[7];
     bool line_sep = c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
@@ -105,7 +114,7 @@ static void put_string(out_buf *o, const char *s, size_t n) {
     run = i + 1;
   }
   put(o, s + run, n - run);
-  put(o, "\"", 1);
+  put1(o, '"');
 }
 
 static void put_value(out_buf *o, const json_t *j, int depth) {
@@ -115,32 +124,32 @@ static void put_value(out_buf *o, const json_t *j, int depth) {
   }
   switch (json_typeof(j)) {
   case JSON_OBJECT: {
-    put(o, "{", 1);
+    put1(o, '{');
     bool first = true;
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)j, key, v) {
       if (!first) {
-        put(o, ",", 1);
+        put1(o, ',');
       }
       first = false;
       put_string(o, key, strlen(key));
-      put(o, ":", 1);
+      put1(o, ':');
       put_value(o, v, depth + 1);
     }
-    put(o, "}", 1);
+    put1(o, '}');
     break;
   }
   case JSON_ARRAY: {
-    put(o, "[", 1);
+    put1(o, '[');
     size_t n = json_array_size(j);
     for (size_t i = 0; i < n; i++) {
       if (i > 0) {
-        put(o, ",", 1);
+        put1(o, ',');
       }
       put_value(o, json_array_get(j, i), depth + 1);
     }
-    put(o, "]", 1);
+    put1(o, ']');
     break;
   }
   case JSON_STRING: put_string(o, json_string_value(j), json_string_length(j)); break;
@@ -150,7 +159,10 @@ static void put_value(out_buf *o, const json_t *j, int depth) {
     char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
     if (s != NULL) {
       put(o, s, strlen(s));
-      free(s);
+      json_malloc_t alloc_fn;
+      json_free_t free_fn;
+      json_get_alloc_funcs(&alloc_fn, &free_fn); /* jansson's, not necessarily free() */
+      free_fn(s);
     } else {
       o->oom = true;
     }

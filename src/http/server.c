@@ -43,6 +43,28 @@ static pthread_mutex_t g_ctx_lock = PTHREAD_MUTEX_INITIALIZER;
 static arr_svc *g_contexts[MAX_CONTEXTS];
 static int g_ncontexts;
 static _Thread_local arr_svc *tl_svc;
+/* While a request is dispatched, jansson allocates from its arena: the account screen
+ * builds a few hundred JSON values, and malloc/free for each was a quarter of the
+ * server's instructions. Frees of arena memory are no-ops; the arena goes at the end
+ * of the request. Outside a request (startup) jansson uses malloc. */
+static _Thread_local arr_arena *tl_json_arena;
+
+static void *json_alloc(size_t n) {
+  if (tl_json_arena != NULL) {
+    void *p = arr_arena_alloc(tl_json_arena, n);
+    if (p != NULL) {
+      return p;
+    }
+  }
+  return malloc(n);
+}
+
+static void json_release(void *p) {
+  if (p == NULL || (tl_json_arena != NULL && arr_arena_owns(tl_json_arena, p))) {
+    return;
+  }
+  free(p);
+}
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -255,7 +277,16 @@ static enum MHD_Result send_response(http_req *r) {
   return ret;
 }
 
+static void dispatch_in_arena(http_req *r);
+
+/* Runs the request with jansson allocating from its arena (see json_alloc). */
 static void dispatch(http_req *r) {
+  tl_json_arena = &r->arena;
+  dispatch_in_arena(r);
+  tl_json_arena = NULL;
+}
+
+static void dispatch_in_arena(http_req *r) {
   arr_err err;
   arr_err_clear(&err);
   if (r->body_too_large) {
@@ -401,6 +432,7 @@ static arr_rc open_access_log(const arr_http_config *cfg, arr_err *err) {
 
 arr_rc arr_http_serve(const arr_http_config *cfg, arr_err *err) {
   g_cfg = cfg;
+  json_set_alloc_funcs(json_alloc, json_release);
   struct sockaddr_storage ss;
   arr_rc rc = parse_listen(cfg->listen, &ss, err);
   if (rc != ARR_OK) {

@@ -198,6 +198,15 @@ static arr_rc add_history(arr_svc *svc, const char *kind, json_t *points, arr_er
   return ARR_OK;
 }
 
+/* The fields every contact point shares, in the order the API has always listed them. */
+static void point_common(json_t *j, const char *status, const char *source,
+                         arr_date valid_from, arr_date valid_to) {
+  svc_set_str(j, "status", status);
+  svc_set_str(j, "source", source);
+  svc_set(j, "valid_from", date_json(valid_from));
+  svc_set(j, "valid_to", date_json(valid_to));
+}
+
 static arr_rc contact_points_json(arr_svc *svc, int64_t debtor_id, json_t *obj,
                                   arr_err *err) {
   arr_address *as = malloc(sizeof *as * SHOW_POINTS_MAX);
@@ -218,30 +227,32 @@ static arr_rc contact_points_json(arr_svc *svc, int64_t debtor_id, json_t *obj,
   if (rc == ARR_OK) {
     json_t *ja = json_array(), *jp = json_array(), *je = json_array();
     for (int i = 0; i < na; i++) {
-      json_array_append_new(ja, json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o}",
-                                          "id", (json_int_t)as[i].id, "line1",
-                                          as[i].line1, "line2", opt_str(as[i].line2),
-                                          "city", opt_str(as[i].city), "state",
-                                          opt_str(as[i].state), "zip", opt_str(as[i].zip),
-                                          "status", as[i].status, "source", as[i].source,
-                                          "valid_from", date_json(as[i].valid_from),
-                                          "valid_to", date_json(as[i].valid_to)));
+      json_t *j = json_object();
+      svc_set_int(j, "id", as[i].id);
+      svc_set_str(j, "line1", as[i].line1);
+      svc_set(j, "line2", opt_str(as[i].line2));
+      svc_set(j, "city", opt_str(as[i].city));
+      svc_set(j, "state", opt_str(as[i].state));
+      svc_set(j, "zip", opt_str(as[i].zip));
+      point_common(j, as[i].status, as[i].source, as[i].valid_from, as[i].valid_to);
+      json_array_append_new(ja, j);
     }
     for (int i = 0; i < np; i++) {
-      json_array_append_new(jp, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "id",
-                                          (json_int_t)ps[i].id, "number", ps[i].number,
-                                          "type", ps[i].type, "consent", ps[i].consent,
-                                          "status", ps[i].status, "source", ps[i].source,
-                                          "valid_from", date_json(ps[i].valid_from),
-                                          "valid_to", date_json(ps[i].valid_to)));
+      json_t *j = json_object();
+      svc_set_int(j, "id", ps[i].id);
+      svc_set_str(j, "number", ps[i].number);
+      svc_set_str(j, "type", ps[i].type);
+      svc_set_str(j, "consent", ps[i].consent);
+      point_common(j, ps[i].status, ps[i].source, ps[i].valid_from, ps[i].valid_to);
+      json_array_append_new(jp, j);
     }
     for (int i = 0; i < ne; i++) {
-      json_array_append_new(je, json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "id",
-                                          (json_int_t)es[i].id, "address", es[i].address,
-                                          "consent", es[i].consent, "status",
-                                          es[i].status, "source", es[i].source,
-                                          "valid_from", date_json(es[i].valid_from),
-                                          "valid_to", date_json(es[i].valid_to)));
+      json_t *j = json_object();
+      svc_set_int(j, "id", es[i].id);
+      svc_set_str(j, "address", es[i].address);
+      svc_set_str(j, "consent", es[i].consent);
+      point_common(j, es[i].status, es[i].source, es[i].valid_from, es[i].valid_to);
+      json_array_append_new(je, j);
     }
     json_object_set_new(obj, "addresses", ja);
     json_object_set_new(obj, "phones", jp);
@@ -276,18 +287,22 @@ static arr_rc ledger_json(arr_svc *svc, int64_t account_id, arr_date as_of, json
     }
     int64_t total = 0;
     arr_balance_total(&e->amount, &total);
-    json_t *j = json_pack(
-        "{s:I,s:s,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:s}", "id",
-        (json_int_t)e->id, "kind", e->kind, "effective_on", date_json(e->effective_on),
-        "posted_at", e->posted_at, "principal_cents",
-        (json_int_t)e->amount.cents[ARR_BUCKET_PRINCIPAL], "interest_cents",
-        (json_int_t)e->amount.cents[ARR_BUCKET_INTEREST], "fees_cents",
-        (json_int_t)e->amount.cents[ARR_BUCKET_FEES], "costs_cents",
-        (json_int_t)e->amount.cents[ARR_BUCKET_COSTS], "credit_cents",
-        (json_int_t)e->amount.cents[ARR_BUCKET_CREDIT], "total_cents", (json_int_t)total,
-        "payment_id", e->payment_id ? json_integer(e->payment_id) : json_null(),
-        "reverses_id", e->reverses_id ? json_integer(e->reverses_id) : json_null(),
-        "memo", opt_str(e->memo), "actor", e->actor);
+    json_t *j = json_object();
+    svc_set_int(j, "id", e->id);
+    svc_set_str(j, "kind", e->kind);
+    svc_set(j, "effective_on", date_json(e->effective_on));
+    svc_set_str(j, "posted_at", e->posted_at);
+    svc_set_int(j, "principal_cents", e->amount.cents[ARR_BUCKET_PRINCIPAL]);
+    svc_set_int(j, "interest_cents", e->amount.cents[ARR_BUCKET_INTEREST]);
+    svc_set_int(j, "fees_cents", e->amount.cents[ARR_BUCKET_FEES]);
+    svc_set_int(j, "costs_cents", e->amount.cents[ARR_BUCKET_COSTS]);
+    svc_set_int(j, "credit_cents", e->amount.cents[ARR_BUCKET_CREDIT]);
+    svc_set_int(j, "total_cents", total);
+    svc_set(j, "payment_id", e->payment_id ? json_integer(e->payment_id) : json_null());
+    svc_set(j, "reverses_id",
+            e->reverses_id ? json_integer(e->reverses_id) : json_null());
+    svc_set(j, "memo", opt_str(e->memo));
+    svc_set_str(j, "actor", e->actor);
     json_array_append_new(arr, j);
   }
   free(es);
@@ -307,14 +322,17 @@ static arr_rc payments_json(arr_svc *svc, int64_t account_id, json_t *obj, arr_e
   arr_rc rc = arr_store_payment_list(svc->db, account_id, ps, MAX, &n, err);
   json_t *arr = json_array();
   for (int i = 0; rc == ARR_OK && i < n; i++) {
-    json_array_append_new(
-        arr,
-        json_pack("{s:I,s:I,s:s,s:s,s:o,s:s,s:o,s:o,s:s}", "id", (json_int_t)ps[i].id,
-                  "amount_cents", (json_int_t)ps[i].amount_cents, "currency",
-                  ps[i].currency, "method", ps[i].method, "effective_on",
-                  date_json(ps[i].effective_on), "status", ps[i].status, "reference",
-                  opt_str(ps[i].reference), "reversal_reason",
-                  opt_str(ps[i].reversal_reason), "source", ps[i].source));
+    json_t *j = json_object();
+    svc_set_int(j, "id", ps[i].id);
+    svc_set_int(j, "amount_cents", ps[i].amount_cents);
+    svc_set_str(j, "currency", ps[i].currency);
+    svc_set_str(j, "method", ps[i].method);
+    svc_set(j, "effective_on", date_json(ps[i].effective_on));
+    svc_set_str(j, "status", ps[i].status);
+    svc_set(j, "reference", opt_str(ps[i].reference));
+    svc_set(j, "reversal_reason", opt_str(ps[i].reversal_reason));
+    svc_set_str(j, "source", ps[i].source);
+    json_array_append_new(arr, j);
   }
   free(ps);
   json_object_set_new(obj, "payments", arr);

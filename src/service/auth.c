@@ -61,8 +61,8 @@ static arr_time iso_to_time(const char *iso) {
 static bool password_ok(const char *password, arr_err *err) {
   size_t n = password != NULL ? strlen(password) : 0;
   if (n < PASSWORD_MIN || n > PASSWORD_MAX) {
-    arr_err_field(err, ARR_ERR_INVALID, "password", "a password must be %d to %d characters",
-                  PASSWORD_MIN, PASSWORD_MAX);
+    arr_err_field(err, ARR_ERR_INVALID, "password",
+                  "a password must be %d to %d characters", PASSWORD_MIN, PASSWORD_MAX);
     return false;
   }
   return true;
@@ -132,9 +132,9 @@ arr_rc arr_svc_user_set_role(arr_svc *svc, const char *username, const char *rol
   }
   if (!known) {
     return arr_err_field(err, ARR_ERR_INVALID, "role",
-                       "role \"%s\" is not one of collector, supervisor, compliance, "
-                       "admin, client",
-                       role);
+                         "role \"%s\" is not one of collector, supervisor, compliance, "
+                         "admin, client",
+                         role);
   }
   if ((strcmp(role, "client") == 0) != (client_code != NULL && client_code[0] != '\0')) {
     return arr_err_field(err, ARR_ERR_INVALID, "client",

@@ -44,6 +44,13 @@ bool svc_copy(char *dst, size_t cap, const char *s, size_t len) {
 /* Chain hashes are BLAKE2b-256: as strong as SHA-256 for this purpose and several
  * times cheaper in libsodium, which matters at one hash per ledger entry on bulk
  * loads. (Files are still identified by SHA-256, the format people compare with.) */
+void svc_json_text_free(char *text) {
+  json_malloc_t alloc_fn;
+  json_free_t free_fn;
+  json_get_alloc_funcs(&alloc_fn, &free_fn);
+  free_fn(text);
+}
+
 void svc_hash_hex(const void *data, size_t len, char out[ARR_HASH_HEX]) {
   unsigned char h[32];
   crypto_generichash(h, sizeof h, data, len, NULL, 0);
@@ -359,11 +366,11 @@ arr_rc svc_audit(arr_svc *svc, const char *action, const char *entity, int64_t e
     json_decref(detail);
   }
   if (text != NULL && strlen(text) >= sizeof e.detail) {
-    free(text);
+    svc_json_text_free(text);
     return arr_err_set(err, ARR_ERR_INVALID, "audit detail for %s is too large", action);
   }
   svc_strcpy(e.detail, sizeof e.detail, text != NULL ? text : "{}");
-  free(text);
+  svc_json_text_free(text);
   if (!svc->audit_loaded) {
     arr_rc rc =
         arr_store_audit_head(svc->db, &svc->audit_last_id, svc->audit_last_hash, err);

@@ -48,6 +48,10 @@ void svc_rollback(arr_svc *svc);
 arr_rc svc_audit(arr_svc *svc, const char *action, const char *entity, int64_t entity_id,
                  json_t *detail, arr_err *err);
 
+/* Frees text returned by json_dumps with jansson's current allocator (the server
+ * gives jansson a per-request arena; see src/http/server.c). */
+void svc_json_text_free(char *text);
+
 void svc_hash_hex(const void *data, size_t len, char out[ARR_HASH_HEX]);
 /* Recomputes an audit event's hash from its fields and prev_hash. */
 void svc_audit_hash(const arr_audit_event *e, char out[ARR_HASH_HEX]);
@@ -101,5 +105,19 @@ bool svc_copy(char *dst, size_t cap, const char *s, size_t len);
 
 /* Balance as JSON {principal, interest, fees, costs, credit, total}. */
 json_t *svc_balance_json(const arr_balance *b);
+
+/* Object setters for views built per row on hot paths (the account screen): keys are
+ * our own ASCII literals, so they skip jansson's key check; values are checked as
+ * usual (json_string validates UTF-8). json_pack parses its format on every call and
+ * cost ~14k instructions per row object. */
+static inline void svc_set(json_t *o, const char *key, json_t *v) {
+  json_object_set_new_nocheck(o, key, v);
+}
+static inline void svc_set_str(json_t *o, const char *key, const char *v) {
+  json_object_set_new_nocheck(o, key, json_string(v));
+}
+static inline void svc_set_int(json_t *o, const char *key, int64_t v) {
+  json_object_set_new_nocheck(o, key, json_integer((json_int_t)v));
+}
 
 #endif

@@ -350,11 +350,18 @@ static arr_rc contact_json(arr_svc *svc, const arr_contact *c, json_t **out,
     svc_strcpy(p.status, sizeof p.status, c->promise_status);
     promise = promise_json(&p);
   }
-  *out =
-      json_pack("{s:I,s:s,s:o,s:s,s:s,s:o,s:o,s:s,s:s,s:o}", "id", (json_int_t)c->id,
-                "channel", c->channel, "to", opt_text(c->target), "at", c->at, "outcome",
-                c->outcome, "reason", opt_text(c->reason), "note", opt_text(c->note),
-                "actor", c->actor, "created_at", c->created_at, "promise", promise);
+  json_t *o = json_object();
+  svc_set_int(o, "id", c->id);
+  svc_set_str(o, "channel", c->channel);
+  svc_set(o, "to", opt_text(c->target));
+  svc_set_str(o, "at", c->at);
+  svc_set_str(o, "outcome", c->outcome);
+  svc_set(o, "reason", opt_text(c->reason));
+  svc_set(o, "note", opt_text(c->note));
+  svc_set_str(o, "actor", c->actor);
+  svc_set_str(o, "created_at", c->created_at);
+  svc_set(o, "promise", promise);
+  *out = o;
   return ARR_OK;
 }
 
@@ -557,8 +564,12 @@ arr_rc arr_svc_contact_list(arr_svc *svc, const char *account, int64_t before_id
 }
 
 static json_t *note_json(const arr_note *n) {
-  return json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)n->id, "body", n->body, "actor",
-                   n->actor, "created_at", n->created_at);
+  json_t *o = json_object();
+  svc_set_int(o, "id", n->id);
+  svc_set_str(o, "body", n->body);
+  svc_set_str(o, "actor", n->actor);
+  svc_set_str(o, "created_at", n->created_at);
+  return o;
 }
 
 arr_rc arr_svc_note_list(arr_svc *svc, const char *account, int64_t before_id, int limit,

@@ -57,10 +57,11 @@ arr_rc arr_store_contact_list(arr_db *db, int64_t account_id, int64_t before_id,
                               arr_contact *out, int cap, int *n, arr_err *err) {
   /* One promise at most is taken per contact (arr_svc_contact_log), so the join
    * adds no rows. */
-  PREPARE("SELECT c.id, c.account_id, c.debtor_id, c.channel, c.target, c.at, c.outcome,"
-          " c.actor, c.created_at, c.reason, c.note, p.id, p.amount_cents, p.currency,"
-          " p.due_on, p.status FROM contacts c LEFT JOIN promises p ON p.contact_id = c.id"
-          " WHERE c.account_id = ? AND (? = 0 OR c.id < ?) ORDER BY c.id DESC LIMIT ?");
+  PREPARE(
+      "SELECT c.id, c.account_id, c.debtor_id, c.channel, c.target, c.at, c.outcome,"
+      " c.actor, c.created_at, c.reason, c.note, p.id, p.amount_cents, p.currency,"
+      " p.due_on, p.status FROM contacts c LEFT JOIN promises p ON p.contact_id = c.id"
+      " WHERE c.account_id = ? AND (? = 0 OR c.id < ?) ORDER BY c.id DESC LIMIT ?");
   arr_db_bind_int64(st, 1, account_id);
   arr_db_bind_int64(st, 2, before_id);
   arr_db_bind_int64(st, 3, before_id);
