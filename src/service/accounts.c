@@ -173,29 +173,42 @@ static arr_rc debtor_json(arr_svc *svc, int64_t debtor_id, bool reveal, json_t *
 }
 
 /* Adds "history" (status/consent/end-date changes, oldest first) to each point object. */
-static arr_rc add_history(arr_svc *svc, const char *kind, json_t *points, arr_err *err) {
-  enum { MAX = 32 };
-  arr_point_change ch[MAX];
+/* Adds "history" (status/consent/end-date changes, oldest first) to each point object:
+ * one query per kind for all of the debtor's points, not one per point. */
+static arr_rc add_history(arr_svc *svc, const char *kind, int64_t debtor_id,
+                          json_t *points, arr_err *err) {
+  enum { MAX = 512 };
+  arr_point_change *ch = malloc(sizeof *ch * MAX);
+  if (ch == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  int n = 0;
+  arr_rc rc = json_array_size(points) == 0
+                  ? ARR_OK
+                  : arr_store_point_history_for_debtor(svc->db, kind, debtor_id, ch, MAX,
+                                                       &n, err);
   size_t i;
   json_t *p;
   json_array_foreach(points, i, p) {
-    int n = 0;
-    arr_rc rc = arr_store_point_history_list(
-        svc->db, kind, json_integer_value(json_object_get(p, "id")), ch, MAX, &n, err);
-    if (rc != ARR_OK) {
-      return rc;
-    }
+    json_int_t id = json_integer_value(json_object_get(p, "id"));
     json_t *h = json_array();
-    for (int k = 0; k < n; k++) {
-      json_array_append_new(h, json_pack("{s:s,s:o,s:o,s:s,s:s,s:s}", "field",
-                                         ch[k].field, "old", opt_str(ch[k].old_value),
-                                         "new", opt_str(ch[k].new_value), "source",
-                                         ch[k].source, "changed_at", ch[k].changed_at,
-                                         "actor", ch[k].actor));
+    for (int k = 0; rc == ARR_OK && k < n; k++) {
+      if (ch[k].point_id != id) {
+        continue;
+      }
+      json_t *c = json_object();
+      svc_set_str(c, "field", ch[k].field);
+      svc_set(c, "old", opt_str(ch[k].old_value));
+      svc_set(c, "new", opt_str(ch[k].new_value));
+      svc_set_str(c, "source", ch[k].source);
+      svc_set_str(c, "changed_at", ch[k].changed_at);
+      svc_set_str(c, "actor", ch[k].actor);
+      json_array_append_new(h, c);
     }
     json_object_set_new(p, "history", h);
   }
-  return ARR_OK;
+  free(ch);
+  return rc;
 }
 
 /* The fields every contact point shares, in the order the API has always listed them. */
@@ -257,12 +270,12 @@ static arr_rc contact_points_json(arr_svc *svc, int64_t debtor_id, json_t *obj,
     json_object_set_new(obj, "addresses", ja);
     json_object_set_new(obj, "phones", jp);
     json_object_set_new(obj, "emails", je);
-    rc = add_history(svc, "address", ja, err);
+    rc = add_history(svc, "address", debtor_id, ja, err);
     if (rc == ARR_OK) {
-      rc = add_history(svc, "phone", jp, err);
+      rc = add_history(svc, "phone", debtor_id, jp, err);
     }
     if (rc == ARR_OK) {
-      rc = add_history(svc, "email", je, err);
+      rc = add_history(svc, "email", debtor_id, je, err);
     }
   }
   free(as);

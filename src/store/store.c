@@ -467,15 +467,32 @@ static void read_point_change(const arr_stmt *st, void *out) {
   col_copy(st, 8, c->actor, sizeof c->actor);
 }
 
-arr_rc arr_store_point_history_list(arr_db *db, const char *kind, int64_t point_id,
-                                    arr_point_change *out, int cap, int *n,
-                                    arr_err *err) {
-  PREPARE(
+arr_rc arr_store_point_history_for_debtor(arr_db *db, const char *kind, int64_t debtor_id,
+                                          arr_point_change *out, int cap, int *n,
+                                          arr_err *err) {
+  /* One statement per kind: the table name cannot be a parameter. */
+  static const char SQL_ADDRESS[] =
       "SELECT id, point_id, kind, field, old_value, new_value, source, changed_at, actor"
-      " FROM contact_point_history WHERE kind = ? AND point_id = ? ORDER BY id LIMIT ?");
-  arr_db_bind_cstr(st, 1, kind);
-  arr_db_bind_int64(st, 2, point_id);
-  arr_db_bind_int64(st, 3, cap);
+      " FROM contact_point_history WHERE kind = 'address' AND point_id IN"
+      " (SELECT id FROM addresses WHERE debtor_id = ?) ORDER BY point_id, id LIMIT ?";
+  static const char SQL_PHONE[] =
+      "SELECT id, point_id, kind, field, old_value, new_value, source, changed_at, actor"
+      " FROM contact_point_history WHERE kind = 'phone' AND point_id IN"
+      " (SELECT id FROM phones WHERE debtor_id = ?) ORDER BY point_id, id LIMIT ?";
+  static const char SQL_EMAIL[] =
+      "SELECT id, point_id, kind, field, old_value, new_value, source, changed_at, actor"
+      " FROM contact_point_history WHERE kind = 'email' AND point_id IN"
+      " (SELECT id FROM emails WHERE debtor_id = ?) ORDER BY point_id, id LIMIT ?";
+  const char *sql = strcmp(kind, "address") == 0 ? SQL_ADDRESS
+                    : strcmp(kind, "phone") == 0 ? SQL_PHONE
+                    : strcmp(kind, "email") == 0 ? SQL_EMAIL
+                                                 : NULL;
+  if (sql == NULL) {
+    return arr_err_set(err, ARR_ERR_INVALID, "kind must be address, phone or email");
+  }
+  PREPARE(sql);
+  arr_db_bind_int64(st, 1, debtor_id);
+  arr_db_bind_int64(st, 2, cap);
   return read_rows(st, out, sizeof *out, cap, n, read_point_change, err);
 }
 
