@@ -66,13 +66,31 @@ static void check_time_text(const char *s, size_t len) {
     CHECK(t == 5 && off == 6);
     return;
   }
-  CHECK(len == 20 || len == 25);
+  /* 19 characters of date and time, optional fractional seconds (".d" to 9 digits),
+   * then "Z" (1) or an offset (6). */
+  size_t frac = 0;
+  if (s[19] == '.') {
+    while (20 + frac < len && s[20 + frac] >= '0' && s[20 + frac] <= '9') {
+      frac++;
+    }
+    CHECK(frac >= 1 && frac <= 9);
+    frac++; /* the dot */
+  }
+  size_t zone = len - 19 - frac;
+  CHECK(zone == 1 || zone == 6);
   CHECK(off >= -(14 * 60 + 59) && off <= 14 * 60 + 59);
-  CHECK(len == 25 || off == 0);
+  CHECK(zone == 6 || off == 0);
   char buf[ARR_TIME_FMT_MAX];
   CHECK(arr_time_format_utc(t, buf) == 20 && strlen(buf) == 20);
   if (len == 20) {
     CHECK(memcmp(buf, s, 20) == 0);
+  }
+  if (frac > 0) { /* the fraction is truncated: same instant as without it */
+    char whole[40];
+    memcpy(whole, s, 19);
+    memcpy(whole + 19, s + 19 + frac, zone);
+    arr_time w = 0;
+    CHECK(arr_time_parse(whole, 19 + zone, &w, NULL) && w == t);
   }
   arr_time back = 0;
   int back_off = 1;
