@@ -173,6 +173,11 @@ static arr_rc debtor_json(arr_svc *svc, int64_t debtor_id, bool reveal, json_t *
 }
 
 /* Adds "history" (status/consent/end-date changes, oldest first) to each point object. */
+static int change_order(const void *a, const void *b) {
+  const arr_point_change *x = a, *y = b;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
 /* Adds "history" (status/consent/end-date changes, oldest first) to each point object:
  * one query per kind for all of the debtor's points, not one per point. */
 static arr_rc add_history(arr_svc *svc, const char *kind, int64_t debtor_id,
@@ -187,6 +192,9 @@ static arr_rc add_history(arr_svc *svc, const char *kind, int64_t debtor_id,
                   ? ARR_OK
                   : arr_store_point_history_for_debtor(svc->db, kind, debtor_id, ch, MAX,
                                                        &n, err);
+  if (rc == ARR_OK) {
+    qsort(ch, (size_t)n, sizeof *ch, change_order); /* oldest first */
+  }
   size_t i;
   json_t *p;
   json_array_foreach(points, i, p) {
@@ -464,12 +472,23 @@ arr_rc arr_svc_account_show(arr_svc *svc, const char *ref, const arr_show_option
       return rc;
     }
   }
-  arr_rc rc = arr_svc_account_resolve(svc, ref, &id, err);
+  /* One read snapshot for the dozen reads of the screen: a consistent view, and on
+   * SQLite one shared lock instead of one per statement (each costs system calls). */
+  arr_rc rc = arr_db_begin_read(svc->db, err);
   if (rc == ARR_OK) {
-    rc = arr_store_account_get(svc->db, id, &a, err);
-  }
-  if (rc == ARR_OK) {
-    rc = account_json(svc, &a, opt, out, err);
+    rc = arr_svc_account_resolve(svc, ref, &id, err);
+    if (rc == ARR_OK) {
+      rc = arr_store_account_get(svc->db, id, &a, err);
+    }
+    if (rc == ARR_OK) {
+      rc = account_json(svc, &a, opt, out, err);
+    }
+    arr_rc end = arr_db_commit(svc->db, rc == ARR_OK ? err : NULL);
+    if (rc == ARR_OK && end != ARR_OK) {
+      rc = end;
+      json_decref(*out);
+      *out = NULL;
+    }
   }
   if (rc == ARR_OK && opt->reveal_pii) {
     /* Seeing full PII is recorded before the caller can print it. */

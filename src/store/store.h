@@ -185,7 +185,7 @@ typedef struct {
   char changed_at[ARR_TIME_FMT_MAX], actor[65];
 } arr_point_change;
 arr_rc arr_store_point_history_insert(arr_db *db, arr_point_change *c, arr_err *err);
-/* The changes of every point of one kind of one debtor, ordered by (point_id, id). */
+/* The changes of every point of one kind of one debtor, in no particular order. */
 arr_rc arr_store_point_history_for_debtor(arr_db *db, const char *kind, int64_t debtor_id,
                                           arr_point_change *out, int cap, int *n,
                                           arr_err *err);
