@@ -58,6 +58,7 @@ static const char USAGE[] =
     "  audit list [--action A] [--entity E] [--entity-id ID] [--limit N] [--before ID]\n"
     "  serve [--listen ADDR:PORT] [--config FILE] [--threads N] [--static DIR]\n"
     "        [--access-log FILE|-|off] [--secure-cookies] [--max-body-bytes N]\n"
+    "        [--max-upload-bytes N]\n"
     "        [--timeout S] [--connection-limit N] [--drain S]\n"
     "\n"
     "ACCOUNT is an id or CLIENT:CLIENT_ACCOUNT. Global options: --db URL (or "

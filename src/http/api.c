@@ -588,6 +588,107 @@ static void h_audit(http_req *r, json_t *body) {
   reply(r, rc, &err, 200, out);
 }
 
+/* ---- file imports and verification ---- */
+
+typedef struct {
+  json_t *messages;
+  int64_t dropped;
+} reject_list;
+
+enum { REJECTS_SHOWN = 1000 };
+
+static void collect_reject(void *ctx, const char *message) {
+  reject_list *l = ctx;
+  if (json_array_size(l->messages) < REJECTS_SHOWN) {
+    json_array_append_new(l->messages, json_string(message));
+  } else {
+    l->dropped++;
+  }
+}
+
+/* The upload must be CSV text; the file went to r->upload_path as it arrived. */
+static bool upload_ok(http_req *r) {
+  const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+  if (ct == NULL || strncmp(ct, "text/csv", 8) != 0) {
+    http_error(r, 415, "invalid",
+               "upload the file as the body, with Content-Type text/csv", NULL);
+    return false;
+  }
+  if (r->upload_len == 0) {
+    http_error(r, 400, "invalid", "the uploaded file is empty", NULL);
+    return false;
+  }
+  return true;
+}
+
+static void h_import_placements(http_req *r, json_t *body) {
+  if (!upload_ok(r)) {
+    return;
+  }
+  reject_list l = {json_array(), 0};
+  arr_import_hooks hooks = {collect_reject, NULL, &l, NULL};
+  arr_import_result res;
+  arr_err err;
+  arr_rc rc =
+      arr_svc_import_placements(r->svc, r->upload_path, r->params[0], &hooks, &res, &err);
+  if (rc != ARR_OK) {
+    json_decref(l.messages);
+    http_error_rc(r, &err);
+    return;
+  }
+  http_json(r, 200,
+            json_pack("{s:I,s:I,s:I,s:I,s:I,s:o,s:b}", "placement_id",
+                      (json_int_t)res.placement_id, "read", (json_int_t)res.read,
+                      "loaded", (json_int_t)res.loaded, "duplicates",
+                      (json_int_t)res.duplicates, "rejected", (json_int_t)res.rejected,
+                      "rejects", l.messages, "rejects_truncated", l.dropped > 0));
+}
+
+static void h_import_payments(http_req *r, json_t *body) {
+  if (!upload_ok(r)) {
+    return;
+  }
+  reject_list l = {json_array(), 0};
+  arr_import_hooks hooks = {collect_reject, NULL, &l, NULL};
+  arr_payfile_result res;
+  arr_err err;
+  arr_rc rc =
+      arr_svc_import_payments(r->svc, r->upload_path, r->params[0], &hooks, &res, &err);
+  if (rc != ARR_OK) {
+    json_decref(l.messages);
+    http_error_rc(r, &err);
+    return;
+  }
+  http_json(r, 200,
+            json_pack("{s:I,s:I,s:I,s:I,s:o,s:b}", "read", (json_int_t)res.read, "posted",
+                      (json_int_t)res.posted, "duplicates", (json_int_t)res.duplicates,
+                      "rejected", (json_int_t)res.rejected, "rejects", l.messages,
+                      "rejects_truncated", l.dropped > 0));
+}
+
+static void collect_problem(void *ctx, const char *message) {
+  collect_reject(ctx, message);
+}
+
+static void h_audit_verify(http_req *r, json_t *body) {
+  reject_list l = {json_array(), 0};
+  arr_verify_result res;
+  arr_err err;
+  arr_rc rc = arr_svc_audit_verify(r->svc, collect_problem, &l, &res, &err);
+  if (rc != ARR_OK && rc != ARR_ERR_INTEGRITY) {
+    json_decref(l.messages);
+    http_error_rc(r, &err);
+    return;
+  }
+  /* A failed verification is a finding, not a failed request: 200 with ok false. */
+  http_json(r, 200,
+            json_pack("{s:b,s:I,s:I,s:I,s:I,s:o}", "ok", rc == ARR_OK, "events_checked",
+                      (json_int_t)res.events_checked, "accounts_checked",
+                      (json_int_t)res.accounts_checked, "entries_checked",
+                      (json_int_t)res.entries_checked, "problems",
+                      (json_int_t)res.problems, "messages", l.messages));
+}
+
 /* ---- routing ---- */
 
 static const route ROUTES[] = {
@@ -622,6 +723,9 @@ static const route ROUTES[] = {
     {"POST", "/api/v1/users/*/password", h_user_password, R_ANY},
     {"POST", "/api/v1/users/*/tokens", h_user_token, R_ADMIN},
     {"GET", "/api/v1/audit", h_audit, R_OVERSEERS},
+    {"POST", "/api/v1/audit/verify", h_audit_verify, R_COMPLIANCE | R_ADMIN},
+    {"POST", "/api/v1/clients/*/placements", h_import_placements, R_SUPERVISOR | R_ADMIN},
+    {"POST", "/api/v1/clients/*/payments", h_import_payments, R_SUPERVISOR | R_ADMIN},
 };
 #define NROUTES (int)(sizeof ROUTES / sizeof ROUTES[0])
 
@@ -651,6 +755,38 @@ static bool match(http_req *r, const char *pattern, const char *path) {
     s++;
   }
   return *p == '\0' && (*s == '\0' || (s[0] == '/' && s[1] == '\0'));
+}
+
+bool http_is_upload(const char *method, const char *path) {
+  static const char *const UPLOADS[] = {"/api/v1/clients/*/placements",
+                                        "/api/v1/clients/*/payments"};
+  if (strcmp(method, "POST") != 0) {
+    return false;
+  }
+  for (size_t i = 0; i < sizeof UPLOADS / sizeof UPLOADS[0]; i++) {
+    /* The same matcher as routing, without capturing parameters. */
+    const char *p = UPLOADS[i], *s = path;
+    while (*p != '\0' && *s != '\0') {
+      if (*p == '*') {
+        const char *end = strchr(s, '/');
+        if (end == NULL || end == s) {
+          break;
+        }
+        s = end;
+        p++;
+        continue;
+      }
+      if (*p != *s) {
+        break;
+      }
+      p++;
+      s++;
+    }
+    if (*p == '\0' && *s == '\0') {
+      return true;
+    }
+  }
+  return false;
 }
 
 static bool state_changing(const char *method) {

@@ -17,6 +17,7 @@ void arr_http_config_defaults(arr_http_config *cfg) {
   snprintf(cfg->static_dir, sizeof cfg->static_dir, "web/dist");
   snprintf(cfg->access_log, sizeof cfg->access_log, "-");
   cfg->max_body_bytes = 64 * 1024;
+  cfg->max_upload_bytes = 256 * 1024 * 1024;
   cfg->timeout_s = 30;
   cfg->connection_limit = 1024;
   cfg->drain_s = 10;
@@ -92,6 +93,12 @@ arr_rc arr_http_config_set(arr_http_config *cfg, const char *section, const char
     int v = 0;
     arr_rc rc = set_int(&v, key, value, 1024, 16 * 1024 * 1024, err);
     cfg->max_body_bytes = rc == ARR_OK ? (size_t)v : cfg->max_body_bytes;
+    return rc;
+  }
+  if (strcmp(key, "max_upload_bytes") == 0) {
+    int v = 0;
+    arr_rc rc = set_int(&v, key, value, 1024, 2047 * 1024 * 1024, err);
+    cfg->max_upload_bytes = rc == ARR_OK ? (size_t)v : cfg->max_upload_bytes;
     return rc;
   }
   if (strcmp(key, "timeout_s") == 0) {

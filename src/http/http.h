@@ -22,6 +22,7 @@ typedef struct {
   char access_log[1024]; /* file path, "-" = stderr, "off"; [server] access_log */
   bool secure_cookies;   /* Secure on cookies (behind TLS); [server] secure_cookies */
   size_t max_body_bytes; /* request body limit; [server] max_body_bytes */
+  size_t max_upload_bytes; /* placement/payment file uploads; [server] max_upload_bytes */
   int timeout_s;         /* idle connection timeout; [server] timeout_s */
   int connection_limit;  /* open connections; [server] connection_limit */
   int drain_s;           /* shutdown wait for in-flight requests; [server] drain_s */

@@ -35,6 +35,13 @@ typedef struct {
   char *body;
   size_t body_len, body_cap;
   bool body_too_large;
+  /* File uploads (placement and payment files) stream to a private temp directory
+   * instead, up to cfg->max_upload_bytes; upload_fd < 0 when not an upload. */
+  int upload_fd;
+  char upload_dir[64];
+  char upload_path[128];
+  uint64_t upload_len;
+  bool upload_failed;
   /* Who is asking (after authentication). */
   bool authenticated;
   bool cookie_auth; /* session cookie (needs CSRF) rather than an API token */
@@ -67,6 +74,9 @@ void http_header_add(http_req *r, const char *name, const char *value);
 /* Compact JSON text of j (malloc'd, NUL-terminated, *len bytes), or NULL when out of
  * memory: a faster json_dumps(j, JSON_COMPACT) (see json_out.c). */
 char *http_json_text(const json_t *j, size_t *len);
+
+/* True when method/path is a file upload route (its body goes to a temp file). */
+bool http_is_upload(const char *method, const char *path);
 
 /* Dispatchers: each fills r's response. */
 void http_api(http_req *r);

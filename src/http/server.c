@@ -195,6 +195,7 @@ static http_req *req_new(struct MHD_Connection *conn, const char *url,
   r->method = arr_arena_strndup(&r->arena, method, strlen(method));
   r->path = arr_arena_strndup(&r->arena, url, strlen(url) > 2048 ? 2048 : strlen(url));
   r->resp_fd = -1;
+  r->upload_fd = -1;
   r->start_ns = now_ns();
   remote_address(conn, r->remote_addr, sizeof r->remote_addr);
   if (r->method == NULL || r->path == NULL) {
@@ -203,6 +204,75 @@ static http_req *req_new(struct MHD_Connection *conn, const char *url,
     return NULL;
   }
   return r;
+}
+
+/* Opens the upload's temp file: a private directory (mode 0700) holding the file
+ * under the name the client gave (?name=, sanitized; default upload.csv), because
+ * the import records the file name. */
+static void upload_open(http_req *r) {
+  const char *tmp = getenv("TMPDIR");
+  snprintf(r->upload_dir, sizeof r->upload_dir, "%s/arrears-upload.XXXXXX",
+           tmp != NULL && tmp[0] != '\0' && strlen(tmp) < 32 ? tmp : "/tmp");
+  if (mkdtemp(r->upload_dir) == NULL) {
+    r->upload_dir[0] = '\0';
+    r->upload_failed = true;
+    return;
+  }
+  const char *given = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "name");
+  char name[48];
+  size_t n = 0;
+  for (const char *p = given != NULL ? given : ""; *p != '\0' && n + 1 < sizeof name;
+       p++) {
+    char c = *p;
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+    name[n++] = ok ? c : '_';
+  }
+  name[n] = '\0';
+  if (n == 0 || name[0] == '.') {
+    snprintf(name, sizeof name, "upload.csv");
+  }
+  snprintf(r->upload_path, sizeof r->upload_path, "%s/%s", r->upload_dir, name);
+  r->upload_fd = open(r->upload_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (r->upload_fd < 0) {
+    r->upload_failed = true;
+  }
+}
+
+static void upload_append(http_req *r, const char *data, size_t n) {
+  if (r->upload_failed || r->body_too_large) {
+    return;
+  }
+  if (r->upload_len + n > r->cfg->max_upload_bytes) {
+    r->body_too_large = true;
+    return;
+  }
+  while (n > 0) {
+    ssize_t w = write(r->upload_fd, data, n);
+    if (w < 0 && errno == EINTR) {
+      continue;
+    }
+    if (w <= 0) {
+      r->upload_failed = true;
+      return;
+    }
+    data += w;
+    n -= (size_t)w;
+    r->upload_len += (uint64_t)w;
+  }
+}
+
+static void upload_remove(http_req *r) {
+  if (r->upload_fd >= 0) {
+    close(r->upload_fd);
+    r->upload_fd = -1;
+  }
+  if (r->upload_path[0] != '\0') {
+    unlink(r->upload_path);
+  }
+  if (r->upload_dir[0] != '\0') {
+    rmdir(r->upload_dir);
+  }
 }
 
 static bool body_append(http_req *r, const char *data, size_t n) {
@@ -289,6 +359,10 @@ static void dispatch(http_req *r) {
 static void dispatch_in_arena(http_req *r) {
   arr_err err;
   arr_err_clear(&err);
+  if (r->upload_failed) {
+    http_error(r, 500, "internal", "the upload could not be stored", NULL);
+    return;
+  }
   if (r->body_too_large) {
     http_error(r, 413, "too_large", "the request body is larger than the server accepts",
                NULL);
@@ -321,12 +395,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     atomic_fetch_add(&g_inflight, 1);
     *req_cls = r;
+    if (http_is_upload(method, r->path)) {
+      upload_open(r);
+    }
     return MHD_YES; /* headers only so far; the body (if any) comes next */
   }
   if (*upload_data_size > 0) {
-    body_append(r, upload_data, *upload_data_size);
+    if (r->upload_fd >= 0 || r->upload_failed) {
+      upload_append(r, upload_data, *upload_data_size);
+    } else {
+      body_append(r, upload_data, *upload_data_size);
+    }
     *upload_data_size = 0;
     return MHD_YES;
+  }
+  if (r->upload_fd >= 0) {
+    close(r->upload_fd); /* complete: the handler reads it by path */
+    r->upload_fd = -1;
   }
   dispatch(r);
   return send_response(r);
@@ -359,6 +444,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     return;
   }
   access_log(r, why);
+  upload_remove(r);
   if (r->resp_fd >= 0) {
     close(r->resp_fd);
   }

@@ -26,11 +26,11 @@ for (const { method, path, op } of operations()) {
       if (op.operationId === 'login') {
         // The login route itself: with no credentials a bad password is 401, the right
         // one 200 — covered by login.test.mjs. Here: it is reachable (not 403).
-        const res = await call(method, s.path, { body: s.body });
+        const res = await call(method, s.path, { body: s.body, raw: s.raw, headers: s.headers });
         assert.notEqual(res.status, 403, res.text);
         return;
       }
-      const res = await call(method, s.path, { query: s.query, body: s.body });
+      const res = await call(method, s.path, { query: s.query, body: s.body, raw: s.raw, headers: s.headers });
       assert.ok(res.status >= 200 && res.status < 300, `${method} ${s.path}: expected 2xx without credentials, got ${res.status} ${res.text.slice(0, 200)}`);
       return;
     }

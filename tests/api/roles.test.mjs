@@ -32,7 +32,7 @@ for (const { method, path, op } of operations()) {
       await t.test(`${role} ${allowed ? 'allowed' : 'forbidden'}`, async () => {
         const s = await samples[op.operationId](ctx, role);
         const who = s.as ?? (await as(role));
-        const res = await call(method, s.path, { as: who, query: s.query, body: s.body });
+        const res = await call(method, s.path, { as: who, query: s.query, body: s.body, raw: s.raw, headers: s.headers });
         const what = `${role} ${method} ${s.path}:`;
         if (allowed) {
           const ok = (res.status >= 200 && res.status < 300) || (ALSO_ALLOWED[op.operationId] || []).includes(res.status);

@@ -96,4 +96,17 @@ export const samples = {
   setPassword: (ctx) => ({ path: `/api/v1/users/${encodeURIComponent(ctx.username)}/password`, body: { password: 'arrears-demo-matrix' } }),
   createToken: (ctx) => ({ path: `/api/v1/users/${encodeURIComponent(ctx.username)}/tokens`, body: { name: 'matrix' } }),
   listAudit: () => ({ path: '/api/v1/audit', query: { limit: 5 } }),
+  verifyAudit: () => ({ path: '/api/v1/audit/verify' }),
+  // File uploads: the CSV itself is the body.
+  importPlacements: () => ({
+    path: '/api/v1/clients/MERCY/placements',
+    query: { name: 'matrix.csv' },
+    raw: `client_account,first_name,last_name,principal\nMX${seq++}P${process.pid},Mat,Rix,10.00\n`,
+    headers: { 'Content-Type': 'text/csv' },
+  }),
+  importPayments: (ctx) => ({
+    path: '/api/v1/clients/MERCY/payments',
+    raw: `client_account,amount,date,method,reference\n${ctx.account.client_account},0.01,${nowIso(-3600).slice(0, 10)},cash,MATRIX${seq++}\n`,
+    headers: { 'Content-Type': 'text/csv' },
+  }),
 };
