@@ -14,8 +14,9 @@
 
 #include "cli/cli.h"
 
-static const char *const FLAGS[] = {"json",  "reveal",         "help",          "release",
-                                    "quiet", "secure-cookies", "password-stdin"};
+static const char *const FLAGS[] = {
+    "json",           "reveal",         "help",     "release", "quiet",
+    "secure-cookies", "password-stdin", "autodial", "on",      "off"};
 
 static const char USAGE[] =
     "usage: arrears <command> [options]\n"
@@ -55,6 +56,10 @@ static const char USAGE[] =
     "           --outcome O [--reason R] [--note N] [--promise-amount A --promise-on "
     "DATE]\n"
     "  work list|next [--json]               the work queue of --as USER\n"
+    "  contact check ACCOUNT --channel C [--to T] --at TIME [--autodial] [--json]\n"
+    "  account event ACCOUNT --type TYPE --at TIME [--note N] [--hours HH:MM-HH:MM]\n"
+    "           [--release]                  facts that change what may be done\n"
+    "  compliance rules [--json] | compliance rule RULE-ID --on|--off\n"
     "  audit list [--action A] [--entity E] [--entity-id ID] [--limit N] [--before ID]\n"
     "  serve [--listen ADDR:PORT] [--config FILE] [--threads N] [--static DIR]\n"
     "        [--access-log FILE|-|off] [--secure-cookies] [--max-body-bytes N]\n"
@@ -210,6 +215,10 @@ static const command COMMANDS[] = {
     {"work", "list", cmd_work_list},
     {"work", "next", cmd_work_next},
     {"audit", "list", cmd_audit_list},
+    {"contact", "check", cmd_contact_check},
+    {"account", "event", cmd_account_event},
+    {"compliance", "rules", cmd_compliance_rules},
+    {"compliance", "rule", cmd_compliance_rule},
 };
 
 int main(int argc, char **argv) {

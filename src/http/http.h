@@ -16,18 +16,18 @@
 #include "core/err.h"
 
 typedef struct {
-  char listen[64];       /* ADDR:PORT; [server] listen */
-  int threads;           /* worker threads; [server] threads */
-  char static_dir[1024]; /* built web UI; [server] static_dir */
-  char access_log[1024]; /* file path, "-" = stderr, "off"; [server] access_log */
-  bool secure_cookies;   /* Secure on cookies (behind TLS); [server] secure_cookies */
-  size_t max_body_bytes; /* request body limit; [server] max_body_bytes */
+  char listen[64];         /* ADDR:PORT; [server] listen */
+  int threads;             /* worker threads; [server] threads */
+  char static_dir[1024];   /* built web UI; [server] static_dir */
+  char access_log[1024];   /* file path, "-" = stderr, "off"; [server] access_log */
+  bool secure_cookies;     /* Secure on cookies (behind TLS); [server] secure_cookies */
+  size_t max_body_bytes;   /* request body limit; [server] max_body_bytes */
   size_t max_upload_bytes; /* placement/payment file uploads; [server] max_upload_bytes */
-  int timeout_s;         /* idle connection timeout; [server] timeout_s */
-  int connection_limit;  /* open connections; [server] connection_limit */
-  int drain_s;           /* shutdown wait for in-flight requests; [server] drain_s */
-  char db_url[1024];     /* [database] url; "" = --db / ARREARS_DB / default */
-  char key_file[1024];   /* [database] key_file */
+  int timeout_s;           /* idle connection timeout; [server] timeout_s */
+  int connection_limit;    /* open connections; [server] connection_limit */
+  int drain_s;             /* shutdown wait for in-flight requests; [server] drain_s */
+  char db_url[1024];       /* [database] url; "" = --db / ARREARS_DB / default */
+  char key_file[1024];     /* [database] key_file */
 } arr_http_config;
 
 void arr_http_config_defaults(arr_http_config *cfg);

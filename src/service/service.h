@@ -187,6 +187,39 @@ typedef struct {
 arr_rc arr_svc_audit_verify(arr_svc *svc, void (*report)(void *ctx, const char *msg),
                             void *ctx, arr_verify_result *res, arr_err *err);
 
+/* ---- compliance (compliance.c) ---- */
+typedef struct {
+  const char *account;
+  const char *type; /* validation_notice_sent, dispute_written, ... */
+  const char *at;   /* ISO time; NULL = now */
+  const char *note; /* may be NULL */
+  const char *data; /* stated_convenient_hours: "HH:MM-HH:MM" */
+  bool release;     /* the fact ends (at `at`) instead of starting */
+} arr_event_request;
+/* Records a fact that changes what may be done (audited); release ends the type's
+ * events in effect (ARR_ERR_CONFLICT when none). *id_out is the new event (0 on a
+ * release). */
+arr_rc arr_svc_account_event(arr_svc *svc, const arr_event_request *req, int64_t *id_out,
+                             arr_err *err);
+
+typedef struct {
+  const char *account;
+  const char *channel; /* call|sms|email|letter|visit */
+  const char *to;      /* phone for call/sms; may be NULL */
+  const char *at;      /* ISO time; NULL = now */
+  bool autodial;
+} arr_check_request;
+/* The compliance engine's decision on a proposed contact, as SPEC.md's JSON:
+ * {"allowed","reasons":[{"code","message","rule","citation"}],"next_allowed_at",
+ * "zones"}. */
+arr_rc arr_svc_contact_check(arr_svc *svc, const arr_check_request *req, json_t **out,
+                             arr_err *err);
+/* The rules table with the admins' switches: {"items":[{id, jurisdiction, citation,
+ * title, reason, enabled}]}. */
+arr_rc arr_svc_compliance_rules(arr_svc *svc, json_t **out, arr_err *err);
+arr_rc arr_svc_compliance_rule_set(arr_svc *svc, const char *rule_id, bool enabled,
+                                   arr_err *err);
+
 /* ---- demo ---- */
 /* The password of every user `arrears demo` creates (printed by `make demo`). */
 #define ARR_DEMO_PASSWORD "arrears-demo"

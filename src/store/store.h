@@ -427,6 +427,34 @@ arr_rc arr_store_account_refs_scan(arr_db *db, int64_t client_id, int64_t after_
 arr_rc arr_store_account_max_id(arr_db *db, int64_t *out, arr_err *err);
 arr_rc arr_store_count(arr_db *db, const char *table, int64_t *out, arr_err *err);
 
+/* ---- compliance facts (store_compliance.c) ---- */
+typedef struct {
+  int64_t id, account_id;
+  char type[32];
+  char at[ARR_TIME_FMT_MAX];
+  char released_at[ARR_TIME_FMT_MAX]; /* "" = still in effect */
+  char note[501];
+  char data[129]; /* type-specific, e.g. stated hours "09:00-17:00" */
+  char actor[65];
+} arr_account_event;
+arr_rc arr_store_event_insert(arr_db *db, arr_account_event *e, const char *now_iso,
+                              arr_err *err); /* sets e->id */
+/* Events of an account ordered by (at, id), at most cap. */
+arr_rc arr_store_event_list(arr_db *db, int64_t account_id, arr_account_event *out,
+                            int cap, int *n, arr_err *err);
+/* Sets released_at on the account's events of this type still in effect; *changed
+ * receives how many. */
+arr_rc arr_store_event_release(arr_db *db, int64_t account_id, const char *type,
+                               const char *released_at, int64_t *changed, arr_err *err);
+/* Contacts with a debtor (any of their accounts) at or after since_iso, at most cap. */
+arr_rc arr_store_contacts_for_debtor(arr_db *db, int64_t debtor_id, const char *since_iso,
+                                     arr_contact *out, int cap, int *n, arr_err *err);
+/* The admins' switches: rule ids and enabled flags, at most cap. */
+arr_rc arr_store_rule_settings(arr_db *db, char (*ids)[33], bool *enabled, int cap,
+                               int *n, arr_err *err);
+arr_rc arr_store_rule_setting_put(arr_db *db, const char *rule_id, bool enabled,
+                                  const char *actor, const char *now_iso, arr_err *err);
+
 typedef struct {
   const char *action, *entity, *entity_id; /* NULL or "" = any */
   int64_t before_id;                       /* newest first, id < before_id (0 = all) */

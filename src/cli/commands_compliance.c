@@ -1,0 +1,151 @@
+/*
+ * commands_compliance.c — `contact check`, `account event` and `compliance rules|rule`:
+ * the command-line side of the compliance engine (service/compliance.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#define EXPECT_ARGS(n, usage)                                                            \
+  do {                                                                                   \
+    if (a->nargs != (n)) {                                                               \
+      return cli_usage("usage: arrears %s", usage);                                      \
+    }                                                                                    \
+  } while (0)
+
+static int open_svc(cli_args *a, arr_svc **svc) {
+  arr_svc_options o;
+  cli_svc_options(a, &o);
+  int rc = cli_check_unused(a);
+  return rc != 0 ? rc : cli_open(a, svc);
+}
+
+int cmd_contact_check(cli_args *a) {
+  EXPECT_ARGS(1, "contact check ACCOUNT --channel call|sms|email|letter|visit [--to T] "
+                 "--at TIME [--autodial] [--json]");
+  arr_check_request q = {a->args[0], cli_opt_get(a, "channel"), cli_opt_get(a, "to"),
+                         cli_opt_get(a, "at"), cli_flag(a, "autodial")};
+  bool as_json = cli_flag(a, "json");
+  if (q.channel == NULL) {
+    return cli_usage("contact check needs --channel%s", "");
+  }
+  arr_svc *svc = NULL;
+  int rc = open_svc(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  json_t *out = NULL;
+  arr_rc r = arr_svc_contact_check(svc, &q, &out, &err);
+  arr_svc_close(svc);
+  if (r != ARR_OK) {
+    return cli_fail(&err);
+  }
+  if (as_json) {
+    cli_print_json(out);
+  } else {
+    bool ok = json_is_true(json_object_get(out, "allowed"));
+    printf("%s\n", ok ? "allowed" : "not allowed");
+    size_t i;
+    json_t *reason;
+    json_array_foreach(json_object_get(out, "reasons"), i, reason) {
+      printf("  %s: %s (%s)\n", json_string_value(json_object_get(reason, "code")),
+             json_string_value(json_object_get(reason, "message")),
+             json_string_value(json_object_get(reason, "citation")));
+    }
+    json_t *next = json_object_get(out, "next_allowed_at");
+    if (!ok) {
+      printf("next allowed: %s\n",
+             json_is_string(next) ? json_string_value(next) : "not by waiting");
+    }
+  }
+  json_decref(out);
+  return 0;
+}
+
+int cmd_account_event(cli_args *a) {
+  EXPECT_ARGS(1, "account event ACCOUNT --type TYPE --at TIME [--note TEXT] "
+                 "[--hours HH:MM-HH:MM] [--release]");
+  arr_event_request q = {a->args[0],
+                         cli_opt_get(a, "type"),
+                         cli_opt_get(a, "at"),
+                         cli_opt_get(a, "note"),
+                         cli_opt_get(a, "hours"),
+                         cli_flag(a, "release")};
+  if (q.type == NULL) {
+    return cli_usage("account event needs --type TYPE%s", "");
+  }
+  arr_svc *svc = NULL;
+  int rc = open_svc(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  int64_t id = 0;
+  arr_rc r = arr_svc_account_event(svc, &q, &id, &err);
+  arr_svc_close(svc);
+  if (r != ARR_OK) {
+    return cli_fail(&err);
+  }
+  if (q.release) {
+    printf("%s released on account %s\n", q.type, q.account);
+  } else {
+    printf("event %lld recorded: %s on account %s\n", (long long)id, q.type, q.account);
+  }
+  return 0;
+}
+
+int cmd_compliance_rules(cli_args *a) {
+  EXPECT_ARGS(0, "compliance rules [--json]");
+  bool as_json = cli_flag(a, "json");
+  arr_svc *svc = NULL;
+  int rc = open_svc(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  json_t *out = NULL;
+  arr_rc r = arr_svc_compliance_rules(svc, &out, &err);
+  arr_svc_close(svc);
+  if (r != ARR_OK) {
+    return cli_fail(&err);
+  }
+  if (as_json) {
+    cli_print_json(out);
+  } else {
+    size_t i;
+    json_t *rule;
+    json_array_foreach(json_object_get(out, "items"), i, rule) {
+      printf("%-22s %-4s %-3s %s\n    %s\n",
+             json_string_value(json_object_get(rule, "id")),
+             json_string_value(json_object_get(rule, "jurisdiction")),
+             json_is_true(json_object_get(rule, "enabled")) ? "on" : "off",
+             json_string_value(json_object_get(rule, "citation")),
+             json_string_value(json_object_get(rule, "title")));
+    }
+  }
+  json_decref(out);
+  return 0;
+}
+
+int cmd_compliance_rule(cli_args *a) {
+  EXPECT_ARGS(1, "compliance rule RULE-ID --on|--off");
+  bool on = cli_flag(a, "on"), off = cli_flag(a, "off");
+  if (on == off) {
+    return cli_usage("compliance rule needs exactly one of --on and --off%s", "");
+  }
+  arr_svc *svc = NULL;
+  int rc = open_svc(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  arr_rc r = arr_svc_compliance_rule_set(svc, a->args[0], on, &err);
+  arr_svc_close(svc);
+  if (r != ARR_OK) {
+    return cli_fail(&err);
+  }
+  printf("rule %s %s\n", a->args[0], on ? "on" : "off");
+  return 0;
+}

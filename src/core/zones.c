@@ -1,0 +1,82 @@
+/*
+ * zones.c — US states and territories to the tz database zones they span (zones.h).
+ * Where part of a state keeps another zone (the Florida panhandle, west Texas, the
+ * Idaho panhandle...), every zone is listed: a contact must be convenient in all of
+ * them until a ZIP-level table narrows it down.
+ */
+#include "core/zones.h"
+
+#include <string.h>
+
+typedef struct {
+  const char *state;
+  const char *zones[5];
+} state_zones;
+
+static const state_zones STATES[] = {
+    {"AL", {"America/Chicago"}},
+    {"AK", {"America/Anchorage", "America/Adak"}},
+    {"AZ", {"America/Phoenix", "America/Denver"}}, /* the Navajo Nation keeps DST */
+    {"AR", {"America/Chicago"}},
+    {"CA", {"America/Los_Angeles"}},
+    {"CO", {"America/Denver"}},
+    {"CT", {"America/New_York"}},
+    {"DE", {"America/New_York"}},
+    {"DC", {"America/New_York"}},
+    {"FL", {"America/New_York", "America/Chicago"}},
+    {"GA", {"America/New_York"}},
+    {"HI", {"Pacific/Honolulu"}},
+    {"ID", {"America/Boise", "America/Los_Angeles"}},
+    {"IL", {"America/Chicago"}},
+    {"IN", {"America/Indiana/Indianapolis", "America/Chicago"}},
+    {"IA", {"America/Chicago"}},
+    {"KS", {"America/Chicago", "America/Denver"}},
+    {"KY", {"America/New_York", "America/Chicago"}},
+    {"LA", {"America/Chicago"}},
+    {"ME", {"America/New_York"}},
+    {"MD", {"America/New_York"}},
+    {"MA", {"America/New_York"}},
+    {"MI", {"America/Detroit", "America/Menominee"}},
+    {"MN", {"America/Chicago"}},
+    {"MS", {"America/Chicago"}},
+    {"MO", {"America/Chicago"}},
+    {"MT", {"America/Denver"}},
+    {"NE", {"America/Chicago", "America/Denver"}},
+    {"NV", {"America/Los_Angeles", "America/Denver"}},
+    {"NH", {"America/New_York"}},
+    {"NJ", {"America/New_York"}},
+    {"NM", {"America/Denver"}},
+    {"NY", {"America/New_York"}},
+    {"NC", {"America/New_York"}},
+    {"ND", {"America/Chicago", "America/Denver"}},
+    {"OH", {"America/New_York"}},
+    {"OK", {"America/Chicago"}},
+    {"OR", {"America/Los_Angeles", "America/Boise"}},
+    {"PA", {"America/New_York"}},
+    {"RI", {"America/New_York"}},
+    {"SC", {"America/New_York"}},
+    {"SD", {"America/Chicago", "America/Denver"}},
+    {"TN", {"America/Chicago", "America/New_York"}},
+    {"TX", {"America/Chicago", "America/Denver"}},
+    {"UT", {"America/Denver"}},
+    {"VT", {"America/New_York"}},
+    {"VA", {"America/New_York"}},
+    {"WA", {"America/Los_Angeles"}},
+    {"WV", {"America/New_York"}},
+    {"WI", {"America/Chicago"}},
+    {"WY", {"America/Denver"}},
+    {"PR", {"America/Puerto_Rico"}},
+    {"VI", {"America/St_Thomas"}},
+    {"GU", {"Pacific/Guam"}},
+    {"MP", {"Pacific/Saipan"}},
+    {"AS", {"Pacific/Pago_Pago"}},
+};
+
+const char *const *arr_zones_of_state(const char *state) {
+  for (size_t i = 0; i < sizeof STATES / sizeof STATES[0]; i++) {
+    if (strcmp(STATES[i].state, state) == 0) {
+      return STATES[i].zones;
+    }
+  }
+  return NULL;
+}

@@ -1,0 +1,543 @@
+/*
+ * compliance.c (service) — gathers what the compliance engine decides on, and records
+ * the facts that change it: account events (`arrears account event`), the contact
+ * check (`arrears contact check`), and the admins' rule switches.
+ *
+ * Facts come from the database as of the proposed contact's time: events in effect
+ * then (not released), the debtor's contacts of the last 31 days across all their
+ * accounts (each account is its own debt for counting), the current address (its
+ * state's zones are the candidate zones; Massachusetts, Washington and New York City
+ * overlays from the state and ZIP), and the number or address being contacted (its
+ * kind, status and consent). core/compliance decides; nothing here has a rule in it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/compliance.h"
+#include "core/zones.h"
+#include "formats/placement.h"
+#include "service/internal.h"
+
+enum { MAX_EVENTS = 256, MAX_HISTORY = 512, MAX_POINTS = 32, MAX_RULES = 64 };
+
+static const char *const EVENT_TYPES[] = {"validation_notice_sent",
+                                          "dispute_written",
+                                          "dispute_oral",
+                                          "verification_sent",
+                                          "cease_written",
+                                          "attorney_represented",
+                                          "bankruptcy_filed",
+                                          "deceased_reported",
+                                          "consent_to_call",
+                                          "employer_prohibits_calls",
+                                          "stated_convenient_hours",
+                                          "email_opt_out",
+                                          "sms_opt_out",
+                                          "autodial_consent",
+                                          "autodial_consent_revoked",
+                                          NULL};
+
+static bool known_type(const char *t) {
+  for (int i = 0; EVENT_TYPES[i] != NULL; i++) {
+    if (strcmp(t, EVENT_TYPES[i]) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/* "HH:MM-HH:MM" into minutes; false when malformed or empty. */
+static bool parse_hours(const char *s, int32_t *from, int32_t *to) {
+  if (s == NULL || strlen(s) != 11 || s[2] != ':' || s[5] != '-' || s[8] != ':') {
+    return false;
+  }
+  int h1 = atoi(s), m1 = atoi(s + 3), h2 = atoi(s + 6), m2 = atoi(s + 9);
+  if (h1 > 23 || m1 > 59 || h2 > 24 || m2 > 59 || (h2 == 24 && m2 != 0)) {
+    return false;
+  }
+  *from = h1 * 60 + m1;
+  *to = h2 * 60 + m2;
+  return *to > *from;
+}
+
+static arr_rc parse_at(const arr_svc *svc, const char *at, arr_time *out, arr_err *err) {
+  if (at == NULL || at[0] == '\0') {
+    *out = svc->now;
+    return ARR_OK;
+  }
+  if (!arr_time_parse(at, strlen(at), out, NULL)) {
+    return arr_err_field(err, ARR_ERR_INVALID, "at",
+                         "at must be an ISO 8601 time with offset, like "
+                         "2026-11-23T14:05:00-05:00");
+  }
+  return ARR_OK;
+}
+
+arr_rc arr_svc_account_event(arr_svc *svc, const arr_event_request *req, int64_t *id_out,
+                             arr_err *err) {
+  if (req->type == NULL || !known_type(req->type)) {
+    return arr_err_field(
+        err, ARR_ERR_INVALID, "type",
+        "type \"%s\" is not an account event (validation_notice_sent, "
+        "dispute_written, dispute_oral, verification_sent, cease_written, "
+        "attorney_represented, bankruptcy_filed, deceased_reported, "
+        "consent_to_call, employer_prohibits_calls, "
+        "stated_convenient_hours, email_opt_out, sms_opt_out, "
+        "autodial_consent, autodial_consent_revoked)",
+        req->type != NULL ? req->type : "");
+  }
+  arr_time at = 0;
+  arr_rc rc = parse_at(svc, req->at, &at, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  if (at > svc->now + 300) {
+    return arr_err_field(err, ARR_ERR_INVALID, "at", "at must not be in the future");
+  }
+  int32_t from = 0, to = 0;
+  if (!req->release && strcmp(req->type, "stated_convenient_hours") == 0 &&
+      !parse_hours(req->data, &from, &to)) {
+    return arr_err_field(err, ARR_ERR_INVALID, "hours",
+                         "stated_convenient_hours needs the hours as HH:MM-HH:MM "
+                         "(--hours 09:00-17:00)");
+  }
+  if (req->note != NULL && strlen(req->note) > 500) {
+    return arr_err_field(err, ARR_ERR_INVALID, "note", "a note is at most 500 bytes");
+  }
+  int64_t id = 0;
+  rc = arr_svc_account_resolve(svc, req->account, &id, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  rc = svc_begin(svc, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  arr_account a;
+  char at_iso[ARR_TIME_FMT_MAX];
+  arr_time_format_utc(at, at_iso);
+  rc = arr_store_account_get(svc->db, id, &a, err);
+  int64_t released = 0;
+  if (rc == ARR_OK && req->release) {
+    rc = arr_store_event_release(svc->db, id, req->type, at_iso, &released, err);
+    if (rc == ARR_OK && released == 0) {
+      rc = arr_err_set(err, ARR_ERR_CONFLICT, "no %s in effect on account %s to release",
+                       req->type, req->account);
+    }
+    *id_out = 0;
+  } else if (rc == ARR_OK) {
+    arr_account_event e;
+    memset(&e, 0, sizeof e);
+    e.account_id = id;
+    svc_strcpy(e.type, sizeof e.type, req->type);
+    svc_strcpy(e.at, sizeof e.at, at_iso);
+    svc_strcpy(e.note, sizeof e.note, req->note != NULL ? req->note : "");
+    svc_strcpy(e.data, sizeof e.data, req->data != NULL ? req->data : "");
+    svc_strcpy(e.actor, sizeof e.actor, svc->actor);
+    rc = arr_store_event_insert(svc->db, &e, svc->now_iso, err);
+    *id_out = e.id;
+  }
+  if (rc == ARR_OK) {
+    json_t *d = json_pack("{s:I,s:s,s:s,s:b}", "account_id", (json_int_t)id, "type",
+                          req->type, "at", at_iso, "release", req->release);
+    rc = svc_audit(svc, req->release ? "account.event_release" : "account.event",
+                   "account", id, d, err);
+  }
+  if (rc == ARR_OK) {
+    return svc_commit(svc, err);
+  }
+  svc_rollback(svc);
+  return rc;
+}
+
+/* ---- facts ---- */
+
+static arr_time iso_time(const char *s) {
+  arr_time t = 0;
+  return s[0] != '\0' && arr_time_parse(s, strlen(s), &t, NULL) ? t : 0;
+}
+
+static bool in_effect(const arr_account_event *e, arr_time at) {
+  arr_time from = iso_time(e->at);
+  arr_time until = iso_time(e->released_at);
+  return from <= at && (e->released_at[0] == '\0' || until > at);
+}
+
+/* Applies the account's events in effect at `at` to the facts. */
+static void apply_events(const arr_account_event *ev, int n, arr_time at,
+                         arr_compliance_facts *f, bool *autodial_consent,
+                         bool *autodial_revoked) {
+  arr_time notice = 0, dispute = 0, verification = 0, consent_revoked = 0, consent = 0;
+  for (int i = 0; i < n; i++) {
+    const arr_account_event *e = &ev[i];
+    if (!in_effect(e, at)) {
+      continue;
+    }
+    arr_time t = iso_time(e->at);
+    const char *ty = e->type;
+    if (strcmp(ty, "validation_notice_sent") == 0) {
+      notice = t;
+    } else if (strcmp(ty, "dispute_written") == 0) {
+      dispute = t > dispute ? t : dispute;
+    } else if (strcmp(ty, "verification_sent") == 0) {
+      verification = t > verification ? t : verification;
+    } else if (strcmp(ty, "cease_written") == 0) {
+      f->cease = true;
+    } else if (strcmp(ty, "attorney_represented") == 0) {
+      f->attorney = true;
+    } else if (strcmp(ty, "bankruptcy_filed") == 0) {
+      f->bankruptcy = true;
+    } else if (strcmp(ty, "deceased_reported") == 0) {
+      f->deceased = true;
+    } else if (strcmp(ty, "consent_to_call") == 0) {
+      f->consent_at = t > f->consent_at ? t : f->consent_at;
+    } else if (strcmp(ty, "employer_prohibits_calls") == 0) {
+      f->employer_prohibits_calls = true;
+    } else if (strcmp(ty, "stated_convenient_hours") == 0) {
+      int32_t from = 0, to = 0;
+      if (parse_hours(e->data, &from, &to)) {
+        f->stated_from_min = from;
+        f->stated_to_min = to;
+      }
+    } else if (strcmp(ty, "email_opt_out") == 0) {
+      f->email_opt_out = true;
+    } else if (strcmp(ty, "sms_opt_out") == 0) {
+      f->sms_opt_out = true;
+    } else if (strcmp(ty, "autodial_consent") == 0) {
+      consent = t > consent ? t : consent;
+    } else if (strcmp(ty, "autodial_consent_revoked") == 0) {
+      consent_revoked = t > consent_revoked ? t : consent_revoked;
+    }
+  }
+  /* A written dispute holds collection until verification is mailed: 1006.38(d)(2)
+   * applies within the validation period; before a notice is sent the period has not
+   * started, and the dispute is held all the same (the safe reading). */
+  if (dispute != 0 && verification < dispute) {
+    arr_date end = ARR_DATE_NONE;
+    if (notice != 0) {
+      end = arr_date_add_business_days(arr_time_utc_date(notice), 5) + 30;
+    }
+    f->dispute_pending = notice == 0 || arr_time_utc_date(dispute) <= end;
+  }
+  *autodial_consent = consent != 0 && consent > consent_revoked;
+  *autodial_revoked = consent_revoked != 0 && consent_revoked >= consent;
+}
+
+static arr_channel channel_of(const char *s) {
+  return strcmp(s, "sms") == 0      ? ARR_CH_SMS
+         : strcmp(s, "email") == 0  ? ARR_CH_EMAIL
+         : strcmp(s, "letter") == 0 ? ARR_CH_LETTER
+         : strcmp(s, "visit") == 0  ? ARR_CH_VISIT
+                                    : ARR_CH_CALL;
+}
+
+static arr_outcome outcome_of(const char *s) {
+  static const char *const N[] = {"conversation", "left_message", "voicemail_no_message",
+                                  "no_answer",    "busy",         "not_in_service",
+                                  "wrong_number", "dropped"};
+  for (int i = 0; i < 8; i++) {
+    if (strcmp(s, N[i]) == 0) {
+      return (arr_outcome)i;
+    }
+  }
+  return ARR_OUT_SENT;
+}
+
+static arr_line line_of(const char *type) {
+  return strcmp(type, "mobile") == 0 ? ARR_LINE_MOBILE
+         : strcmp(type, "home") == 0 ? ARR_LINE_HOME
+         : strcmp(type, "work") == 0 ? ARR_LINE_WORK
+                                     : ARR_LINE_OTHER;
+}
+
+static bool bad_status(const char *status) {
+  return strcmp(status, "bad") == 0 || strcmp(status, "wrong_number") == 0 ||
+         strcmp(status, "disconnected") == 0 || strcmp(status, "returned") == 0 ||
+         strcmp(status, "bounced") == 0;
+}
+
+/* New York City by ZIP: Manhattan, Staten Island, the Bronx, Brooklyn and Queens. */
+static bool nyc_zip(const char *zip) {
+  static const char *const NYC[] = {"100", "101", "102", "103", "104",
+                                    "111", "112", "113", "114", "116"};
+  for (size_t i = 0; i < sizeof NYC / sizeof NYC[0]; i++) {
+    if (strncmp(zip, NYC[i], 3) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Candidate zones and overlays from the current address. */
+static void address_facts(const arr_address *as, int n, arr_compliance_facts *f,
+                          char state[3]) {
+  state[0] = '\0';
+  for (int i = 0; i < n && state[0] == '\0'; i++) {
+    if (as[i].valid_to == ARR_DATE_NONE && !bad_status(as[i].status) &&
+        strcmp(as[i].status, "former") != 0 && as[i].state[0] != '\0') {
+      svc_strcpy(state, 3, as[i].state);
+      f->in_ma = strcmp(state, "MA") == 0;
+      f->in_wa = strcmp(state, "WA") == 0;
+      f->in_nyc = strcmp(state, "NY") == 0 && nyc_zip(as[i].zip);
+    }
+  }
+  const char *const *zones = state[0] ? arr_zones_of_state(state) : NULL;
+  /* No usable address: every mainland zone, so "convenient" holds wherever they are. */
+  static const char *const MAINLAND[] = {"America/New_York", "America/Chicago",
+                                         "America/Denver", "America/Los_Angeles", NULL};
+  if (zones == NULL) {
+    zones = MAINLAND;
+  }
+  f->nzones = 0;
+  for (int i = 0; zones[i] != NULL && f->nzones < ARR_COMPLIANCE_MAX_ZONES; i++) {
+    const arr_tz *z = arr_tz_find(zones[i]);
+    if (z != NULL) {
+      f->zones[f->nzones++] = z;
+    }
+  }
+}
+
+static arr_rc load_rules(arr_svc *svc, arr_rule *rules, int *n, arr_err *err) {
+  int count = 0;
+  const arr_rule *builtin = arr_compliance_rules(&count);
+  if (count > MAX_RULES) {
+    count = MAX_RULES;
+  }
+  memcpy(rules, builtin, sizeof *rules * (size_t)count);
+  *n = count;
+  char ids[MAX_RULES][33];
+  bool enabled[MAX_RULES];
+  int ns = 0;
+  arr_rc rc = arr_store_rule_settings(svc->db, ids, enabled, MAX_RULES, &ns, err);
+  for (int i = 0; rc == ARR_OK && i < ns; i++) {
+    for (int k = 0; k < count; k++) {
+      if (strcmp(rules[k].id, ids[i]) == 0) {
+        rules[k].enabled = enabled[i];
+      }
+    }
+  }
+  return rc;
+}
+
+typedef struct {
+  arr_account a;
+  arr_debtor d;
+  arr_address addresses[MAX_POINTS];
+  arr_phone phones[MAX_POINTS];
+  arr_email emails[MAX_POINTS];
+  int na, np, ne;
+  arr_account_event events[MAX_EVENTS];
+  int nevents;
+  arr_contact contacts[MAX_HISTORY];
+  int ncontacts;
+  arr_past_contact history[MAX_HISTORY];
+  arr_rule rules[MAX_RULES];
+  int nrules;
+  char state[3];
+} check_data;
+
+static arr_rc load(arr_svc *svc, int64_t account_id, arr_time at, check_data *c,
+                   arr_err *err) {
+  arr_rc rc = arr_store_account_get(svc->db, account_id, &c->a, err);
+  if (rc == ARR_OK) {
+    rc = arr_store_debtor_get(svc->db, c->a.debtor_id, &c->d, err);
+  }
+  if (rc == ARR_OK) {
+    rc = arr_store_address_list(svc->db, c->a.debtor_id, c->addresses, MAX_POINTS, &c->na,
+                                err);
+  }
+  if (rc == ARR_OK) {
+    rc =
+        arr_store_phone_list(svc->db, c->a.debtor_id, c->phones, MAX_POINTS, &c->np, err);
+  }
+  if (rc == ARR_OK) {
+    rc =
+        arr_store_email_list(svc->db, c->a.debtor_id, c->emails, MAX_POINTS, &c->ne, err);
+  }
+  if (rc == ARR_OK) {
+    rc = arr_store_event_list(svc->db, account_id, c->events, MAX_EVENTS, &c->nevents,
+                              err);
+  }
+  if (rc == ARR_OK) {
+    char since[ARR_TIME_FMT_MAX];
+    arr_time_format_utc(at - 31 * 86400, since);
+    rc = arr_store_contacts_for_debtor(svc->db, c->a.debtor_id, since, c->contacts,
+                                       MAX_HISTORY, &c->ncontacts, err);
+  }
+  if (rc == ARR_OK) {
+    rc = load_rules(svc, c->rules, &c->nrules, err);
+  }
+  return rc;
+}
+
+/* The phone on file matching a normalized number, or NULL. */
+static const arr_phone *find_phone(const check_data *c, const char *number) {
+  for (int i = 0; i < c->np; i++) {
+    if (strcmp(c->phones[i].number, number) == 0) {
+      return &c->phones[i];
+    }
+  }
+  return NULL;
+}
+
+static json_t *decision_json(const arr_decision *d, const arr_compliance_facts *f) {
+  json_t *reasons = json_array();
+  for (int i = 0; i < d->nreasons; i++) {
+    const arr_rule *r = d->reasons[i].rule;
+    json_t *o = json_object();
+    svc_set_str(o, "code", arr_reason_code(d->reasons[i].code));
+    svc_set_str(o, "message", r->title);
+    svc_set_str(o, "rule", r->id);
+    svc_set_str(o, "citation", r->citation);
+    json_array_append_new(reasons, o);
+  }
+  json_t *zones = json_array();
+  for (int i = 0; i < f->nzones; i++) {
+    json_array_append_new(zones, json_string(f->zones[i]->name));
+  }
+  json_t *next = json_null();
+  if (!d->allowed && d->has_next) {
+    char iso[ARR_TIME_FMT_MAX];
+    arr_time_format_utc(d->next_allowed_at, iso);
+    next = json_string(iso);
+  }
+  json_t *o = json_object();
+  svc_set(o, "allowed", json_boolean(d->allowed));
+  svc_set(o, "reasons", reasons);
+  svc_set(o, "next_allowed_at", next);
+  svc_set(o, "zones", zones);
+  return o;
+}
+
+arr_rc arr_svc_contact_check(arr_svc *svc, const arr_check_request *req, json_t **out,
+                             arr_err *err) {
+  if (req->channel == NULL ||
+      (strcmp(req->channel, "call") != 0 && strcmp(req->channel, "sms") != 0 &&
+       strcmp(req->channel, "email") != 0 && strcmp(req->channel, "letter") != 0 &&
+       strcmp(req->channel, "visit") != 0)) {
+    return arr_err_field(err, ARR_ERR_INVALID, "channel",
+                         "channel must be one of call, sms, email, letter, visit");
+  }
+  arr_time at = 0;
+  arr_rc rc = parse_at(svc, req->at, &at, err);
+  int64_t id = 0;
+  if (rc == ARR_OK) {
+    rc = arr_svc_account_resolve(svc, req->account, &id, err);
+  }
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  check_data *c = calloc(1, sizeof *c);
+  if (c == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  rc = arr_db_begin_read(svc->db, err);
+  if (rc == ARR_OK) {
+    rc = load(svc, id, at, c, err);
+    arr_db_commit(svc->db, NULL);
+  }
+  arr_compliance_facts f;
+  memset(&f, 0, sizeof f);
+  arr_proposed_contact p;
+  memset(&p, 0, sizeof p);
+  if (rc == ARR_OK) {
+    f.stated_from_min = f.stated_to_min = -1;
+    f.debt_key = c->a.id;
+    f.closed = strcmp(c->a.status, "open") != 0;
+    bool consent = false, revoked = false;
+    apply_events(c->events, c->nevents, at, &f, &consent, &revoked);
+    address_facts(c->addresses, c->na, &f, c->state);
+    p.channel = channel_of(req->channel);
+    p.at = at;
+    p.autodial = req->autodial;
+    p.line = ARR_LINE_UNKNOWN;
+    p.letter_kind = ARR_LETTER_COLLECTION;
+    if (req->to != NULL && req->to[0] != '\0' &&
+        (p.channel == ARR_CH_CALL || p.channel == ARR_CH_SMS)) {
+      char number[16];
+      if (arr_norm_phone(req->to, strlen(req->to), number) != NULL) {
+        rc = arr_err_field(err, ARR_ERR_INVALID, "to", "to: \"%s\" is not a phone number",
+                           req->to);
+      } else {
+        const arr_phone *ph = find_phone(c, number);
+        if (ph != NULL) {
+          p.line = line_of(ph->type);
+          p.target_bad = bad_status(ph->status) || ph->valid_to != ARR_DATE_NONE;
+          p.autodial_consent =
+              !revoked && (consent || strcmp(ph->consent, "granted") == 0);
+        }
+      }
+    }
+  }
+  if (rc == ARR_OK) {
+    for (int i = 0; i < c->ncontacts; i++) {
+      arr_past_contact *h = &c->history[i];
+      h->at = iso_time(c->contacts[i].at);
+      h->channel = channel_of(c->contacts[i].channel);
+      h->outcome = outcome_of(c->contacts[i].outcome);
+      h->debt_key = c->contacts[i].account_id;
+      const arr_phone *ph = find_phone(c, c->contacts[i].target);
+      h->line = ph != NULL ? line_of(ph->type) : ARR_LINE_UNKNOWN;
+    }
+    arr_decision d;
+    arr_compliance_check(c->rules, c->nrules, &f, c->history, c->ncontacts, &p, &d);
+    *out = decision_json(&d, &f);
+  }
+  free(c);
+  return rc;
+}
+
+arr_rc arr_svc_compliance_rules(arr_svc *svc, json_t **out, arr_err *err) {
+  arr_rule rules[MAX_RULES];
+  int n = 0;
+  arr_rc rc = load_rules(svc, rules, &n, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  static const char *const J[] = {"US", "MA", "WA", "NYC"};
+  json_t *items = json_array();
+  for (int i = 0; i < n; i++) {
+    json_t *o = json_object();
+    svc_set_str(o, "id", rules[i].id);
+    svc_set_str(o, "jurisdiction", J[rules[i].jurisdiction]);
+    svc_set_str(o, "citation", rules[i].citation);
+    svc_set_str(o, "title", rules[i].title);
+    svc_set_str(o, "reason", arr_reason_code(rules[i].reason));
+    svc_set(o, "enabled", json_boolean(rules[i].enabled));
+    json_array_append_new(items, o);
+  }
+  *out = json_pack("{s:o,s:n}", "items", items, "next_after");
+  return ARR_OK;
+}
+
+arr_rc arr_svc_compliance_rule_set(arr_svc *svc, const char *rule_id, bool enabled,
+                                   arr_err *err) {
+  static const char *const ADMINS[] = {"admin", NULL};
+  arr_rc rc = arr_svc_require(svc, "switching compliance rules", ADMINS, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  int n = 0;
+  const arr_rule *rules = arr_compliance_rules(&n);
+  bool known = false;
+  for (int i = 0; i < n; i++) {
+    known = known || strcmp(rules[i].id, rule_id) == 0;
+  }
+  if (!known) {
+    return arr_err_set(err, ARR_ERR_NOTFOUND, "no compliance rule %s", rule_id);
+  }
+  rc = svc_begin(svc, err);
+  if (rc == ARR_OK) {
+    rc = arr_store_rule_setting_put(svc->db, rule_id, enabled, svc->actor, svc->now_iso,
+                                    err);
+  }
+  if (rc == ARR_OK) {
+    rc = svc_audit(svc, "compliance.rule", "rule", 0,
+                   json_pack("{s:s,s:b}", "rule", rule_id, "enabled", enabled), err);
+  }
+  if (rc == ARR_OK) {
+    return svc_commit(svc, err);
+  }
+  svc_rollback(svc);
+  return rc;
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# t_compliance.sh — the compliance engine through the command line, on both engines:
+# `contact check` (SPEC.md's JSON, next_allowed_at), account events and their release,
+# the Massachusetts overlay from the address, and the admins' rule switches.
+set -euo pipefail
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ok arrears init
+ok arrears client add ACME --name "Acme Bank"
+csv_file p.csv \
+  'client_account,first_name,last_name,principal,address1,city,state,zip,phone1,phone1_type' \
+  'MA1,Ann,Lee,100.00,1 Main St,Boston,MA,02108,6175550101,mobile' \
+  'IL1,Bob,Ray,100.00,2 Elm St,Chicago,IL,60601,3125550102,home' \
+  'FL1,Cy,Dee,100.00,3 Oak St,Miami,FL,33101,3055550103,home'
+ok arrears import placements p.csv --client ACME
+
+step "time of day in the address's zones (SPEC.md JSON)"
+ok arrears contact check ACME:IL1 --channel call --at 2026-11-23T13:30:00Z --json
+assert_eq false "$(json_get "$output" .allowed)" "07:30 in Chicago"
+assert_eq INCONVENIENT_TIME "$(json_get "$output" '.reasons[0].code')" "reason"
+assert_eq 2026-11-23T14:00:00Z "$(json_get "$output" .next_allowed_at)" "08:00 Chicago"
+[[ $(jq -r '.reasons[0].message | length' <<<"$output") -gt 10 ]] || fail "no message"
+ok arrears contact check ACME:IL1 --channel call --at 2026-11-23T14:00:00Z --json
+assert_eq true "$(json_get "$output" .allowed)" "08:00 Chicago"
+assert_eq 0 "$(jq '.reasons | length' <<<"$output")" "no reasons"
+assert_eq null "$(json_get "$output" .next_allowed_at)" "no next when allowed"
+# Florida spans Eastern and Central: 08:30 in Miami is 07:30 in the panhandle.
+ok arrears contact check ACME:FL1 --channel call --at 2026-11-23T13:30:00Z --json
+assert_eq false "$(json_get "$output" .allowed)" "07:30 Central"
+assert_eq 2026-11-23T14:00:00Z "$(json_get "$output" .next_allowed_at)" "08:00 Central"
+ok arrears contact check ACME:FL1 --channel letter --at 2026-11-23T09:00:00Z --json
+assert_eq true "$(json_get "$output" .allowed)" "letters have no hours"
+
+step "Massachusetts: the third call in 7 days to a personal number"
+ok arrears contact log ACME:MA1 --channel call --to 6175550101 --at 2026-11-23T14:00:00Z --outcome no_answer
+ok arrears contact log ACME:MA1 --channel call --to 6175550101 --at 2026-11-23T14:30:00Z --outcome left_message
+ok arrears contact check ACME:MA1 --channel call --to 6175550101 --at 2026-11-23T14:59:00Z --json
+assert_eq STATE_CALL_LIMIT "$(json_get "$output" '.reasons[0].code')" "MA limit"
+assert_eq 2026-11-30T13:00:00Z "$(json_get "$output" .next_allowed_at)" "08:00 Boston, 7 days on"
+ok arrears compliance rule MA-CALLS-PERSONAL --off
+ok arrears contact check ACME:MA1 --channel call --to 6175550101 --at 2026-11-23T14:59:00Z --json
+assert_eq true "$(json_get "$output" .allowed)" "rule switched off"
+ok arrears compliance rule MA-CALLS-PERSONAL --on
+fails 1 arrears compliance rule NO-SUCH-RULE --off
+
+step "events: a written cease holds everything but the letters it allows, until released"
+ok arrears account event ACME:IL1 --type cease_written --at 2026-11-23T10:00:00Z --note "letter received"
+ok arrears contact check ACME:IL1 --channel call --at 2026-11-23T15:00:00Z --json
+assert_eq CEASE_COMMUNICATION "$(json_get "$output" '.reasons[0].code')" "cease"
+assert_eq null "$(json_get "$output" .next_allowed_at)" "waiting does not help"
+ok arrears account event ACME:IL1 --type cease_written --release --at 2026-11-23T14:30:00Z
+ok arrears contact check ACME:IL1 --channel call --at 2026-11-23T15:00:00Z --json
+assert_eq true "$(json_get "$output" .allowed)" "released"
+fails 1 arrears account event ACME:IL1 --type cease_written --release
+contains "no cease_written in effect" "$errout"
+
+step "stated convenient hours win over 08:00-21:00"
+ok arrears account event ACME:IL1 --type stated_convenient_hours --hours 10:00-16:00 --at 2026-11-23T09:00:00Z
+ok arrears contact check ACME:IL1 --channel call --at 2026-11-23T15:30:00Z --json
+assert_eq INCONVENIENT_TIME "$(json_get "$output" '.reasons[0].code')" "09:30 before stated 10:00"
+assert_eq 2026-11-23T16:00:00Z "$(json_get "$output" .next_allowed_at)" "10:00 Chicago"
+fails 1 arrears account event ACME:IL1 --type stated_convenient_hours --at 2026-11-23T09:00:00Z
+
+step "a written dispute after the validation notice holds collection until verification"
+ok arrears account event ACME:FL1 --type validation_notice_sent --at 2026-11-02T15:00:00Z
+ok arrears account event ACME:FL1 --type dispute_written --at 2026-11-20T15:00:00Z
+ok arrears contact check ACME:FL1 --channel call --at 2026-11-23T16:00:00Z --json
+assert_eq DISPUTE_PENDING "$(json_get "$output" '.reasons[0].code')" "dispute"
+ok arrears account event ACME:FL1 --type verification_sent --at 2026-11-22T15:00:00Z
+ok arrears contact check ACME:FL1 --channel call --at 2026-11-23T16:00:00Z --json
+assert_eq true "$(json_get "$output" .allowed)" "verification mailed"
+
+step "refused input names the problem"
+fails 1 arrears account event ACME:IL1 --type nonsense --at 2026-11-23T10:00:00Z
+contains "not an account event" "$errout"
+fails 1 arrears account event ACME:IL1 --type email_opt_out --at 2026-11-24T10:00:00Z
+contains "future" "$errout"
+fails 1 arrears contact check ACME:IL1 --channel fax --at 2026-11-23T15:00:00Z
+fails 1 arrears contact check ACME:IL1 --channel call --to 12 --at 2026-11-23T15:00:00Z
+fails 2 arrears contact check ACME:IL1 --at 2026-11-23T15:00:00Z
+ok arrears compliance rules --json
+[[ $(jq '.items | length' <<<"$output") -ge 15 ]] || fail "rules table"
+ok arrears audit verify
