@@ -30,19 +30,22 @@ function noDuplicates(list, what) {
   assert.deepEqual(dups, [], `${what}: duplicates`);
 }
 
-test('accounts: every page size walks all 200 demo accounts once, in id order', async (t) => {
+test('accounts: every page size walks all accounts once, in id order', async (t) => {
   const admin = await as('admin');
+  // Other tests (file uploads, the role matrix) add accounts: at least the 200 demo
+  // accounts, and each walk is compared with a full walk taken just before it.
   const full = ids(await walk('/api/v1/accounts', 200, admin));
-  assert.equal(full.length, 200, 'the demo database has 200 accounts');
+  assert.ok(full.length >= 200, 'the demo database has 200 accounts');
   for (const limit of [1, 7, 50, 199]) {
     await t.test(`limit ${limit}`, async () => {
+      const before = ids(await walk('/api/v1/accounts', 200, admin));
       const pages = await walk('/api/v1/accounts', limit, admin);
       const got = ids(pages);
       noDuplicates(got, `limit ${limit}`);
-      assert.deepEqual(got, full);
+      assert.deepEqual(got, before);
       for (let i = 1; i < got.length; i++) assert.ok(got[i] > got[i - 1], 'ids ascend');
       for (const p of pages.slice(0, -1)) assert.equal(p.next_after, p.items.at(-1).id, 'next_after is the last id of the page');
-      if (limit === 199) assert.equal(pages.length, 2);
+      if (limit === 199) assert.equal(pages.length, Math.ceil(before.length / 199));
     });
   }
   await t.test('default limit is 50', async () => {
