@@ -689,6 +689,89 @@ static void h_audit_verify(http_req *r, json_t *body) {
                       (json_int_t)res.problems, "messages", l.messages));
 }
 
+/* ---- compliance ---- */
+
+static bool query_bool(http_req *r, const char *name) {
+  const char *v = query(r, name);
+  return v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+}
+
+static void h_contact_check(http_req *r, json_t *body) {
+  arr_check_request q = {r->params[0], query(r, "channel"), query(r, "to"),
+                         query(r, "at"), query_bool(r, "autodial")};
+  if (q.channel == NULL || q.channel[0] == '\0') {
+    http_error(r, 400, "invalid", "channel is required", "channel");
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_contact_check(r->svc, &q, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_events(http_req *r, json_t *body) {
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_event_list(r->svc, r->params[0], &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_event_add(http_req *r, json_t *body) {
+  arr_event_request q;
+  memset(&q, 0, sizeof q);
+  q.account = r->params[0];
+  if (!body_str(r, body, "type", true, 32, &q.type) ||
+      !body_str(r, body, "at", false, 40, &q.at) ||
+      !body_str(r, body, "note", false, 500, &q.note) ||
+      !body_str(r, body, "hours", false, 11, &q.data)) {
+    return;
+  }
+  json_t *rel = json_object_get(body, "release");
+  if (rel != NULL && !json_is_boolean(rel)) {
+    http_error(r, 400, "invalid", "release must be true or false", "release");
+    return;
+  }
+  q.release = json_is_true(rel);
+  int64_t id = 0;
+  arr_err err;
+  arr_rc rc = arr_svc_account_event(r->svc, &q, &id, &err);
+  reply(r, rc, &err, q.release ? 200 : 201,
+        rc == ARR_OK ? json_pack("{s:o}", "id", id ? json_integer(id) : json_null())
+                     : NULL);
+}
+
+static void h_rules(http_req *r, json_t *body) {
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_compliance_rules(r->svc, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_rule_set(http_req *r, json_t *body) {
+  json_t *en = json_object_get(body, "enabled");
+  if (!json_is_boolean(en)) {
+    http_error(r, 400, "invalid", "enabled must be true or false", "enabled");
+    return;
+  }
+  arr_err err;
+  arr_rc rc = arr_svc_compliance_rule_set(r->svc, r->params[0], json_is_true(en), &err);
+  json_t *all = NULL, *found = NULL;
+  if (rc == ARR_OK) {
+    rc = arr_svc_compliance_rules(r->svc, &all, &err);
+  }
+  if (rc == ARR_OK) {
+    size_t i;
+    json_t *rule;
+    json_array_foreach(json_object_get(all, "items"), i, rule) {
+      if (strcmp(json_string_value(json_object_get(rule, "id")), r->params[0]) == 0) {
+        found = json_incref(rule);
+      }
+    }
+  }
+  json_decref(all);
+  reply(r, rc, &err, 200, found);
+}
+
 /* ---- routing ---- */
 
 static const route ROUTES[] = {
@@ -726,6 +809,11 @@ static const route ROUTES[] = {
     {"POST", "/api/v1/audit/verify", h_audit_verify, R_COMPLIANCE | R_ADMIN},
     {"POST", "/api/v1/clients/*/placements", h_import_placements, R_SUPERVISOR | R_ADMIN},
     {"POST", "/api/v1/clients/*/payments", h_import_payments, R_SUPERVISOR | R_ADMIN},
+    {"GET", "/api/v1/accounts/*/contact-check", h_contact_check, R_STAFF},
+    {"GET", "/api/v1/accounts/*/events", h_events, R_ANY},
+    {"POST", "/api/v1/accounts/*/events", h_event_add, R_STAFF},
+    {"GET", "/api/v1/compliance/rules", h_rules, R_OVERSEERS},
+    {"PUT", "/api/v1/compliance/rules/*", h_rule_set, R_ADMIN},
 };
 #define NROUTES (int)(sizeof ROUTES / sizeof ROUTES[0])
 

@@ -541,3 +541,35 @@ arr_rc arr_svc_compliance_rule_set(arr_svc *svc, const char *rule_id, bool enabl
   svc_rollback(svc);
   return rc;
 }
+
+arr_rc arr_svc_event_list(arr_svc *svc, const char *account, json_t **out, arr_err *err) {
+  int64_t id = 0;
+  arr_rc rc = arr_svc_account_resolve(svc, account, &id, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  arr_account_event *ev = malloc(sizeof *ev * MAX_EVENTS);
+  if (ev == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  int n = 0;
+  rc = arr_store_event_list(svc->db, id, ev, MAX_EVENTS, &n, err);
+  if (rc == ARR_OK) {
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++) {
+      json_t *o = json_object();
+      svc_set_int(o, "id", ev[i].id);
+      svc_set_str(o, "type", ev[i].type);
+      svc_set_str(o, "at", ev[i].at);
+      svc_set(o, "released_at",
+              ev[i].released_at[0] ? json_string(ev[i].released_at) : json_null());
+      svc_set(o, "note", ev[i].note[0] ? json_string(ev[i].note) : json_null());
+      svc_set(o, "data", ev[i].data[0] ? json_string(ev[i].data) : json_null());
+      svc_set_str(o, "actor", ev[i].actor);
+      json_array_append_new(items, o);
+    }
+    *out = json_pack("{s:o,s:n}", "items", items, "next_after");
+  }
+  free(ev);
+  return rc;
+}

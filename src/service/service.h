@@ -214,6 +214,9 @@ typedef struct {
  * "zones"}. */
 arr_rc arr_svc_contact_check(arr_svc *svc, const arr_check_request *req, json_t **out,
                              arr_err *err);
+/* The account's events, oldest first: {"items":[{id, type, at, released_at, note,
+ * data, actor}], "next_after": null}. */
+arr_rc arr_svc_event_list(arr_svc *svc, const char *account, json_t **out, arr_err *err);
 /* The rules table with the admins' switches: {"items":[{id, jurisdiction, citation,
  * title, reason, enabled}]}. */
 arr_rc arr_svc_compliance_rules(arr_svc *svc, json_t **out, arr_err *err);

@@ -97,6 +97,11 @@ export const samples = {
   createToken: (ctx) => ({ path: `/api/v1/users/${encodeURIComponent(ctx.username)}/tokens`, body: { name: 'matrix' } }),
   listAudit: () => ({ path: '/api/v1/audit', query: { limit: 5 } }),
   verifyAudit: () => ({ path: '/api/v1/audit/verify' }),
+  contactCheck: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/contact-check`, query: { channel: 'call', to: ctx.phone } }),
+  listEvents: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/events` }),
+  addEvent: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/events`, body: { type: 'dispute_oral', note: 'role matrix' } }),
+  listRules: () => ({ path: '/api/v1/compliance/rules' }),
+  setRule: () => ({ path: '/api/v1/compliance/rules/US-DECEASED', body: { enabled: true } }),
   // File uploads: the CSV itself is the body.
   importPlacements: () => ({
     path: '/api/v1/clients/MERCY/placements',

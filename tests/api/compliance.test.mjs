@@ -1,0 +1,74 @@
+// compliance.test.mjs — the compliance engine over the API: contact check in SPEC.md's
+// shape, events recorded and released (and what they change), the rules table and its
+// switches.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { call, as, expectStatus, expectError, pickAccount } from './lib.mjs';
+
+test('contact check: SPEC.md shape, and a hold with no next time', async () => {
+  const admin = await as('admin');
+  const acct = await pickAccount('CITYPWR', 4);
+  // A letter at any hour is allowed unless something holds it.
+  const letter = await call('GET', `/api/v1/accounts/${acct.id}/contact-check`, { as: admin, query: { channel: 'letter', at: '2026-11-23T09:00:00Z' } });
+  expectStatus(letter, 200);
+  assert.equal(letter.body.allowed, true);
+  assert.deepEqual(letter.body.reasons, []);
+  assert.equal(letter.body.next_allowed_at, null);
+  assert.ok(letter.body.zones.length >= 1);
+  // 03:00 in every US zone is inconvenient; the next allowed time is later the same day.
+  const night = await call('GET', `/api/v1/accounts/${acct.id}/contact-check`, { as: admin, query: { channel: 'sms', at: '2026-11-23T09:00:00Z' } });
+  expectStatus(night, 200);
+  assert.equal(night.body.allowed, false);
+  assert.equal(night.body.reasons[0].code, 'INCONVENIENT_TIME');
+  assert.ok(night.body.reasons[0].citation.includes('1006.6'));
+  assert.ok(night.body.next_allowed_at > '2026-11-23T09:00:00Z');
+  // A written cease holds every call; releasing it lifts the hold.
+  const cease = await call('POST', `/api/v1/accounts/${acct.id}/events`, { as: admin, body: { type: 'cease_written', at: '2026-11-20T15:00:00Z', note: 'letter in the mail' } });
+  expectStatus(cease, 201);
+  const held = await call('GET', `/api/v1/accounts/${acct.id}/contact-check`, { as: admin, query: { channel: 'email', at: '2026-11-23T18:00:00Z' } });
+  expectStatus(held, 200);
+  assert.equal(held.body.allowed, false);
+  assert.ok(held.body.reasons.some((r) => r.code === 'CEASE_COMMUNICATION'));
+  assert.equal(held.body.next_allowed_at, null);
+  const events = await call('GET', `/api/v1/accounts/${acct.id}/events`, { as: admin });
+  expectStatus(events, 200);
+  assert.ok(events.body.items.some((e) => e.type === 'cease_written' && e.released_at === null));
+  const rel = await call('POST', `/api/v1/accounts/${acct.id}/events`, { as: admin, body: { type: 'cease_written', release: true, at: '2026-11-21T15:00:00Z' } });
+  expectStatus(rel, 200);
+  const again = await call('POST', `/api/v1/accounts/${acct.id}/events`, { as: admin, body: { type: 'cease_written', release: true } });
+  expectError(again, 409, 'conflict');
+  const lifted = await call('GET', `/api/v1/accounts/${acct.id}/contact-check`, { as: admin, query: { channel: 'letter', at: '2026-11-23T18:00:00Z' } });
+  assert.equal(lifted.body.allowed, true);
+});
+
+test('events: bad input is refused naming the field', async () => {
+  const admin = await as('admin');
+  const acct = await pickAccount('CITYPWR', 5);
+  expectError(await call('POST', `/api/v1/accounts/${acct.id}/events`, { as: admin, body: { type: 'nonsense' } }), 400, 'invalid');
+  const hours = await call('POST', `/api/v1/accounts/${acct.id}/events`, { as: admin, body: { type: 'stated_convenient_hours', hours: '9 to 5' } });
+  expectError(hours, 400, 'invalid');
+  assert.equal(hours.body.error.field, 'hours');
+  const future = await call('POST', `/api/v1/accounts/${acct.id}/events`, { as: admin, body: { type: 'email_opt_out', at: '2099-01-01T00:00:00Z' } });
+  expectError(future, 400, 'invalid');
+  assert.equal(future.body.error.field, 'at');
+  expectError(await call('GET', `/api/v1/accounts/${acct.id}/contact-check`, { as: admin, query: { channel: 'fax' } }), 400, 'invalid');
+  expectError(await call('GET', `/api/v1/accounts/${acct.id}/contact-check`, { as: admin }), 400, 'invalid');
+});
+
+test('rules: compliance reads them, only an admin switches them', async () => {
+  const list = await call('GET', '/api/v1/compliance/rules', { as: await as('compliance') });
+  expectStatus(list, 200);
+  assert.ok(list.body.items.length >= 15);
+  for (const id of ['US-REGF-TIME', 'US-REGF-7IN7', 'US-REGF-CONVERSATION', 'MA-CALLS-PERSONAL', 'WA-COMMUNICATIONS', 'NYC-ATTEMPTS']) {
+    assert.ok(list.body.items.some((r) => r.id === id), id);
+  }
+  const admin = await as('admin');
+  const off = await call('PUT', '/api/v1/compliance/rules/WA-HOURS', { as: admin, body: { enabled: false } });
+  expectStatus(off, 200);
+  assert.equal(off.body.enabled, false);
+  const on = await call('PUT', '/api/v1/compliance/rules/WA-HOURS', { as: admin, body: { enabled: true } });
+  assert.equal(on.body.enabled, true);
+  expectError(await call('PUT', '/api/v1/compliance/rules/NOPE', { as: admin, body: { enabled: true } }), 404, 'not_found');
+  expectError(await call('PUT', '/api/v1/compliance/rules/WA-HOURS', { as: admin, body: { enabled: 'yes' } }), 400, 'invalid');
+  expectError(await call('PUT', '/api/v1/compliance/rules/WA-HOURS', { as: await as('compliance'), body: { enabled: false } }), 403, 'forbidden');
+});
