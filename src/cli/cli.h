@@ -71,5 +71,6 @@ int cmd_contact_check(cli_args *a);
 int cmd_account_event(cli_args *a);
 int cmd_compliance_rules(cli_args *a);
 int cmd_compliance_rule(cli_args *a);
+int cmd_compliance_report(cli_args *a);
 
 #endif

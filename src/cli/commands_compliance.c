@@ -149,3 +149,83 @@ int cmd_compliance_rule(cli_args *a) {
   printf("rule %s %s\n", a->args[0], on ? "on" : "off");
   return 0;
 }
+
+/* CSV text of a field: quoted when it holds a comma, quote or line break. */
+static void csv_field(const char *v, bool last) {
+  if (strpbrk(v, ",\"\r\n") != NULL) {
+    putchar('"');
+    for (const char *p = v; *p != '\0'; p++) {
+      if (*p == '"') {
+        putchar('"');
+      }
+      putchar(*p);
+    }
+    putchar('"');
+  } else {
+    fputs(v, stdout);
+  }
+  putchar(last ? '\n' : ',');
+}
+
+int cmd_compliance_report(cli_args *a) {
+  EXPECT_ARGS(0, "compliance report --from DATE --to DATE [--json|--csv]");
+  const char *from = cli_opt_get(a, "from"), *to = cli_opt_get(a, "to");
+  bool as_json = cli_flag(a, "json"), as_csv = cli_flag(a, "csv");
+  if (from == NULL || to == NULL) {
+    return cli_usage("compliance report needs --from DATE and --to DATE%s", "");
+  }
+  arr_svc *svc = NULL;
+  int rc = open_svc(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  json_t *out = NULL;
+  arr_rc r = arr_svc_compliance_report(svc, from, to, &out, &err);
+  arr_svc_close(svc);
+  if (r != ARR_OK) {
+    return cli_fail(&err);
+  }
+  if (as_json) {
+    cli_print_json(out);
+  } else if (as_csv) {
+    printf(
+        "contact_id,account_id,client,client_account,at,channel,outcome,actor,reasons\n");
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(out, "listed"), i, v) {
+      char num[2][24];
+      snprintf(num[0], sizeof num[0], "%lld",
+               (long long)json_integer_value(json_object_get(v, "contact_id")));
+      snprintf(num[1], sizeof num[1], "%lld",
+               (long long)json_integer_value(json_object_get(v, "account_id")));
+      csv_field(num[0], false);
+      csv_field(num[1], false);
+      static const char *const F[] = {"client",  "client_account", "at",
+                                      "channel", "outcome",        "actor"};
+      for (int k = 0; k < 6; k++) {
+        csv_field(json_string_value(json_object_get(v, F[k])), false);
+      }
+      char reasons[256] = "";
+      size_t j;
+      json_t *code;
+      json_array_foreach(json_object_get(v, "reasons"), j, code) {
+        size_t used = strlen(reasons);
+        snprintf(reasons + used, sizeof reasons - used, "%s%s", j ? ";" : "",
+                 json_string_value(code));
+      }
+      csv_field(reasons, true);
+    }
+  } else {
+    printf("%s to %s: %lld contacts checked, %lld broke a rule\n", from, to,
+           (long long)json_integer_value(json_object_get(out, "contacts_checked")),
+           (long long)json_integer_value(json_object_get(out, "violations")));
+    const char *code;
+    json_t *count;
+    json_object_foreach(json_object_get(out, "violations_by_reason"), code, count) {
+      printf("  %-22s %lld\n", code, (long long)json_integer_value(count));
+    }
+  }
+  json_decref(out);
+  return 0;
+}

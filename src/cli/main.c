@@ -15,8 +15,8 @@
 #include "cli/cli.h"
 
 static const char *const FLAGS[] = {
-    "json",           "reveal",         "help",     "release", "quiet",
-    "secure-cookies", "password-stdin", "autodial", "on",      "off"};
+    "json",           "reveal",   "help", "release", "quiet", "secure-cookies",
+    "password-stdin", "autodial", "on",   "off",     "csv"};
 
 static const char USAGE[] =
     "usage: arrears <command> [options]\n"
@@ -60,6 +60,8 @@ static const char USAGE[] =
     "  account event ACCOUNT --type TYPE --at TIME [--note N] [--hours HH:MM-HH:MM]\n"
     "           [--release]                  facts that change what may be done\n"
     "  compliance rules [--json] | compliance rule RULE-ID --on|--off\n"
+    "  compliance report --from DATE --to DATE [--json|--csv]   contacts that broke a "
+    "rule\n"
     "  audit list [--action A] [--entity E] [--entity-id ID] [--limit N] [--before ID]\n"
     "  serve [--listen ADDR:PORT] [--config FILE] [--threads N] [--static DIR]\n"
     "        [--access-log FILE|-|off] [--secure-cookies] [--max-body-bytes N]\n"
@@ -219,6 +221,7 @@ static const command COMMANDS[] = {
     {"account", "event", cmd_account_event},
     {"compliance", "rules", cmd_compliance_rules},
     {"compliance", "rule", cmd_compliance_rule},
+    {"compliance", "report", cmd_compliance_report},
 };
 
 int main(int argc, char **argv) {

@@ -772,6 +772,14 @@ static void h_rule_set(http_req *r, json_t *body) {
   reply(r, rc, &err, 200, found);
 }
 
+static void h_compliance_report(http_req *r, json_t *body) {
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc =
+      arr_svc_compliance_report(r->svc, query(r, "from"), query(r, "to"), &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
 /* ---- routing ---- */
 
 static const route ROUTES[] = {
@@ -814,6 +822,7 @@ static const route ROUTES[] = {
     {"POST", "/api/v1/accounts/*/events", h_event_add, R_STAFF},
     {"GET", "/api/v1/compliance/rules", h_rules, R_OVERSEERS},
     {"PUT", "/api/v1/compliance/rules/*", h_rule_set, R_ADMIN},
+    {"GET", "/api/v1/compliance/report", h_compliance_report, R_OVERSEERS},
 };
 #define NROUTES (int)(sizeof ROUTES / sizeof ROUTES[0])
 

@@ -409,12 +409,80 @@ static json_t *decision_json(const arr_decision *d, const arr_compliance_facts *
   return o;
 }
 
+static bool valid_channel(const char *ch) {
+  return ch != NULL &&
+         (strcmp(ch, "call") == 0 || strcmp(ch, "sms") == 0 || strcmp(ch, "email") == 0 ||
+          strcmp(ch, "letter") == 0 || strcmp(ch, "visit") == 0);
+}
+
+/* Decides a contact on account_id at `at`: loads the facts (in one read snapshot),
+ * counts only contacts strictly before `at` other than exclude_id (a logged contact is
+ * judged against what came before it), and fills f and d. */
+static arr_rc decide(arr_svc *svc, int64_t account_id, const char *channel,
+                     const char *to, arr_time at, bool autodial, int64_t exclude_id,
+                     check_data *c, arr_compliance_facts *f, arr_decision *d,
+                     arr_err *err) {
+  memset(c, 0, sizeof *c);
+  memset(f, 0, sizeof *f);
+  bool own_tx = !arr_db_in_tx(svc->db);
+  arr_rc rc = own_tx ? arr_db_begin_read(svc->db, err) : ARR_OK;
+  if (rc == ARR_OK) {
+    rc = load(svc, account_id, at, c, err);
+    if (own_tx) {
+      arr_db_commit(svc->db, NULL);
+    }
+  }
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  arr_proposed_contact p;
+  memset(&p, 0, sizeof p);
+  f->stated_from_min = f->stated_to_min = -1;
+  f->debt_key = c->a.id;
+  f->closed = strcmp(c->a.status, "open") != 0;
+  bool consent = false, revoked = false;
+  apply_events(c->events, c->nevents, at, f, &consent, &revoked);
+  address_facts(c->addresses, c->na, f, c->state);
+  p.channel = channel_of(channel);
+  p.at = at;
+  p.autodial = autodial;
+  p.line = ARR_LINE_UNKNOWN;
+  p.letter_kind = ARR_LETTER_COLLECTION;
+  if (to != NULL && to[0] != '\0' &&
+      (p.channel == ARR_CH_CALL || p.channel == ARR_CH_SMS)) {
+    char number[16];
+    if (arr_norm_phone(to, strlen(to), number) != NULL) {
+      return arr_err_field(err, ARR_ERR_INVALID, "to", "to: \"%s\" is not a phone number",
+                           to);
+    }
+    const arr_phone *ph = find_phone(c, number);
+    if (ph != NULL) {
+      p.line = line_of(ph->type);
+      p.target_bad = bad_status(ph->status) || ph->valid_to != ARR_DATE_NONE;
+      p.autodial_consent = !revoked && (consent || strcmp(ph->consent, "granted") == 0);
+    }
+  }
+  int nh = 0;
+  for (int i = 0; i < c->ncontacts; i++) {
+    arr_time t = iso_time(c->contacts[i].at);
+    if (t >= at || c->contacts[i].id == exclude_id) {
+      continue;
+    }
+    arr_past_contact *h = &c->history[nh++];
+    h->at = t;
+    h->channel = channel_of(c->contacts[i].channel);
+    h->outcome = outcome_of(c->contacts[i].outcome);
+    h->debt_key = c->contacts[i].account_id;
+    const arr_phone *ph = find_phone(c, c->contacts[i].target);
+    h->line = ph != NULL ? line_of(ph->type) : ARR_LINE_UNKNOWN;
+  }
+  arr_compliance_check(c->rules, c->nrules, f, c->history, nh, &p, d);
+  return ARR_OK;
+}
+
 arr_rc arr_svc_contact_check(arr_svc *svc, const arr_check_request *req, json_t **out,
                              arr_err *err) {
-  if (req->channel == NULL ||
-      (strcmp(req->channel, "call") != 0 && strcmp(req->channel, "sms") != 0 &&
-       strcmp(req->channel, "email") != 0 && strcmp(req->channel, "letter") != 0 &&
-       strcmp(req->channel, "visit") != 0)) {
+  if (!valid_channel(req->channel)) {
     return arr_err_field(err, ARR_ERR_INVALID, "channel",
                          "channel must be one of call, sms, email, letter, visit");
   }
@@ -427,62 +495,116 @@ arr_rc arr_svc_contact_check(arr_svc *svc, const arr_check_request *req, json_t 
   if (rc != ARR_OK) {
     return rc;
   }
-  check_data *c = calloc(1, sizeof *c);
+  check_data *c = malloc(sizeof *c);
   if (c == NULL) {
     return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
   }
-  rc = arr_db_begin_read(svc->db, err);
-  if (rc == ARR_OK) {
-    rc = load(svc, id, at, c, err);
-    arr_db_commit(svc->db, NULL);
-  }
   arr_compliance_facts f;
-  memset(&f, 0, sizeof f);
-  arr_proposed_contact p;
-  memset(&p, 0, sizeof p);
+  arr_decision d;
+  rc = decide(svc, id, req->channel, req->to, at, req->autodial, 0, c, &f, &d, err);
   if (rc == ARR_OK) {
-    f.stated_from_min = f.stated_to_min = -1;
-    f.debt_key = c->a.id;
-    f.closed = strcmp(c->a.status, "open") != 0;
-    bool consent = false, revoked = false;
-    apply_events(c->events, c->nevents, at, &f, &consent, &revoked);
-    address_facts(c->addresses, c->na, &f, c->state);
-    p.channel = channel_of(req->channel);
-    p.at = at;
-    p.autodial = req->autodial;
-    p.line = ARR_LINE_UNKNOWN;
-    p.letter_kind = ARR_LETTER_COLLECTION;
-    if (req->to != NULL && req->to[0] != '\0' &&
-        (p.channel == ARR_CH_CALL || p.channel == ARR_CH_SMS)) {
-      char number[16];
-      if (arr_norm_phone(req->to, strlen(req->to), number) != NULL) {
-        rc = arr_err_field(err, ARR_ERR_INVALID, "to", "to: \"%s\" is not a phone number",
-                           req->to);
-      } else {
-        const arr_phone *ph = find_phone(c, number);
-        if (ph != NULL) {
-          p.line = line_of(ph->type);
-          p.target_bad = bad_status(ph->status) || ph->valid_to != ARR_DATE_NONE;
-          p.autodial_consent =
-              !revoked && (consent || strcmp(ph->consent, "granted") == 0);
-        }
-      }
-    }
-  }
-  if (rc == ARR_OK) {
-    for (int i = 0; i < c->ncontacts; i++) {
-      arr_past_contact *h = &c->history[i];
-      h->at = iso_time(c->contacts[i].at);
-      h->channel = channel_of(c->contacts[i].channel);
-      h->outcome = outcome_of(c->contacts[i].outcome);
-      h->debt_key = c->contacts[i].account_id;
-      const arr_phone *ph = find_phone(c, c->contacts[i].target);
-      h->line = ph != NULL ? line_of(ph->type) : ARR_LINE_UNKNOWN;
-    }
-    arr_decision d;
-    arr_compliance_check(c->rules, c->nrules, &f, c->history, c->ncontacts, &p, &d);
     *out = decision_json(&d, &f);
   }
+  free(c);
+  return rc;
+}
+
+/* ---- the compliance report: every contact of a period judged again ---- */
+
+enum { REPORT_MAX_CONTACTS = 100000, REPORT_MAX_LISTED = 1000 };
+
+arr_rc arr_svc_compliance_report(arr_svc *svc, const char *from, const char *to,
+                                 json_t **out, arr_err *err) {
+  static const char *const READERS[] = {"supervisor", "compliance", "admin", NULL};
+  arr_rc rc = arr_svc_require(svc, "the compliance report", READERS, err);
+  arr_date d0 = 0, d1 = 0;
+  if (rc == ARR_OK && (from == NULL || !arr_date_parse(from, strlen(from), &d0))) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "from",
+                       "from must be a date like 2026-11-01");
+  }
+  if (rc == ARR_OK && (to == NULL || !arr_date_parse(to, strlen(to), &d1) || d1 < d0)) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "to",
+                       "to must be a date like 2026-11-30, not before from");
+  }
+  if (rc == ARR_OK && d1 - d0 > 366) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "to", "a report covers at most 366 days");
+  }
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  char from_iso[ARR_TIME_FMT_MAX], to_iso[ARR_TIME_FMT_MAX];
+  arr_time_format_utc((arr_time)d0 * 86400, from_iso);
+  arr_time_format_utc((arr_time)(d1 + 1) * 86400, to_iso);
+  arr_contact *contacts = malloc(sizeof *contacts * REPORT_MAX_CONTACTS);
+  check_data *c = malloc(sizeof *c);
+  if (contacts == NULL || c == NULL) {
+    free(contacts);
+    free(c);
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  int n = 0;
+  rc = arr_db_begin_read(svc->db, err);
+  if (rc == ARR_OK) {
+    rc = arr_store_contacts_between(svc->db, from_iso, to_iso, contacts,
+                                    REPORT_MAX_CONTACTS, &n, err);
+  }
+  json_t *violations = json_array();
+  int64_t nviolations = 0;
+  int64_t by_reason[ARR_R_COUNT] = {0};
+  for (int i = 0; rc == ARR_OK && i < n; i++) {
+    const arr_contact *k = &contacts[i];
+    arr_compliance_facts f;
+    arr_decision d;
+    rc = decide(svc, k->account_id, k->channel, k->target, iso_time(k->at), false, k->id,
+                c, &f, &d, err);
+    if (rc != ARR_OK || d.allowed) {
+      continue;
+    }
+    nviolations++;
+    json_t *codes = json_array();
+    for (int r = 0; r < d.nreasons; r++) {
+      by_reason[d.reasons[r].code]++;
+      json_array_append_new(codes, json_string(arr_reason_code(d.reasons[r].code)));
+    }
+    if (json_array_size(violations) < REPORT_MAX_LISTED) {
+      json_t *o = json_object();
+      svc_set_int(o, "contact_id", k->id);
+      svc_set_int(o, "account_id", k->account_id);
+      svc_set_str(o, "client", c->a.client_code);
+      svc_set_str(o, "client_account", c->a.client_account);
+      svc_set_str(o, "at", k->at);
+      svc_set_str(o, "channel", k->channel);
+      svc_set_str(o, "outcome", k->outcome);
+      svc_set_str(o, "actor", k->actor);
+      svc_set(o, "reasons", codes);
+      json_array_append_new(violations, o);
+    } else {
+      json_decref(codes);
+    }
+  }
+  if (arr_db_in_tx(svc->db)) {
+    arr_db_commit(svc->db, NULL);
+  }
+  if (rc == ARR_OK) {
+    json_t *counts = json_object();
+    for (int r = 0; r < ARR_R_COUNT; r++) {
+      if (by_reason[r] > 0) {
+        svc_set_int(counts, arr_reason_code((arr_reason)r), by_reason[r]);
+      }
+    }
+    json_t *o = json_object();
+    svc_set_str(o, "from", from);
+    svc_set_str(o, "to", to);
+    svc_set_int(o, "contacts_checked", n);
+    svc_set(o, "contacts_truncated", json_boolean(n == REPORT_MAX_CONTACTS));
+    svc_set_int(o, "violations", nviolations);
+    svc_set(o, "violations_by_reason", counts);
+    svc_set(o, "listed", violations);
+    *out = o;
+  } else {
+    json_decref(violations);
+  }
+  free(contacts);
   free(c);
   return rc;
 }

@@ -214,6 +214,13 @@ typedef struct {
  * "zones"}. */
 arr_rc arr_svc_contact_check(arr_svc *svc, const arr_check_request *req, json_t **out,
                              arr_err *err);
+/* Every contact logged in [from, to] (dates, UTC days) judged again by the engine
+ * against what came before it: {"from","to","contacts_checked","contacts_truncated",
+ * "violations","violations_by_reason":{CODE:n},"listed":[{contact_id, account_id,
+ * client, client_account, at, channel, outcome, actor, reasons[]}]} (first 1,000).
+ * Supervisor, compliance or admin. */
+arr_rc arr_svc_compliance_report(arr_svc *svc, const char *from, const char *to,
+                                 json_t **out, arr_err *err);
 /* The account's events, oldest first: {"items":[{id, type, at, released_at, note,
  * data, actor}], "next_after": null}. */
 arr_rc arr_svc_event_list(arr_svc *svc, const char *account, json_t **out, arr_err *err);

@@ -449,6 +449,10 @@ arr_rc arr_store_event_release(arr_db *db, int64_t account_id, const char *type,
 /* Contacts with a debtor (any of their accounts) at or after since_iso, at most cap. */
 arr_rc arr_store_contacts_for_debtor(arr_db *db, int64_t debtor_id, const char *since_iso,
                                      arr_contact *out, int cap, int *n, arr_err *err);
+/* Contacts with at in [from_iso, to_iso), ordered by (at, id), at most cap (actor
+ * filled). */
+arr_rc arr_store_contacts_between(arr_db *db, const char *from_iso, const char *to_iso,
+                                  arr_contact *out, int cap, int *n, arr_err *err);
 /* The admins' switches: rule ids and enabled flags, at most cap. */
 arr_rc arr_store_rule_settings(arr_db *db, char (*ids)[33], bool *enabled, int cap,
                                int *n, arr_err *err);

@@ -76,6 +76,22 @@ arr_rc arr_store_contacts_for_debtor(arr_db *db, int64_t debtor_id, const char *
   return read_rows(st, out, sizeof *out, cap, n, read_contact_row, err);
 }
 
+static void read_contact_actor(const arr_stmt *st, void *out) {
+  read_contact_row(st, out);
+  arr_contact *c = out;
+  col_copy(st, 7, c->actor, sizeof c->actor);
+}
+
+arr_rc arr_store_contacts_between(arr_db *db, const char *from_iso, const char *to_iso,
+                                  arr_contact *out, int cap, int *n, arr_err *err) {
+  PREPARE("SELECT id, account_id, debtor_id, channel, target, at, outcome, actor"
+          " FROM contacts WHERE at >= ? AND at < ? ORDER BY at, id LIMIT ?");
+  arr_db_bind_cstr(st, 1, from_iso);
+  arr_db_bind_cstr(st, 2, to_iso);
+  arr_db_bind_int64(st, 3, cap);
+  return read_rows(st, out, sizeof *out, cap, n, read_contact_actor, err);
+}
+
 arr_rc arr_store_rule_settings(arr_db *db, char (*ids)[33], bool *enabled, int cap,
                                int *n, arr_err *err) {
   PREPARE(

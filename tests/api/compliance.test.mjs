@@ -72,3 +72,17 @@ test('rules: compliance reads them, only an admin switches them', async () => {
   expectError(await call('PUT', '/api/v1/compliance/rules/WA-HOURS', { as: admin, body: { enabled: 'yes' } }), 400, 'invalid');
   expectError(await call('PUT', '/api/v1/compliance/rules/WA-HOURS', { as: await as('compliance'), body: { enabled: false } }), 403, 'forbidden');
 });
+
+test('the compliance report judges every contact of a period again', async () => {
+  const r = await call('GET', '/api/v1/compliance/report', { as: await as('compliance'), query: { from: '2026-01-01', to: '2026-12-31' } });
+  expectStatus(r, 200);
+  assert.ok(r.body.contacts_checked > 0, 'the demo has calls');
+  // A contact may break several rules: the per-reason counts add up to at least the
+  // number of contacts that broke one.
+  const byReason = Object.values(r.body.violations_by_reason).reduce((a, b) => a + b, 0);
+  assert.ok(byReason >= r.body.violations);
+  assert.equal(r.body.listed.length, Math.min(r.body.violations, 1000));
+  for (const v of r.body.listed) assert.ok(v.reasons.length > 0);
+  expectError(await call('GET', '/api/v1/compliance/report', { as: await as('compliance'), query: { from: '2026-12-01', to: '2026-11-01' } }), 400, 'invalid');
+  expectError(await call('GET', '/api/v1/compliance/report', { as: await as('collector'), query: { from: '2026-11-01', to: '2026-11-30' } }), 403, 'forbidden');
+});

@@ -101,6 +101,7 @@ export const samples = {
   listEvents: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/events` }),
   addEvent: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/events`, body: { type: 'dispute_oral', note: 'role matrix' } }),
   listRules: () => ({ path: '/api/v1/compliance/rules' }),
+  complianceReport: () => ({ path: '/api/v1/compliance/report', query: { from: '2026-11-01', to: '2026-11-30' } }),
   setRule: () => ({ path: '/api/v1/compliance/rules/US-DECEASED', body: { enabled: true } }),
   // File uploads: the CSV itself is the body.
   importPlacements: () => ({

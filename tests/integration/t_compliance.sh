@@ -71,6 +71,18 @@ ok arrears account event ACME:FL1 --type verification_sent --at 2026-11-22T15:00
 ok arrears contact check ACME:FL1 --channel call --at 2026-11-23T16:00:00Z --json
 assert_eq true "$(json_get "$output" .allowed)" "verification mailed"
 
+step "the compliance report finds the call that broke the Massachusetts limit"
+ok arrears contact log ACME:MA1 --channel call --to 6175550101 --at 2026-11-23T14:45:00Z --outcome no_answer
+ok arrears compliance report --from 2026-11-23 --to 2026-11-23 --json
+assert_eq 1 "$(json_get "$output" .violations)" "one call over the limit"
+assert_eq STATE_CALL_LIMIT "$(json_get "$output" '.listed[0].reasons[0]')" "its reason"
+ok arrears compliance report --from 2026-11-23 --to 2026-11-23 --csv
+contains "STATE_CALL_LIMIT" "$output"
+ok arrears compliance report --from 2026-11-01 --to 2026-11-30
+contains "broke a rule" "$output"
+fails 1 arrears compliance report --from 2026-11-30 --to 2026-11-01
+fails 2 arrears compliance report --from 2026-11-01
+
 step "refused input names the problem"
 fails 1 arrears account event ACME:IL1 --type nonsense --at 2026-11-23T10:00:00Z
 contains "not an account event" "$errout"

@@ -21,3 +21,8 @@ CREATE TABLE compliance_rule_settings (
   changed_by TEXT NOT NULL,
   changed_at TEXT NOT NULL
 );
+
+-- The engine reads a person's recent contacts across their accounts, and the
+-- compliance report reads a period's contacts.
+CREATE INDEX contacts_debtor_at ON contacts (debtor_id, at);
+CREATE INDEX contacts_at ON contacts (at);
