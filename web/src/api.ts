@@ -82,6 +82,7 @@ export async function request<T>(
 export const get = <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts);
 export const post = <T>(path: string, body: unknown, opts?: RequestOptions) =>
   request<T>('POST', path, body, opts);
+export const put = <T>(path: string, body: unknown) => request<T>('PUT', path, body);
 export const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
 export const del = <T>(path: string) => request<T>('DELETE', path);
 

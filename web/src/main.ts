@@ -11,6 +11,7 @@ import { renderWork, goNext } from './views/work';
 import { renderAccounts } from './views/accounts';
 import { renderAccount, accountShortcut } from './views/account';
 import { renderAudit } from './views/audit';
+import { renderRules } from './views/rules';
 import { searchBox } from './views/search';
 import { showHelp } from './views/help';
 
@@ -39,6 +40,7 @@ function shell(): void {
         can.workQueue() ? navLink('#/work', 'My work', 'w') : null,
         navLink('#/accounts', 'Accounts', 'a'),
         can.audit() ? navLink('#/audit', 'Audit', 'u') : null,
+        can.rules() ? navLink('#/rules', 'Rules', 'k') : null,
       ),
       search.el,
       h(
@@ -106,6 +108,9 @@ function route(): void {
     case 'audit':
       if (can.audit()) return void renderAudit(view);
       break;
+    case 'rules':
+      if (can.rules()) return void renderRules(view);
+      break;
   }
   location.replace(homeRoute());
 }
@@ -139,6 +144,10 @@ function onKey(e: KeyboardEvent): void {
       break;
     case 'u':
       if (can.audit()) go('#/audit');
+      else handled = false;
+      break;
+    case 'k':
+      if (can.rules()) go('#/rules');
       else handled = false;
       break;
     default:

@@ -22,6 +22,10 @@ export const can = {
   reveal: has(['supervisor', 'compliance', 'admin']),
   audit: has(['supervisor', 'compliance', 'admin']),
   listClients: has(['collector', 'supervisor', 'compliance', 'admin']),
+  contactCheck: has(['collector', 'supervisor', 'compliance', 'admin']),
+  addEvent: has(['collector', 'supervisor', 'compliance', 'admin']),
+  rules: has(['supervisor', 'compliance', 'admin']),
+  editRules: has(['admin']),
 };
 
 /** Where a user lands after signing in. */

@@ -206,3 +206,38 @@ export interface AuditEvent {
   entity_id: string | number | null;
   detail: unknown;
 }
+
+// ---- compliance (contact check, account events, rules) ---------------------------
+
+export interface CheckReason {
+  code: string;
+  message: string;
+  rule: string | null;
+  citation: string | null;
+}
+
+export interface ContactCheck {
+  allowed: boolean;
+  reasons: CheckReason[];
+  next_allowed_at: string | null;
+  zones: string[];
+}
+
+export interface AccountEvent {
+  id: number;
+  type: string;
+  at: string;
+  released_at: string | null;
+  note: string | null;
+  data: unknown;
+  actor: string | null;
+}
+
+export interface Rule {
+  id: string;
+  jurisdiction: string;
+  citation: string;
+  title: string;
+  reason: string;
+  enabled: boolean;
+}

@@ -10,6 +10,7 @@ import { badge, errorText, flash, kbd, section, table } from '../ui';
 import type { View } from '../view';
 import { changePoint, openAddAddress, openAddEmail, openAddPhone, openLogCall, openNote, openPayment, POINT_STATUSES } from './actions';
 import { statusBadge } from './common';
+import { contactStrip, eventsPanel, openAddEvent } from './compliance';
 import { nextButton } from './work';
 
 interface Active {
@@ -37,6 +38,10 @@ export function accountShortcut(key: string): boolean {
     case 'm':
       if (!can.addNote()) return false;
       openNote(acct, reload);
+      return true;
+    case 'e':
+      if (!can.addEvent()) return false;
+      openAddEvent(acct, reload);
       return true;
     case 'r':
       if (!can.reveal()) return false;
@@ -138,9 +143,10 @@ function accountPage(acct: Account, reload: Active['reload'], reveal: Active['re
     phonesPanel(acct, reload),
     addressesPanel(acct, reload),
     emailsPanel(acct, reload),
+    eventsPanel(acct, reload),
     notesPanel(acct.notes ?? [], acct, reload),
   );
-  return h('div', { class: 'page account', 'data-account-id': acct.id }, head, summary, h('div', { class: 'acct-body' }, left, right));
+  return h('div', { class: 'page account', 'data-account-id': acct.id }, head, contactStrip(acct), summary, h('div', { class: 'acct-body' }, left, right));
 }
 
 // ---- summary panels --------------------------------------------------------------

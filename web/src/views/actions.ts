@@ -4,6 +4,7 @@ import { accountPath, patch, post, url } from '../api';
 import { h } from '../dom';
 import { money, parseAmount, phone as fmtPhone, today } from '../format';
 import type { Account, PaymentResult } from '../types';
+import { callCheckBox, localToIso, nowLocalInput } from './compliance';
 import { clearFormError, closeDialog, field, flash, formErrorBox, openDialog, select, showFormError, errorText } from '../ui';
 
 export const OUTCOMES = ['conversation', 'left_message', 'voicemail_no_message', 'no_answer', 'busy', 'not_in_service', 'wrong_number', 'dropped'];
@@ -75,6 +76,11 @@ export function openLogCall(acct: Account, reload: Reload): void {
   const promiseOn = h('input', { type: 'date', name: 'promise_on', 'data-field': 'promise.on', min: today() });
   const promiseAmount = h('input', { name: 'promise_amount', 'data-field': 'promise.amount', inputmode: 'decimal', placeholder: '0.00', autocomplete: 'off', size: 10 });
   const note = h('textarea', { name: 'note', rows: 3, maxlength: 4000 });
+  const when = h('input', { type: 'datetime-local', name: 'at', max: nowLocalInput(), title: 'Leave empty for now' });
+  const check = callCheckBox(acct);
+  const recheck = () => check.update(to.value, localToIso(when.value));
+  to.addEventListener('change', recheck);
+  when.addEventListener('change', recheck);
   const rpc = h('fieldset', { class: 'rpc', disabled: true }, h('legend', null, 'Right-party conversation'), h('div', { class: 'row' }, field('Reason for delinquency', reason), field('Promise date', promiseOn), field('Promise amount', promiseAmount)));
   outcome.addEventListener('change', () => {
     rpc.disabled = outcome.value !== 'conversation';
@@ -83,7 +89,8 @@ export function openLogCall(acct: Account, reload: Reload): void {
     'form',
     { id: 'log-call-form', class: 'form' },
     formErrorBox(),
-    h('div', { class: 'row' }, field('Phone', to), field('Outcome', outcome)),
+    h('div', { class: 'row' }, field('Phone', to), field('When', when, 'Empty: now'), field('Outcome', outcome)),
+    check.el,
     rpc,
     field('Note', note),
     buttons('Log call'),
@@ -92,6 +99,8 @@ export function openLogCall(acct: Account, reload: Reload): void {
     if (!outcome.value) throw localError('Choose the outcome of the call.', 'outcome');
     const body: Record<string, unknown> = { channel: 'call', outcome: outcome.value };
     if (to.value) body.to = to.value;
+    const at = localToIso(when.value);
+    if (at) body.at = at;
     if (note.value.trim()) body.note = note.value.trim();
     if (outcome.value === 'conversation') {
       if (reason.value) body.reason = reason.value;
@@ -112,6 +121,7 @@ export function openLogCall(acct: Account, reload: Reload): void {
     await reload(p ? `Call logged with a promise of $${p.amount} on ${p.on}.` : 'Call logged.');
   });
   openDialog('Log a call', form, { wide: true });
+  recheck();
   outcome.focus();
 }
 
