@@ -140,10 +140,10 @@ function accountPage(acct: Account, reload: Active['reload'], reveal: Active['re
   const right = h(
     'div',
     { class: 'acct-side' },
+    eventsPanel(acct, reload),
     phonesPanel(acct, reload),
     addressesPanel(acct, reload),
     emailsPanel(acct, reload),
-    eventsPanel(acct, reload),
     notesPanel(acct.notes ?? [], acct, reload),
   );
   return h('div', { class: 'page account', 'data-account-id': acct.id }, head, contactStrip(acct), summary, h('div', { class: 'acct-body' }, left, right));
