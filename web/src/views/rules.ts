@@ -70,7 +70,7 @@ export async function renderRules(view: View): Promise<void> {
   }
   const rows = rules.map((r) => {
     const tr = h('tr', { 'data-rule-id': r.id, class: r.enabled ? null : 'rule-off' });
-    const state = h('td', { class: 'center' });
+    const state = h('td', { class: 'center nowrap' });
     const paint = (rule: Rule) => {
       tr.classList.toggle('rule-off', !rule.enabled);
       replace(state, can.editRules() ? [toggle(rule, (nr) => ((rules = rules.map((x) => (x.id === nr.id ? nr : x))), showCount(), paint(nr))), ' ', stateCell(rule)] : stateCell(rule));
