@@ -98,8 +98,8 @@ arr_rc arr_svc_account_event(arr_svc *svc, const arr_event_request *req, int64_t
   if (!req->release && strcmp(req->type, "stated_convenient_hours") == 0 &&
       !parse_hours(req->data, &from, &to)) {
     return arr_err_field(err, ARR_ERR_INVALID, "hours",
-                         "stated_convenient_hours needs the hours as HH:MM-HH:MM "
-                         "(--hours 09:00-17:00)");
+                         "hours must be HH:MM-HH:MM, like 09:00-17:00 (the stated "
+                         "convenient hours)");
   }
   if (req->note != NULL && strlen(req->note) > 500) {
     return arr_err_field(err, ARR_ERR_INVALID, "note", "a note is at most 500 bytes");
