@@ -35,6 +35,17 @@ int cli_usage(const char *fmt, const char *arg);
 int cli_fail(const arr_err *err);
 void cli_svc_options(cli_args *a, arr_svc_options *o);
 int cli_open(cli_args *a, arr_svc **svc);
+/* Reads the global options (--db, --key-file, --as), refuses any option the command
+ * did not read (exit 2), then opens the service context. */
+int cli_open_checked(cli_args *a, arr_svc **svc);
+
+/* In a command handler: a usage error unless exactly n positional arguments. */
+#define EXPECT_ARGS(n, usage)                                                            \
+  do {                                                                                   \
+    if (a->nargs != (n)) {                                                               \
+      return cli_usage("usage: arrears %s", usage);                                      \
+    }                                                                                    \
+  } while (0)
 void cli_print_json(json_t *j);
 
 int cmd_init(cli_args *a);

@@ -12,27 +12,6 @@
 #include "core/money.h"
 
 /* Common prologue: exact positional count, then the global options, then unknowns. */
-#define EXPECT_ARGS(n, usage)                                                            \
-  do {                                                                                   \
-    if (a->nargs != (n)) {                                                               \
-      return cli_usage("usage: arrears %s", usage);                                      \
-    }                                                                                    \
-  } while (0)
-
-static int open_checked(cli_args *a, arr_svc **svc) {
-  arr_svc_options o;
-  cli_svc_options(a, &o);
-  int rc = cli_check_unused(a);
-  if (rc != 0) {
-    return rc;
-  }
-  arr_err err;
-  arr_err_clear(&err);
-  if (arr_svc_open(&o, svc, &err) != ARR_OK) {
-    return cli_fail(&err);
-  }
-  return 0;
-}
 
 static void fmt_money(int64_t cents, char *buf) {
   arr_money_format(cents, buf);
@@ -81,7 +60,7 @@ int cmd_demo(cli_args *a) {
     return cli_usage("--seed must be a non-negative number, not \"%s\"", seed_s);
   }
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -111,7 +90,7 @@ int cmd_client_add(cli_args *a) {
     return cli_usage("client add needs --name%s", "");
   }
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -131,7 +110,7 @@ int cmd_client_list(cli_args *a) {
   EXPECT_ARGS(0, "client list [--json]");
   bool as_json = cli_flag(a, "json");
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -185,7 +164,7 @@ int cmd_import_placements(cli_args *a) {
     return cli_usage("import placements needs --client CODE%s", "");
   }
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -225,7 +204,7 @@ int cmd_import_payments(cli_args *a) {
     return cli_usage("import payments needs --client CODE%s", "");
   }
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -344,7 +323,7 @@ int cmd_account_show(cli_args *a) {
   arr_show_options so = {cli_opt_get(a, "as-of"), cli_flag(a, "reveal"), true};
   bool as_json = cli_flag(a, "json");
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -381,7 +360,7 @@ int cmd_account_list(cli_args *a) {
     return cli_usage("--after must be an account id, not \"%s\"", after);
   }
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -424,7 +403,7 @@ int cmd_account_adjust(cli_args *a) {
     return cli_usage("account adjust needs --bucket, --amount and --reason%s", "");
   }
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -479,7 +458,7 @@ int cmd_pay(cli_args *a) {
                          cli_opt_get(a, "key")};
   bool as_json = cli_flag(a, "json");
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -518,7 +497,7 @@ int cmd_payment_reverse(cli_args *a) {
     return cli_usage("PAYMENT_ID must be a payment id, not \"%s\"", a->args[0]);
   }
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -543,7 +522,7 @@ int cmd_payment_reverse(cli_args *a) {
 int cmd_note_add(cli_args *a) {
   EXPECT_ARGS(2, "note add ACCOUNT TEXT");
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -572,7 +551,7 @@ int cmd_audit_verify(cli_args *a) {
   EXPECT_ARGS(0, "audit verify [--json]");
   bool as_json = cli_flag(a, "json");
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -627,7 +606,7 @@ int cmd_address_add(cli_args *a) {
     return cli_usage("address add needs --line1, --city, --state and --zip%s", "");
   }
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -644,7 +623,7 @@ int cmd_phone_add(cli_args *a) {
   const char *type = cli_opt_get(a, "type"), *consent = cli_opt_get(a, "consent"),
              *source = cli_opt_get(a, "source");
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -661,7 +640,7 @@ int cmd_email_add(cli_args *a) {
       2, "email add ACCOUNT ADDRESS [--consent granted|revoked|unknown] [--source S]");
   const char *consent = cli_opt_get(a, "consent"), *source = cli_opt_get(a, "source");
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -685,7 +664,7 @@ static int point_update(cli_args *a, const char *kind) {
     return cli_usage("ID must be a number, not \"%s\"", a->args[0]);
   }
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -715,7 +694,7 @@ int cmd_user_add(cli_args *a) {
     return cli_usage("user add needs --name and --role%s", "");
   }
   arr_svc *svc = NULL;
-  int rc = open_checked(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }

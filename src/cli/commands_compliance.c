@@ -7,20 +7,6 @@
 
 #include "cli/cli.h"
 
-#define EXPECT_ARGS(n, usage)                                                            \
-  do {                                                                                   \
-    if (a->nargs != (n)) {                                                               \
-      return cli_usage("usage: arrears %s", usage);                                      \
-    }                                                                                    \
-  } while (0)
-
-static int open_svc(cli_args *a, arr_svc **svc) {
-  arr_svc_options o;
-  cli_svc_options(a, &o);
-  int rc = cli_check_unused(a);
-  return rc != 0 ? rc : cli_open(a, svc);
-}
-
 int cmd_contact_check(cli_args *a) {
   EXPECT_ARGS(1, "contact check ACCOUNT --channel call|sms|email|letter|visit [--to T] "
                  "--at TIME [--autodial] [--json]");
@@ -31,7 +17,7 @@ int cmd_contact_check(cli_args *a) {
     return cli_usage("contact check needs --channel%s", "");
   }
   arr_svc *svc = NULL;
-  int rc = open_svc(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -77,7 +63,7 @@ int cmd_account_event(cli_args *a) {
     return cli_usage("account event needs --type TYPE%s", "");
   }
   arr_svc *svc = NULL;
-  int rc = open_svc(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -100,7 +86,7 @@ int cmd_compliance_rules(cli_args *a) {
   EXPECT_ARGS(0, "compliance rules [--json]");
   bool as_json = cli_flag(a, "json");
   arr_svc *svc = NULL;
-  int rc = open_svc(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -136,7 +122,7 @@ int cmd_compliance_rule(cli_args *a) {
     return cli_usage("compliance rule needs exactly one of --on and --off%s", "");
   }
   arr_svc *svc = NULL;
-  int rc = open_svc(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -175,7 +161,7 @@ int cmd_compliance_report(cli_args *a) {
     return cli_usage("compliance report needs --from DATE and --to DATE%s", "");
   }
   arr_svc *svc = NULL;
-  int rc = open_svc(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }

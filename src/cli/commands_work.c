@@ -15,20 +15,6 @@
 #include "cli/cli.h"
 #include "http/http.h"
 
-#define EXPECT_ARGS(n, usage)                                                            \
-  do {                                                                                   \
-    if (a->nargs != (n)) {                                                               \
-      return cli_usage("usage: arrears %s", usage);                                      \
-    }                                                                                    \
-  } while (0)
-
-static int open_svc(cli_args *a, arr_svc **svc) {
-  arr_svc_options o;
-  cli_svc_options(a, &o); /* marks --db, --key-file and --as used */
-  int rc = cli_check_unused(a);
-  return rc != 0 ? rc : cli_open(a, svc);
-}
-
 /* Prints out as JSON or through text(), then frees it and the context. */
 static int finish(arr_svc *svc, arr_rc rc, const arr_err *err, json_t *out, bool as_json,
                   void (*text)(json_t *)) {
@@ -144,7 +130,7 @@ int cmd_user_passwd(cli_args *a) {
     return 1;
   }
   arr_svc *svc = NULL;
-  int rc = open_svc(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -174,7 +160,7 @@ int cmd_user_role(cli_args *a) {
   const char *client = cli_opt_get(a, "client");
   bool as_json = cli_flag(a, "json");
   arr_svc *svc = NULL;
-  int rc = open_svc(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -191,7 +177,7 @@ int cmd_user_token(cli_args *a) {
     return cli_usage("user token needs --name NAME (what the token is for)%s", "");
   }
   arr_svc *svc = NULL;
-  int rc = open_svc(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -222,7 +208,7 @@ int cmd_user_list(cli_args *a) {
   EXPECT_ARGS(0, "user list [--json]");
   bool as_json = cli_flag(a, "json");
   arr_svc *svc = NULL;
-  int rc = open_svc(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -264,7 +250,7 @@ int cmd_account_search(cli_args *a) {
   }
   bool as_json = cli_flag(a, "json");
   arr_svc *svc = NULL;
-  int rc = open_svc(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -306,7 +292,7 @@ int cmd_contact_log(cli_args *a) {
   }
   bool as_json = cli_flag(a, "json");
   arr_svc *svc = NULL;
-  int rc = open_svc(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }
@@ -318,7 +304,7 @@ int cmd_contact_log(cli_args *a) {
 
 /* The work queue belongs to a user: the CLI acts as --as USER (or ARREARS_USER). */
 static int open_as_user(cli_args *a, arr_svc **svc) {
-  int rc = open_svc(a, svc);
+  int rc = cli_open_checked(a, svc);
   if (rc != 0) {
     return rc;
   }
@@ -403,7 +389,7 @@ int cmd_audit_list(cli_args *a) {
              *entity_id = cli_opt_get(a, "entity-id");
   bool as_json = cli_flag(a, "json");
   arr_svc *svc = NULL;
-  int rc = open_svc(a, &svc);
+  int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
     return rc;
   }

@@ -173,6 +173,13 @@ int cli_open(cli_args *a, arr_svc **svc) {
   return 0;
 }
 
+int cli_open_checked(cli_args *a, arr_svc **svc) {
+  arr_svc_options o;
+  cli_svc_options(a, &o); /* marks the global options used */
+  int rc = cli_check_unused(a);
+  return rc != 0 ? rc : cli_open(a, svc);
+}
+
 void cli_print_json(json_t *j) {
   char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   if (s != NULL) {

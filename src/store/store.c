@@ -1101,7 +1101,7 @@ arr_rc arr_store_audit_insert(arr_db *db, const arr_audit_event *e, arr_err *err
   return arr_db_run(st, err);
 }
 
-static void read_audit_event(const arr_stmt *st, void *out) {
+void store_read_audit_event(const arr_stmt *st, void *out) {
   arr_audit_event *e = out;
   e->id = arr_db_col_int64(st, 0);
   col_copy(st, 1, e->at, sizeof e->at);
@@ -1120,5 +1120,5 @@ arr_rc arr_store_audit_scan(arr_db *db, int64_t after_id, arr_audit_event *out, 
           " FROM audit_log WHERE id > ? ORDER BY id LIMIT ?");
   arr_db_bind_int64(st, 1, after_id);
   arr_db_bind_int64(st, 2, cap);
-  return read_rows(st, out, sizeof *out, cap, n, read_audit_event, err);
+  return read_rows(st, out, sizeof *out, cap, n, store_read_audit_event, err);
 }

@@ -126,6 +126,10 @@ static inline arr_rc read_rows(arr_stmt *st, void *out, size_t size, int cap, in
 #define ACCOUNT_FROM " FROM accounts a JOIN clients c ON c.id = a.client_id"
 #define ACCOUNT_COLS ACCOUNT_SELECT_COLS ACCOUNT_FROM
 
+/* Reads one audit_log row (id, at, actor, action, entity, entity_id, detail,
+ * prev_hash, hash) into an arr_audit_event. */
+void store_read_audit_event(const arr_stmt *st, void *out);
+
 /* Reads one ACCOUNT_SELECT_COLS row into an arr_account. */
 void store_read_account(const arr_stmt *st, void *out);
 

@@ -230,19 +230,6 @@ arr_rc arr_store_work_queue(arr_db *db, int64_t collector_id, const char *actor,
 
 /* ---- audit log ---- */
 
-static void read_audit_row(const arr_stmt *st, void *out) {
-  arr_audit_event *e = out;
-  e->id = arr_db_col_int64(st, 0);
-  col_copy(st, 1, e->at, sizeof e->at);
-  col_copy(st, 2, e->actor, sizeof e->actor);
-  col_copy(st, 3, e->action, sizeof e->action);
-  col_copy(st, 4, e->entity, sizeof e->entity);
-  col_copy(st, 5, e->entity_id, sizeof e->entity_id);
-  col_copy(st, 6, e->detail, sizeof e->detail);
-  col_copy(st, 7, e->prev_hash, sizeof e->prev_hash);
-  col_copy(st, 8, e->hash, sizeof e->hash);
-}
-
 static arr_rc audit_list_run(arr_stmt *st, const arr_audit_filter *f, int64_t cursor,
                              arr_audit_event *out, int cap, int *n, arr_err *err) {
   const char *action = f->action != NULL ? f->action : "";
@@ -257,7 +244,7 @@ static arr_rc audit_list_run(arr_stmt *st, const arr_audit_filter *f, int64_t cu
   arr_db_bind_cstr(st, 7, entity_id);
   arr_db_bind_cstr(st, 8, entity_id);
   arr_db_bind_int64(st, 9, cap);
-  return read_rows(st, out, sizeof *out, cap, n, read_audit_row, err);
+  return read_rows(st, out, sizeof *out, cap, n, store_read_audit_event, err);
 }
 
 #define AUDIT_FILTER                                                                     \
