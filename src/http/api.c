@@ -79,6 +79,12 @@ static bool query_int(http_req *r, const char *name, int64_t lo, int64_t hi, int
   return true;
 }
 
+/* ?limit (1..200, default 50) and ?after (an id or offset, default 0) of a list. */
+static bool page_query(http_req *r, int64_t *limit, int64_t *after) {
+  return query_int(r, "limit", 1, 200, 50, limit) &&
+         query_int(r, "after", 0, INT64_MAX, 0, after);
+}
+
 /* A string field of the JSON body: NULL when absent (an error when required), a
  * 400 naming the field when it is not a string, too long or holds a NUL. */
 static bool body_str(http_req *r, json_t *body, const char *key, bool required,
@@ -223,8 +229,7 @@ static void h_logout(http_req *r, json_t *body) {
 
 static void h_accounts(http_req *r, json_t *body) {
   int64_t limit = 0, after = 0;
-  if (!query_int(r, "limit", 1, 200, 50, &limit) ||
-      !query_int(r, "after", 0, INT64_MAX, 0, &after)) {
+  if (!page_query(r, &limit, &after)) {
     return;
   }
   arr_page_options o = {query(r, "client"), query(r, "status"), after, (int)limit};
@@ -317,8 +322,7 @@ static void h_adjust(http_req *r, json_t *body) {
 
 static void h_notes(http_req *r, json_t *body) {
   int64_t limit = 0, after = 0;
-  if (!query_int(r, "limit", 1, 200, 50, &limit) ||
-      !query_int(r, "after", 0, INT64_MAX, 0, &after)) {
+  if (!page_query(r, &limit, &after)) {
     return;
   }
   json_t *out = NULL;
@@ -340,8 +344,7 @@ static void h_note_add(http_req *r, json_t *body) {
 
 static void h_contacts(http_req *r, json_t *body) {
   int64_t limit = 0, after = 0;
-  if (!query_int(r, "limit", 1, 200, 50, &limit) ||
-      !query_int(r, "after", 0, INT64_MAX, 0, &after)) {
+  if (!page_query(r, &limit, &after)) {
     return;
   }
   json_t *out = NULL;
@@ -454,8 +457,7 @@ static void h_email_update(http_req *r, json_t *body) {
 
 static void h_work(http_req *r, json_t *body) {
   int64_t limit = 0, after = 0;
-  if (!query_int(r, "limit", 1, 200, 50, &limit) ||
-      !query_int(r, "after", 0, INT64_MAX, 0, &after)) {
+  if (!page_query(r, &limit, &after)) {
     return;
   }
   json_t *out = NULL;
