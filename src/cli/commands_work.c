@@ -275,9 +275,9 @@ static void print_contact(json_t *c) {
 }
 
 int cmd_contact_log(cli_args *a) {
-  EXPECT_ARGS(1,
-              "contact log ACCOUNT --channel C [--to T] [--at TIME] --outcome O "
-              "[--reason R] [--note N] [--promise-amount A --promise-on DATE] [--json]");
+  EXPECT_ARGS(1, "contact log ACCOUNT --channel C [--to T] [--at TIME] --outcome O "
+                 "[--reason R] [--note N] [--promise-amount A --promise-on DATE] "
+                 "[--override REASON] [--json]");
   arr_contact_request q = {a->args[0],
                            cli_opt_get(a, "channel"),
                            cli_opt_get(a, "to"),
@@ -286,7 +286,8 @@ int cmd_contact_log(cli_args *a) {
                            cli_opt_get(a, "reason"),
                            cli_opt_get(a, "note"),
                            cli_opt_get(a, "promise-amount"),
-                           cli_opt_get(a, "promise-on")};
+                           cli_opt_get(a, "promise-on"),
+                           cli_opt_get(a, "override")};
   if (q.channel == NULL || q.outcome == NULL) {
     return cli_usage("contact log needs --channel and --outcome%s", "");
   }

@@ -362,7 +362,8 @@ static void h_contact_add(http_req *r, json_t *body) {
       !body_str(r, body, "at", false, 40, &q.at) ||
       !body_str(r, body, "outcome", true, 32, &q.outcome) ||
       !body_str(r, body, "reason", false, 32, &q.reason) ||
-      !body_str(r, body, "note", false, 1000, &q.note)) {
+      !body_str(r, body, "note", false, 1000, &q.note) ||
+      !body_str(r, body, "override_reason", false, 500, &q.override_reason)) {
     return;
   }
   json_t *promise = json_object_get(body, "promise");

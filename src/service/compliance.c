@@ -509,6 +509,33 @@ arr_rc arr_svc_contact_check(arr_svc *svc, const arr_check_request *req, json_t 
   return rc;
 }
 
+arr_rc svc_contact_allowed(arr_svc *svc, int64_t account_id, const char *channel,
+                           const char *to, arr_time at, bool *allowed, char *why,
+                           size_t why_cap, json_t **codes, arr_err *err) {
+  check_data *c = malloc(sizeof *c);
+  if (c == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  arr_compliance_facts f;
+  arr_decision d;
+  arr_rc rc = decide(svc, account_id, channel, to, at, false, 0, c, &f, &d, err);
+  if (rc != ARR_OK) {
+    free(c);
+    return rc;
+  }
+  *allowed = d.allowed;
+  *codes = json_array();
+  why[0] = '\0';
+  for (int i = 0; i < d.nreasons; i++) {
+    size_t used = strlen(why);
+    snprintf(why + used, why_cap - used, "%s%s (%s)", i ? "; " : "",
+             arr_reason_code(d.reasons[i].code), d.reasons[i].rule->citation);
+    json_array_append_new(*codes, json_string(arr_reason_code(d.reasons[i].code)));
+  }
+  free(c); /* after the reasons: they point into its rules */
+  return ARR_OK;
+}
+
 /* ---- the compliance report: every contact of a period judged again ---- */
 
 enum { REPORT_MAX_CONTACTS = 100000, REPORT_MAX_LISTED = 1000 };
@@ -549,7 +576,7 @@ arr_rc arr_svc_compliance_report(arr_svc *svc, const char *from, const char *to,
                                     REPORT_MAX_CONTACTS, &n, err);
   }
   json_t *violations = json_array();
-  int64_t nviolations = 0;
+  int64_t nviolations = 0, noverrides = 0;
   int64_t by_reason[ARR_R_COUNT] = {0};
   for (int i = 0; rc == ARR_OK && i < n; i++) {
     const arr_contact *k = &contacts[i];
@@ -561,6 +588,7 @@ arr_rc arr_svc_compliance_report(arr_svc *svc, const char *from, const char *to,
       continue;
     }
     nviolations++;
+    noverrides += k->override_reason[0] != '\0';
     json_t *codes = json_array();
     for (int r = 0; r < d.nreasons; r++) {
       by_reason[d.reasons[r].code]++;
@@ -577,6 +605,9 @@ arr_rc arr_svc_compliance_report(arr_svc *svc, const char *from, const char *to,
       svc_set_str(o, "outcome", k->outcome);
       svc_set_str(o, "actor", k->actor);
       svc_set(o, "reasons", codes);
+      svc_set(o, "override_reason",
+              k->override_reason[0] ? json_string(k->override_reason) : json_null());
+      svc_set(o, "review", k->review[0] ? json_string(k->review) : json_null());
       json_array_append_new(violations, o);
     } else {
       json_decref(codes);
@@ -598,6 +629,7 @@ arr_rc arr_svc_compliance_report(arr_svc *svc, const char *from, const char *to,
     svc_set_int(o, "contacts_checked", n);
     svc_set(o, "contacts_truncated", json_boolean(n == REPORT_MAX_CONTACTS));
     svc_set_int(o, "violations", nviolations);
+    svc_set_int(o, "overrides", noverrides);
     svc_set(o, "violations_by_reason", counts);
     svc_set(o, "listed", violations);
     *out = o;

@@ -308,8 +308,14 @@ typedef struct {
   const char *note;           /* may be NULL */
   const char *promise_amount; /* decimal; with promise_on, or both NULL */
   const char *promise_on;
+  /* Logging a contact the compliance engine refuses needs a supervisor's (or an
+   * admin's) override with a reason; the contact is then flagged for review. */
+  const char *override_reason;
 } arr_contact_request;
-/* Records a contact attempt (and a promise to pay taken on it); *out is the contact. */
+/* Records a contact attempt (and a promise to pay taken on it) after the compliance
+ * engine's check at its time: ARR_ERR_REFUSED naming the reasons when the engine
+ * refuses and no override is given; ARR_ERR_FORBIDDEN when the override is not a
+ * supervisor's or admin's. *out is the contact. */
 arr_rc arr_svc_contact_log(arr_svc *svc, const arr_contact_request *req, json_t **out,
                            arr_err *err);
 arr_rc arr_svc_contact_list(arr_svc *svc, const char *account, int64_t before_id,

@@ -361,6 +361,8 @@ static arr_rc contact_json(arr_svc *svc, const arr_contact *c, json_t **out,
   svc_set_str(o, "actor", c->actor);
   svc_set_str(o, "created_at", c->created_at);
   svc_set(o, "promise", promise);
+  svc_set(o, "override_reason", opt_text(c->override_reason));
+  svc_set(o, "review", opt_text(c->review));
   *out = o;
   return ARR_OK;
 }
@@ -482,11 +484,43 @@ arr_rc arr_svc_contact_log(arr_svc *svc, const arr_contact_request *req, json_t 
   if (rc == ARR_OK) {
     rc = arr_svc_account_resolve(svc, req->account, &id, err);
   }
+  const char *override = req->override_reason;
+  if (rc == ARR_OK && override != NULL && strlen(override) > 500) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "override_reason",
+                       "an override reason is at most 500 bytes");
+  }
+  /* Everything that contacts a debtor goes through the engine, judged at the
+   * contact's time against the contacts before it. */
+  bool allowed = true;
+  char why[400];
+  json_t *codes = NULL;
+  if (rc == ARR_OK) {
+    arr_time at = 0;
+    arr_time_parse(c.at, strlen(c.at), &at, NULL);
+    rc = svc_contact_allowed(svc, id, c.channel, c.target, at, &allowed, why, sizeof why,
+                             &codes, err);
+  }
+  if (rc == ARR_OK && !allowed && (override == NULL || override[0] == '\0')) {
+    rc =
+        arr_err_set(err, ARR_ERR_REFUSED,
+                    "the compliance engine does not allow this contact: %s; a supervisor "
+                    "may log it with an override reason",
+                    why);
+  }
+  if (rc == ARR_OK && !allowed) {
+    static const char *const OVERRIDERS[] = {"supervisor", "admin", NULL};
+    rc = svc_require_role(svc, "overriding the compliance engine", OVERRIDERS, err);
+    svc_strcpy(c.override_reason, sizeof c.override_reason, override);
+    svc_strcpy(c.override_by, sizeof c.override_by, svc->actor);
+    svc_strcpy(c.review, sizeof c.review, "pending");
+  }
   if (rc != ARR_OK) {
+    json_decref(codes);
     return rc;
   }
   rc = svc_begin(svc, err);
   if (rc != ARR_OK) {
+    json_decref(codes);
     return rc;
   }
   arr_account a;
@@ -515,6 +549,12 @@ arr_rc arr_svc_contact_log(arr_svc *svc, const arr_contact_request *req, json_t 
                           has_promise ? json_integer(p.amount_cents) : json_null());
     rc = svc_audit(svc, "contact.log", "contact", c.id, d, err);
   }
+  if (rc == ARR_OK && !allowed) {
+    json_t *d = json_pack("{s:I,s:O,s:s}", "account_id", (json_int_t)a.id, "reasons",
+                          codes, "reason", c.override_reason);
+    rc = svc_audit(svc, "contact.override", "contact", c.id, d, err);
+  }
+  json_decref(codes);
   if (rc == ARR_OK) {
     rc = svc_commit(svc, err);
   } else {

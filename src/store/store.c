@@ -1026,7 +1026,8 @@ arr_rc arr_store_contact_insert(arr_db *db, arr_contact *c, const char *now_iso,
                                 arr_err *err) {
   PREPARE(
       "INSERT INTO contacts (account_id, debtor_id, channel, target, at, outcome, actor,"
-      " created_at, reason, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+      " created_at, reason, note, override_reason, override_by, review)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   arr_db_bind_int64(st, 1, c->account_id);
   arr_db_bind_int64(st, 2, c->debtor_id);
   arr_db_bind_cstr(st, 3, c->channel);
@@ -1037,6 +1038,9 @@ arr_rc arr_store_contact_insert(arr_db *db, arr_contact *c, const char *now_iso,
   arr_db_bind_cstr(st, 8, now_iso);
   bind_opt(st, 9, c->reason);
   bind_opt(st, 10, c->note);
+  bind_opt(st, 11, c->override_reason);
+  bind_opt(st, 12, c->override_by);
+  bind_opt(st, 13, c->review);
   return run_returning_id(st, &c->id, err);
 }
 

@@ -327,6 +327,11 @@ typedef struct {
   char promise_currency[4];
   arr_date promise_due_on;
   char promise_status[16];
+  /* A contact logged against the engine's refusal: who overrode it, why, and its
+   * compliance review ("pending"); "" when none. */
+  char override_reason[501];
+  char override_by[65];
+  char review[16];
 } arr_contact;
 arr_rc arr_store_contact_insert(arr_db *db, arr_contact *c, const char *now_iso,
                                 arr_err *err);
@@ -449,8 +454,8 @@ arr_rc arr_store_event_release(arr_db *db, int64_t account_id, const char *type,
 /* Contacts with a debtor (any of their accounts) at or after since_iso, at most cap. */
 arr_rc arr_store_contacts_for_debtor(arr_db *db, int64_t debtor_id, const char *since_iso,
                                      arr_contact *out, int cap, int *n, arr_err *err);
-/* Contacts with at in [from_iso, to_iso), ordered by (at, id), at most cap (actor
- * filled). */
+/* Contacts with at in [from_iso, to_iso), ordered by (at, id), at most cap (actor,
+ * override_reason and review filled). */
 arr_rc arr_store_contacts_between(arr_db *db, const char *from_iso, const char *to_iso,
                                   arr_contact *out, int cap, int *n, arr_err *err);
 /* The admins' switches: rule ids and enabled flags, at most cap. */

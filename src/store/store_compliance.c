@@ -80,12 +80,15 @@ static void read_contact_actor(const arr_stmt *st, void *out) {
   read_contact_row(st, out);
   arr_contact *c = out;
   col_copy(st, 7, c->actor, sizeof c->actor);
+  col_copy(st, 8, c->override_reason, sizeof c->override_reason);
+  col_copy(st, 9, c->review, sizeof c->review);
 }
 
 arr_rc arr_store_contacts_between(arr_db *db, const char *from_iso, const char *to_iso,
                                   arr_contact *out, int cap, int *n, arr_err *err) {
-  PREPARE("SELECT id, account_id, debtor_id, channel, target, at, outcome, actor"
-          " FROM contacts WHERE at >= ? AND at < ? ORDER BY at, id LIMIT ?");
+  PREPARE("SELECT id, account_id, debtor_id, channel, target, at, outcome, actor,"
+          " override_reason, review FROM contacts WHERE at >= ? AND at < ?"
+          " ORDER BY at, id LIMIT ?");
   arr_db_bind_cstr(st, 1, from_iso);
   arr_db_bind_cstr(st, 2, to_iso);
   arr_db_bind_int64(st, 3, cap);

@@ -51,6 +51,9 @@ static void read_contact(const arr_stmt *st, void *out) {
   col_copy(st, 13, c->promise_currency, sizeof c->promise_currency);
   c->promise_due_on = col_date(st, 14);
   col_copy(st, 15, c->promise_status, sizeof c->promise_status);
+  col_copy(st, 16, c->override_reason, sizeof c->override_reason);
+  col_copy(st, 17, c->override_by, sizeof c->override_by);
+  col_copy(st, 18, c->review, sizeof c->review);
 }
 
 arr_rc arr_store_contact_list(arr_db *db, int64_t account_id, int64_t before_id,
@@ -60,7 +63,8 @@ arr_rc arr_store_contact_list(arr_db *db, int64_t account_id, int64_t before_id,
   PREPARE(
       "SELECT c.id, c.account_id, c.debtor_id, c.channel, c.target, c.at, c.outcome,"
       " c.actor, c.created_at, c.reason, c.note, p.id, p.amount_cents, p.currency,"
-      " p.due_on, p.status FROM contacts c LEFT JOIN promises p ON p.contact_id = c.id"
+      " p.due_on, p.status, c.override_reason, c.override_by, c.review FROM contacts c"
+      " LEFT JOIN promises p ON p.contact_id = c.id"
       " WHERE c.account_id = ? AND (? = 0 OR c.id < ?) ORDER BY c.id DESC LIMIT ?");
   arr_db_bind_int64(st, 1, account_id);
   arr_db_bind_int64(st, 2, before_id);

@@ -86,3 +86,25 @@ test('the compliance report judges every contact of a period again', async () =>
   expectError(await call('GET', '/api/v1/compliance/report', { as: await as('compliance'), query: { from: '2026-12-01', to: '2026-11-01' } }), 400, 'invalid');
   expectError(await call('GET', '/api/v1/compliance/report', { as: await as('collector'), query: { from: '2026-11-01', to: '2026-11-30' } }), 403, 'forbidden');
 });
+
+test('logging a contact goes through the engine: refused, overridden by a supervisor, flagged', async () => {
+  const acct = await pickAccount('CITYPWR', 6);
+  // 09:00 UTC yesterday is 01:00-05:00 in every US zone: the engine refuses a call.
+  const at = `${new Date(Date.now() - 86400e3).toISOString().slice(0, 10)}T09:00:00Z`;
+  const body = { channel: 'call', at, outcome: 'no_answer' };
+  const refused = await call('POST', `/api/v1/accounts/${acct.id}/contacts`, { as: await as('collector'), body });
+  expectError(refused, 422, 'refused');
+  assert.match(refused.body.error.message, /INCONVENIENT_TIME/);
+  const collector = await call('POST', `/api/v1/accounts/${acct.id}/contacts`, { as: await as('collector'), body: { ...body, override_reason: 'asked to call early' } });
+  expectError(collector, 403, 'forbidden');
+  const sup = await call('POST', `/api/v1/accounts/${acct.id}/contacts`, { as: await as('supervisor'), body: { ...body, override_reason: 'debtor asked for a call before work' } });
+  expectStatus(sup, 201);
+  assert.equal(sup.body.review, 'pending');
+  assert.equal(sup.body.override_reason, 'debtor asked for a call before work');
+  const audit = await call('GET', '/api/v1/audit', { as: await as('admin'), query: { action: 'contact.override' } });
+  assert.ok(audit.body.items.some((e) => e.entity_id === String(sup.body.id)));
+  // A letter at that hour is allowed: no override needed, nothing flagged.
+  const letter = await call('POST', `/api/v1/accounts/${acct.id}/contacts`, { as: await as('collector'), body: { channel: 'letter', at, outcome: 'sent' } });
+  expectStatus(letter, 201);
+  assert.equal(letter.body.review, null);
+});

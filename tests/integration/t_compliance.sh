@@ -71,11 +71,28 @@ ok arrears account event ACME:FL1 --type verification_sent --at 2026-11-22T15:00
 ok arrears contact check ACME:FL1 --channel call --at 2026-11-23T16:00:00Z --json
 assert_eq true "$(json_get "$output" .allowed)" "verification mailed"
 
+step "logging what the engine refuses needs a supervisor's override, flagged for review"
+fails 1 arrears contact log ACME:MA1 --channel call --to 6175550101 --at 2026-11-23T14:45:00Z --outcome no_answer
+contains "STATE_CALL_LIMIT" "$errout"
+contains "override" "$errout"
+ok arrears user add cole --name "Cole Collector" --role collector
+ok arrears user add sue --name "Sue Supervisor" --role supervisor
+fails 1 arrears --as cole contact log ACME:MA1 --channel call --to 6175550101 --at 2026-11-23T14:45:00Z --outcome no_answer --override "debtor asked us to call"
+contains "supervisor" "$errout"
+ok arrears --as sue contact log ACME:MA1 --channel call --to 6175550101 --at 2026-11-23T14:45:00Z --outcome no_answer --override "debtor asked us to call back" --json
+assert_eq pending "$(json_get "$output" .review)" "flagged for compliance review"
+assert_eq "debtor asked us to call back" "$(json_get "$output" .override_reason)" "the reason kept"
+ok arrears audit list --action contact.override --json
+assert_eq sue "$(json_get "$output" '.items[0].actor')" "the override is audited"
+# A contact the engine allows needs no override.
+ok arrears contact log ACME:IL1 --channel letter --at 2026-11-23T14:50:00Z --outcome sent
+
 step "the compliance report finds the call that broke the Massachusetts limit"
-ok arrears contact log ACME:MA1 --channel call --to 6175550101 --at 2026-11-23T14:45:00Z --outcome no_answer
 ok arrears compliance report --from 2026-11-23 --to 2026-11-23 --json
 assert_eq 1 "$(json_get "$output" .violations)" "one call over the limit"
 assert_eq STATE_CALL_LIMIT "$(json_get "$output" '.listed[0].reasons[0]')" "its reason"
+assert_eq 1 "$(json_get "$output" .overrides)" "logged with an override"
+assert_eq pending "$(json_get "$output" '.listed[0].review')" "waiting for review"
 ok arrears compliance report --from 2026-11-23 --to 2026-11-23 --csv
 contains "STATE_CALL_LIMIT" "$output"
 ok arrears compliance report --from 2026-11-01 --to 2026-11-30

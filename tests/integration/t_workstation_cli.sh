@@ -6,6 +6,9 @@ set -euo pipefail
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+# 20:00 UTC: every US zone is between 08:00 and 21:00, so the call logged below is
+# at a convenient time wherever the debtor lives (the compliance engine checks it).
+export ARREARS_NOW=2026-11-23T20:00:00Z
 ok arrears init
 ok arrears demo --accounts 120 --seed 5
 
@@ -44,11 +47,13 @@ fi
 fails 2 arrears user token alice
 
 step "account search: name, account number, SSN last 4, phone"
-acct=$(db_sql "SELECT a.id FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE d.ssn_last4 IS NOT NULL ORDER BY a.id LIMIT 1")
+# An open account with an SSN and a usable phone, whose debtor had no contact in the
+# last 9 days (so no frequency or after-conversation rule applies to the call below).
+acct=$(db_sql "SELECT a.id FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE d.ssn_last4 IS NOT NULL AND a.status = 'open' AND EXISTS (SELECT 1 FROM phones p WHERE p.debtor_id = d.id AND p.status = 'unverified') AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.debtor_id = d.id AND c.at >= '2026-11-14') ORDER BY a.id LIMIT 1")
 last=$(db_sql "SELECT d.last_name FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.id = $acct")
 last4=$(db_sql "SELECT d.ssn_last4 FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.id = $acct")
 number=$(db_sql "SELECT client_account FROM accounts WHERE id = $acct")
-phone=$(db_sql "SELECT p.number FROM accounts a JOIN phones p ON p.debtor_id = a.debtor_id WHERE a.id = $acct ORDER BY p.id LIMIT 1")
+phone=$(db_sql "SELECT p.number FROM accounts a JOIN phones p ON p.debtor_id = a.debtor_id WHERE a.id = $acct AND p.status = 'unverified' ORDER BY p.id LIMIT 1")
 for q in "$last" "${last,,}" "$number" "$last4" "$phone"; do
   ok arrears account search "$q" --json
   ids=$(jq -r '[.items[].id] | map(tostring) | join(",")' <<<"$output")
@@ -59,7 +64,7 @@ assert_eq 0 "$(jq '.items | length' <<<"$output")" "SQL metacharacters find noth
 fails 1 arrears account search ""
 
 step "contact log: a conversation with a promise; refused values name the field"
-ok arrears --as alice contact log "$acct" --channel call --to "$phone" --at 2026-11-23T14:00:00Z \
+ok arrears --as alice contact log "$acct" --channel call --to "$phone" --at 2026-11-23T19:30:00Z \
   --outcome conversation --reason illness --note "will pay on the 1st" \
   --promise-amount 50.00 --promise-on 2026-12-01 --json
 assert_eq 5000 "$(json_get "$output" .promise.amount_cents)" "promise amount"

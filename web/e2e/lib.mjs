@@ -63,11 +63,13 @@ export function cents(text) {
   return m[1] ? -v : v;
 }
 
+// Dates are counted from the server's clock (tests/browser/run fixes it with
+// ARREARS_NOW), in UTC like the server's "today".
 export function dateInDays(n) {
-  const d = new Date();
-  d.setDate(d.getDate() + n);
+  const d = process.env.ARREARS_NOW ? new Date(process.env.ARREARS_NOW) : new Date();
+  d.setUTCDate(d.getUTCDate() + n);
   const p = (x) => String(x).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`;
 }
 
 /** Saves NAME-1366.png and NAME-1920.png (for people to look at; never compared). */
