@@ -503,7 +503,7 @@ arr_rc arr_svc_contact_log(arr_svc *svc, const arr_contact_request *req, json_t 
   if (rc == ARR_OK && !allowed && (override == NULL || override[0] == '\0')) {
     rc =
         arr_err_set(err, ARR_ERR_REFUSED,
-                    "the compliance engine does not allow this contact: %s; a supervisor "
+                    "The compliance engine does not allow this contact: %s; a supervisor "
                     "may log it with an override reason",
                     why);
   }

@@ -141,4 +141,44 @@ export const tests = [
       eq(await page.locator('.nav-link[data-route=rules]').count(), 0, 'no Rules link for a collector');
     },
   },
+  {
+    name: 'compliance-refused-call-needs-a-supervisor-override',
+    fn: async ({ page }) => {
+      // A written cease on an account from the end of ben's queue: every call is refused.
+      const ben = await apiAs('ben');
+      const work = await ben.get('/api/v1/work?limit=200');
+      const acct = work.items.at(-1);
+      await ben.post(`/api/v1/accounts/${acct.id}/events`, { type: 'cease_written', note: 'e2e override test' });
+      // The collector is refused, with the reason in the form.
+      const refused = await ben.call('POST', `/api/v1/accounts/${acct.id}/contacts`, { channel: 'call', outcome: 'no_answer' });
+      eq(refused.status, 422, 'a collector cannot log a call the rules refuse');
+      await ben.close();
+
+      await login(page, 'sam.supervisor');
+      await page.goto(`${process.env.BASE_URL}/#/account/${acct.id}`);
+      await page.waitForSelector('#contact-check.hold');
+      await page.keyboard.press('c');
+      await page.waitForSelector('#log-call-form');
+      await page.waitForSelector('#call-check[data-allowed="false"]');
+      const note = await page.textContent('#call-check');
+      assert(note.includes('override'), `the dialog asks for an override: ${note}`);
+      await page.selectOption('#log-call-form select[name=outcome]', 'no_answer');
+      // Without a reason the server refuses, and says why.
+      await page.click('#log-call-form button[type=submit]');
+      await page.waitForSelector('#log-call-form .form-error:not([hidden])');
+      const err = await page.textContent('#log-call-form .form-error');
+      assert(err.includes('CEASE_COMMUNICATION'), `refusal names the reason: ${err}`);
+      await page.fill('#log-call-form input[name=override_reason]', 'Debtor phoned in and asked for a call back (e2e).');
+      await shot(page, 'log-call-override', { both: false });
+      await page.click('#log-call-form button[type=submit]');
+      await page.waitForSelector('#log-call-form', { state: 'detached' });
+      const sam = await apiAs('sam.supervisor');
+      const contacts = await sam.get(`/api/v1/accounts/${acct.id}/contacts`);
+      const logged = contacts.items[0];
+      eq(logged.review, 'pending', 'the overridden call waits for compliance review');
+      assert(logged.override_reason.includes('asked for a call back'), 'the reason is kept');
+      await sam.post(`/api/v1/accounts/${acct.id}/events`, { type: 'cease_written', release: true });
+      await sam.close();
+    },
+  },
 ];

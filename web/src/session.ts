@@ -23,6 +23,8 @@ export const can = {
   audit: has(['supervisor', 'compliance', 'admin']),
   listClients: has(['collector', 'supervisor', 'compliance', 'admin']),
   contactCheck: has(['collector', 'supervisor', 'compliance', 'admin']),
+  // Logging a contact the compliance engine refuses (flagged for compliance review).
+  overrideCompliance: has(['supervisor', 'admin']),
   addEvent: has(['collector', 'supervisor', 'compliance', 'admin']),
   rules: has(['supervisor', 'compliance', 'admin']),
   editRules: has(['admin']),

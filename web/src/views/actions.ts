@@ -5,6 +5,7 @@ import { h } from '../dom';
 import { money, parseAmount, phone as fmtPhone, today } from '../format';
 import type { Account, PaymentResult } from '../types';
 import { callCheckBox, localToIso, nowLocalInput } from './compliance';
+import { can } from '../session';
 import { clearFormError, closeDialog, field, flash, formErrorBox, openDialog, select, showFormError, errorText } from '../ui';
 
 export const OUTCOMES = ['conversation', 'left_message', 'voicemail_no_message', 'no_answer', 'busy', 'not_in_service', 'wrong_number', 'dropped'];
@@ -77,6 +78,7 @@ export function openLogCall(acct: Account, reload: Reload): void {
   const promiseAmount = h('input', { name: 'promise_amount', 'data-field': 'promise.amount', inputmode: 'decimal', placeholder: '0.00', autocomplete: 'off', size: 10 });
   const note = h('textarea', { name: 'note', rows: 3, maxlength: 4000 });
   const when = h('input', { type: 'datetime-local', name: 'at', max: nowLocalInput(), title: 'Leave empty for now' });
+  const override = h('input', { name: 'override_reason', 'data-field': 'override_reason', maxlength: 500, autocomplete: 'off' });
   const check = callCheckBox(acct);
   const recheck = () => check.update(to.value, localToIso(when.value));
   to.addEventListener('change', recheck);
@@ -93,6 +95,7 @@ export function openLogCall(acct: Account, reload: Reload): void {
     check.el,
     rpc,
     field('Note', note),
+    can.overrideCompliance() ? field('Override reason', override, 'Only to log a call the rules refuse; flagged for compliance review') : null,
     buttons('Log call'),
   );
   submitter(form, async () => {
@@ -102,6 +105,7 @@ export function openLogCall(acct: Account, reload: Reload): void {
     const at = localToIso(when.value);
     if (at) body.at = at;
     if (note.value.trim()) body.note = note.value.trim();
+    if (override.value.trim()) body.override_reason = override.value.trim();
     if (outcome.value === 'conversation') {
       if (reason.value) body.reason = reason.value;
       const hasDate = promiseOn.value !== '';

@@ -141,7 +141,15 @@ export function callCheckBox(acct: Account): { el: HTMLElement; update: (to: str
             c.allowed ? null : h('span', { class: 'check-when' }, whenText(c)),
           ),
           c.reasons.length ? reasonList(c) : null,
-          c.allowed ? null : h('p', { class: 'check-note' }, 'You can still log the call; it will be recorded as made.'),
+          c.allowed
+            ? null
+            : h(
+                'p',
+                { class: 'check-note' },
+                can.overrideCompliance()
+                  ? 'Logging it needs your override reason below; it will be flagged for compliance review.'
+                  : 'It cannot be logged as it is: a supervisor may log it with an override reason.',
+              ),
         );
       },
       (e) => {
