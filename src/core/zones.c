@@ -80,3 +80,19 @@ const char *const *arr_zones_of_state(const char *state) {
   }
   return NULL;
 }
+
+const char *const *arr_zones_of_area_code(int code) {
+  int lo = 0, hi = arr_area_code_count - 1;
+  while (lo <= hi) {
+    int mid = lo + (hi - lo) / 2;
+    if (arr_area_codes[mid].code == code) {
+      return arr_area_codes[mid].zones;
+    }
+    if (arr_area_codes[mid].code < code) {
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return NULL;
+}

@@ -5,10 +5,11 @@
  *
  * Facts come from the database as of the proposed contact's time: events in effect
  * then (not released), the debtor's contacts of the last 31 days across all their
- * accounts (each account is its own debt for counting), the current address (its
- * state's zones are the candidate zones; Massachusetts, Washington and New York City
- * overlays from the state and ZIP), and the number or address being contacted (its
- * kind, status and consent). core/compliance decides; nothing here has a rule in it.
+ * accounts (each account is its own debt for counting), the candidate zones (the
+ * current address's state, and each usable phone's area code from libphonenumber's
+ * data), the Massachusetts, Washington and New York City overlays (address state and
+ * ZIP), and the number or address being contacted (its kind, status and consent).
+ * core/compliance decides; nothing here has a rule in it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -268,11 +269,26 @@ static bool nyc_zip(const char *zip) {
   return false;
 }
 
-/* Candidate zones and overlays from the current address. */
-static void address_facts(const arr_address *as, int n, arr_compliance_facts *f,
-                          char state[3]) {
+static void add_zone(arr_compliance_facts *f, const char *name) {
+  const arr_tz *z = arr_tz_find(name);
+  if (z == NULL || f->nzones >= ARR_COMPLIANCE_MAX_ZONES) {
+    return;
+  }
+  for (int i = 0; i < f->nzones; i++) {
+    if (f->zones[i] == z) {
+      return;
+    }
+  }
+  f->zones[f->nzones++] = z;
+}
+
+/* Candidate zones: the current address's (its ZIP is not mapped yet, so every zone of
+ * its state), then every zone of each usable phone's area code. The first is the
+ * zone whose calendar counts days. Overlays come from the address. */
+static void zone_facts(const arr_address *as, int na, const arr_phone *ps, int np,
+                       arr_compliance_facts *f, char state[3]) {
   state[0] = '\0';
-  for (int i = 0; i < n && state[0] == '\0'; i++) {
+  for (int i = 0; i < na && state[0] == '\0'; i++) {
     if (as[i].valid_to == ARR_DATE_NONE && !bad_status(as[i].status) &&
         strcmp(as[i].status, "former") != 0 && as[i].state[0] != '\0') {
       svc_strcpy(state, 3, as[i].state);
@@ -281,18 +297,29 @@ static void address_facts(const arr_address *as, int n, arr_compliance_facts *f,
       f->in_nyc = strcmp(state, "NY") == 0 && nyc_zip(as[i].zip);
     }
   }
-  const char *const *zones = state[0] ? arr_zones_of_state(state) : NULL;
-  /* No usable address: every mainland zone, so "convenient" holds wherever they are. */
-  static const char *const MAINLAND[] = {"America/New_York", "America/Chicago",
-                                         "America/Denver", "America/Los_Angeles", NULL};
-  if (zones == NULL) {
-    zones = MAINLAND;
-  }
   f->nzones = 0;
-  for (int i = 0; zones[i] != NULL && f->nzones < ARR_COMPLIANCE_MAX_ZONES; i++) {
-    const arr_tz *z = arr_tz_find(zones[i]);
-    if (z != NULL) {
-      f->zones[f->nzones++] = z;
+  const char *const *zones = state[0] ? arr_zones_of_state(state) : NULL;
+  for (int i = 0; zones != NULL && zones[i] != NULL; i++) {
+    add_zone(f, zones[i]);
+  }
+  for (int i = 0; i < np; i++) {
+    if (bad_status(ps[i].status) || ps[i].valid_to != ARR_DATE_NONE ||
+        strlen(ps[i].number) != 10) {
+      continue;
+    }
+    int code = (ps[i].number[0] - '0') * 100 + (ps[i].number[1] - '0') * 10 +
+               (ps[i].number[2] - '0');
+    const char *const *pz = arr_zones_of_area_code(code);
+    for (int k = 0; pz != NULL && pz[k] != NULL; k++) {
+      add_zone(f, pz[k]);
+    }
+  }
+  if (f->nzones == 0) {
+    /* Nothing known: every mainland zone, so "convenient" holds wherever they are. */
+    static const char *const MAINLAND[] = {"America/New_York", "America/Chicago",
+                                           "America/Denver", "America/Los_Angeles"};
+    for (int i = 0; i < 4; i++) {
+      add_zone(f, MAINLAND[i]);
     }
   }
 }
@@ -442,7 +469,7 @@ static arr_rc decide(arr_svc *svc, int64_t account_id, const char *channel,
   f->closed = strcmp(c->a.status, "open") != 0;
   bool consent = false, revoked = false;
   apply_events(c->events, c->nevents, at, f, &consent, &revoked);
-  address_facts(c->addresses, c->na, f, c->state);
+  zone_facts(c->addresses, c->na, c->phones, c->np, f, c->state);
   p.channel = channel_of(channel);
   p.at = at;
   p.autodial = autodial;

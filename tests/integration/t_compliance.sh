@@ -12,7 +12,8 @@ csv_file p.csv \
   'client_account,first_name,last_name,principal,address1,city,state,zip,phone1,phone1_type' \
   'MA1,Ann,Lee,100.00,1 Main St,Boston,MA,02108,6175550101,mobile' \
   'IL1,Bob,Ray,100.00,2 Elm St,Chicago,IL,60601,3125550102,home' \
-  'FL1,Cy,Dee,100.00,3 Oak St,Miami,FL,33101,3055550103,home'
+  'FL1,Cy,Dee,100.00,3 Oak St,Miami,FL,33101,3055550103,home' \
+  'AK1,Dee,Fox,100.00,4 Pine St,Chicago,IL,60601,9075550104,mobile'
 ok arrears import placements p.csv --client ACME
 
 step "time of day in the address's zones (SPEC.md JSON)"
@@ -31,6 +32,15 @@ assert_eq false "$(json_get "$output" .allowed)" "07:30 Central"
 assert_eq 2026-11-23T14:00:00Z "$(json_get "$output" .next_allowed_at)" "08:00 Central"
 ok arrears contact check ACME:FL1 --channel letter --at 2026-11-23T09:00:00Z --json
 assert_eq true "$(json_get "$output" .allowed)" "letters have no hours"
+
+step "a phone's area code adds its zones (libphonenumber data): 907 is Anchorage and Adak"
+ok arrears contact check ACME:AK1 --channel call --at 2026-11-23T17:30:00Z --json
+assert_eq false "$(json_get "$output" .allowed)" "07:30 in Adak"
+assert_eq 2026-11-23T18:00:00Z "$(json_get "$output" .next_allowed_at)" "08:00 in Adak"
+contains "America/Adak" "$(jq -c .zones <<<"$output")"
+contains "America/Chicago" "$(jq -c .zones <<<"$output")"
+ok arrears contact check ACME:AK1 --channel call --at 2026-11-23T18:00:00Z --json
+assert_eq true "$(json_get "$output" .allowed)" "08:00 in Adak, noon in Chicago"
 
 step "Massachusetts: the third call in 7 days to a personal number"
 ok arrears contact log ACME:MA1 --channel call --to 6175550101 --at 2026-11-23T14:00:00Z --outcome no_answer

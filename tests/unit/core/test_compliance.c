@@ -29,6 +29,7 @@
 #include <cmocka.h>
 
 #include "core/compliance.h"
+#include "core/zones.h"
 
 enum { MAX_HISTORY = 64 };
 
@@ -356,6 +357,47 @@ static void test_rules_table(void **state) {
   }
 }
 
+static bool has_zone(const char *const *zones, const char *name) {
+  for (int i = 0; zones != NULL && zones[i] != NULL; i++) {
+    if (strcmp(zones[i], name) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+static void test_zone_tables(void **state) {
+  (void)state;
+  /* States spanning two zones yield both; area codes from libphonenumber's data. */
+  assert_true(has_zone(arr_zones_of_state("FL"), "America/Chicago"));
+  assert_true(has_zone(arr_zones_of_state("FL"), "America/New_York"));
+  assert_false(has_zone(arr_zones_of_state("CA"), "America/New_York"));
+  assert_null(arr_zones_of_state("ZZ"));
+  assert_true(has_zone(arr_zones_of_area_code(850), "America/Chicago"));
+  assert_true(has_zone(arr_zones_of_area_code(850), "America/New_York"));
+  assert_true(has_zone(arr_zones_of_area_code(907), "America/Adak"));
+  assert_true(has_zone(arr_zones_of_area_code(212), "America/New_York"));
+  assert_false(has_zone(arr_zones_of_area_code(212), "America/Chicago"));
+  assert_null(arr_zones_of_area_code(999));
+  /* Every zone a table names is one the engine can compute. */
+  for (int i = 0; i < arr_area_code_count; i++) {
+    for (int k = 0; arr_area_codes[i].zones[k] != NULL; k++) {
+      assert_non_null(arr_tz_find(arr_area_codes[i].zones[k]));
+    }
+    assert_true(i == 0 || arr_area_codes[i - 1].code < arr_area_codes[i].code);
+  }
+  static const char *const STATES[] = {"AL", "AK", "AZ", "CA", "CO", "DC", "FL",
+                                       "HI", "ID", "IN", "KY", "MI", "ND", "NY",
+                                       "OR", "PR", "TN", "TX", "WA", "GU"};
+  for (size_t i = 0; i < sizeof STATES / sizeof STATES[0]; i++) {
+    const char *const *z = arr_zones_of_state(STATES[i]);
+    assert_non_null(z);
+    for (int k = 0; z[k] != NULL; k++) {
+      assert_non_null(arr_tz_find(z[k]));
+    }
+  }
+}
+
 static void test_tz(void **state) {
   (void)state;
   const arr_tz *ny = arr_tz_find("America/New_York");
@@ -378,6 +420,7 @@ static void test_tz(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tz),
+      cmocka_unit_test(test_zone_tables),
       cmocka_unit_test(test_rules_table),
       cmocka_unit_test(test_cases),
   };
