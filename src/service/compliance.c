@@ -565,7 +565,87 @@ arr_rc svc_contact_allowed(arr_svc *svc, int64_t account_id, const char *channel
 
 /* ---- the compliance report: every contact of a period judged again ---- */
 
-enum { REPORT_MAX_CONTACTS = 100000, REPORT_MAX_LISTED = 1000 };
+enum { REPORT_MAX_CONTACTS = 100000, REPORT_MAX_LISTED = 1000, REPORT_BUSIEST = 20 };
+
+static int by_debt_then_time(const void *x, const void *y) {
+  const arr_contact *a = x, *b = y;
+  if (a->debtor_id != b->debtor_id) {
+    return a->debtor_id < b->debtor_id ? -1 : 1;
+  }
+  if (a->account_id != b->account_id) {
+    return a->account_id < b->account_id ? -1 : 1;
+  }
+  return strcmp(a->at, b->at);
+}
+
+/* The person/debt pairs with the most calls in any 7 consecutive days of the period
+ * (UTC days; busy and not-in-service calls not counted), most first. Sorts contacts. */
+static json_t *busiest_weeks(arr_contact *contacts, int n) {
+  qsort(contacts, (size_t)n, sizeof *contacts, by_debt_then_time);
+  typedef struct {
+    int64_t debtor_id, account_id, calls;
+    char from[ARR_TIME_FMT_MAX];
+  } best;
+  best top[REPORT_BUSIEST];
+  int ntop = 0;
+  for (int i = 0; i < n;) {
+    int j = i;
+    while (j < n && contacts[j].debtor_id == contacts[i].debtor_id &&
+           contacts[j].account_id == contacts[i].account_id) {
+      j++;
+    }
+    /* Sliding window over this debt's counted calls. */
+    int64_t most = 0;
+    int most_at = i;
+    int lo = i;
+    int64_t in_window = 0;
+    for (int k = i; k < j; k++) {
+      const arr_contact *c = &contacts[k];
+      bool counted = strcmp(c->channel, "call") == 0 && strcmp(c->outcome, "busy") != 0 &&
+                     strcmp(c->outcome, "not_in_service") != 0;
+      if (!counted) {
+        continue;
+      }
+      in_window++;
+      arr_date day = arr_time_utc_date(iso_time(c->at));
+      while (arr_time_utc_date(iso_time(contacts[lo].at)) <= day - 7) {
+        const arr_contact *o = &contacts[lo++];
+        in_window -= strcmp(o->channel, "call") == 0 && strcmp(o->outcome, "busy") != 0 &&
+                     strcmp(o->outcome, "not_in_service") != 0;
+      }
+      if (in_window > most) {
+        most = in_window;
+        most_at = lo;
+      }
+    }
+    int pos = -1;
+    if (most > 0 && ntop < REPORT_BUSIEST) {
+      pos = ntop++;
+    } else if (most > 0 && most > top[REPORT_BUSIEST - 1].calls) {
+      pos = REPORT_BUSIEST - 1; /* replaces the least busy of a full list */
+    }
+    if (pos >= 0) {
+      top[pos] = (best){contacts[i].debtor_id, contacts[i].account_id, most, ""};
+      svc_strcpy(top[pos].from, sizeof top[pos].from, contacts[most_at].at);
+      for (int k = pos; k > 0 && top[k].calls > top[k - 1].calls; k--) {
+        best t = top[k];
+        top[k] = top[k - 1];
+        top[k - 1] = t;
+      }
+    }
+    i = j;
+  }
+  json_t *out = json_array();
+  for (int k = 0; k < ntop; k++) {
+    json_t *o = json_object();
+    svc_set_int(o, "debtor_id", top[k].debtor_id);
+    svc_set_int(o, "account_id", top[k].account_id);
+    svc_set_int(o, "calls", top[k].calls);
+    svc_set_str(o, "window_from", top[k].from);
+    json_array_append_new(out, o);
+  }
+  return out;
+}
 
 arr_rc arr_svc_compliance_report(arr_svc *svc, const char *from, const char *to,
                                  json_t **out, arr_err *err) {
@@ -659,6 +739,7 @@ arr_rc arr_svc_compliance_report(arr_svc *svc, const char *from, const char *to,
     svc_set_int(o, "overrides", noverrides);
     svc_set(o, "violations_by_reason", counts);
     svc_set(o, "listed", violations);
+    svc_set(o, "busiest_weeks", busiest_weeks(contacts, n));
     *out = o;
   } else {
     json_decref(violations);

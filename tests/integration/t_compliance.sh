@@ -103,6 +103,8 @@ assert_eq 1 "$(json_get "$output" .violations)" "one call over the limit"
 assert_eq STATE_CALL_LIMIT "$(json_get "$output" '.listed[0].reasons[0]')" "its reason"
 assert_eq 1 "$(json_get "$output" .overrides)" "logged with an override"
 assert_eq pending "$(json_get "$output" '.listed[0].review')" "waiting for review"
+# The Massachusetts debtor had the busiest week: three calls (the override included).
+assert_eq 3 "$(json_get "$output" '.busiest_weeks[0].calls')" "calls in 7 days"
 ok arrears compliance report --from 2026-11-23 --to 2026-11-23 --csv
 contains "STATE_CALL_LIMIT" "$output"
 ok arrears compliance report --from 2026-11-01 --to 2026-11-30

@@ -21,14 +21,3 @@ CREATE TABLE compliance_rule_settings (
   changed_by TEXT NOT NULL,
   changed_at TEXT NOT NULL
 );
-
--- The engine reads a person's recent contacts across their accounts, and the
--- compliance report reads a period's contacts.
-CREATE INDEX contacts_debtor_at ON contacts (debtor_id, at);
-CREATE INDEX contacts_at ON contacts (at);
-
--- A contact the engine would have refused is logged only with a supervisor's
--- override and its reason, and waits for compliance review.
-ALTER TABLE contacts ADD COLUMN override_reason TEXT;
-ALTER TABLE contacts ADD COLUMN override_by TEXT;
-ALTER TABLE contacts ADD COLUMN review TEXT;
