@@ -536,9 +536,28 @@ arr_rc arr_svc_contact_check(arr_svc *svc, const arr_check_request *req, json_t 
   return rc;
 }
 
+/* A logged call that never connected (busy, not in service) is not counted by either
+ * Regulation F call test (1006.14(b)(3)): drop those reasons from the decision. */
+static void exempt_unconnected(arr_decision *d, const char *outcome) {
+  if (outcome == NULL ||
+      (strcmp(outcome, "busy") != 0 && strcmp(outcome, "not_in_service") != 0)) {
+    return;
+  }
+  int kept = 0;
+  for (int i = 0; i < d->nreasons; i++) {
+    arr_reason r = d->reasons[i].code;
+    if (r != ARR_R_CALL_FREQUENCY && r != ARR_R_RECENT_CONVERSATION) {
+      d->reasons[kept++] = d->reasons[i];
+    }
+  }
+  d->nreasons = kept;
+  d->allowed = kept == 0;
+}
+
 arr_rc svc_contact_allowed(arr_svc *svc, int64_t account_id, const char *channel,
-                           const char *to, arr_time at, bool *allowed, char *why,
-                           size_t why_cap, json_t **codes, arr_err *err) {
+                           const char *to, const char *outcome, arr_time at,
+                           bool *allowed, char *why, size_t why_cap, json_t **codes,
+                           arr_err *err) {
   check_data *c = malloc(sizeof *c);
   if (c == NULL) {
     return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
@@ -550,6 +569,7 @@ arr_rc svc_contact_allowed(arr_svc *svc, int64_t account_id, const char *channel
     free(c);
     return rc;
   }
+  exempt_unconnected(&d, outcome);
   *allowed = d.allowed;
   *codes = json_array();
   why[0] = '\0';

@@ -49,11 +49,13 @@ arr_rc svc_audit(arr_svc *svc, const char *action, const char *entity, int64_t e
                  json_t *detail, arr_err *err);
 
 /* Whether the compliance engine allows a contact on account_id at `at` (against the
- * contacts before it). When not, why holds "CODE (citation); ..." and *codes the
+ * contacts before it); a call whose outcome shows it never connected is exempt from
+ * the call-count tests. When not, why holds "CODE (citation); ..." and *codes the
  * reason codes (a JSON array the caller owns; also set when allowed). */
 arr_rc svc_contact_allowed(arr_svc *svc, int64_t account_id, const char *channel,
-                           const char *to, arr_time at, bool *allowed, char *why,
-                           size_t why_cap, json_t **codes, arr_err *err);
+                           const char *to, const char *outcome, arr_time at,
+                           bool *allowed, char *why, size_t why_cap, json_t **codes,
+                           arr_err *err);
 
 /* Frees text returned by json_dumps with jansson's current allocator (the server
  * gives jansson a per-request arena; see src/http/server.c). */

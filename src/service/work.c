@@ -497,8 +497,8 @@ arr_rc arr_svc_contact_log(arr_svc *svc, const arr_contact_request *req, json_t 
   if (rc == ARR_OK) {
     arr_time at = 0;
     arr_time_parse(c.at, strlen(c.at), &at, NULL);
-    rc = svc_contact_allowed(svc, id, c.channel, c.target, at, &allowed, why, sizeof why,
-                             &codes, err);
+    rc = svc_contact_allowed(svc, id, c.channel, c.target, c.outcome, at, &allowed, why,
+                             sizeof why, &codes, err);
   }
   if (rc == ARR_OK && !allowed && (override == NULL || override[0] == '\0')) {
     rc =

@@ -181,4 +181,26 @@ export const tests = [
       await sam.close();
     },
   },
+  {
+    name: 'compliance-report-page',
+    fn: async ({ page }) => {
+      await login(page, 'cora.compliance');
+      await page.goto(`${process.env.BASE_URL}/#/report`);
+      await page.waitForSelector('#report-summary');
+      const text = await page.textContent('#report-summary');
+      assert(/\d+ contacts checked/.test(text), `summary: ${text}`);
+      // The demo's history was judged: the tables are there, with or without rows.
+      assert(await page.isVisible('section[aria-label="Busiest weeks"]'), 'busiest weeks');
+      await shot(page, 'report', { both: true });
+      // A period with no contacts: nothing broke a rule.
+      await page.fill('#report-form input[name=from]', '2001-01-01');
+      await page.fill('#report-form input[name=to]', '2001-01-31');
+      await page.click('#report-form button[type=submit]');
+      await page.waitForFunction(() => document.querySelector('#report-summary')?.textContent?.startsWith('0 contacts'));
+      // A collector has no report.
+      await page.context().clearCookies();
+      await login(page, 'alice');
+      assert(!(await page.isVisible('a.nav-link[data-route=report]')), 'collectors have no report link');
+    },
+  },
 ];

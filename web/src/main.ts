@@ -11,6 +11,7 @@ import { renderWork, goNext } from './views/work';
 import { renderAccounts } from './views/accounts';
 import { renderAccount, accountShortcut } from './views/account';
 import { renderAudit } from './views/audit';
+import { renderReport } from './views/report';
 import { renderRules } from './views/rules';
 import { searchBox } from './views/search';
 import { showHelp } from './views/help';
@@ -41,6 +42,7 @@ function shell(): void {
         navLink('#/accounts', 'Accounts', 'a'),
         can.audit() ? navLink('#/audit', 'Audit', 'u') : null,
         can.rules() ? navLink('#/rules', 'Rules', 'k') : null,
+        can.rules() ? navLink('#/report', 'Report', 'o') : null,
       ),
       search.el,
       h(
@@ -111,6 +113,9 @@ function route(): void {
     case 'rules':
       if (can.rules()) return void renderRules(view);
       break;
+    case 'report':
+      if (can.rules()) return void renderReport(view);
+      break;
   }
   location.replace(homeRoute());
 }
@@ -148,6 +153,10 @@ function onKey(e: KeyboardEvent): void {
       break;
     case 'k':
       if (can.rules()) go('#/rules');
+      else handled = false;
+      break;
+    case 'o':
+      if (can.rules()) go('#/report');
       else handled = false;
       break;
     default:

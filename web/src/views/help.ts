@@ -11,6 +11,7 @@ export function showHelp(): void {
     ['a', 'Accounts list', true],
     ['u', 'Audit log', can.audit()],
     ['k', 'Compliance rules', can.rules()],
+    ['o', 'Compliance report', can.rules()],
     ['c', 'Log a call (account screen)', can.logCall()],
     ['p', 'Post a payment (account screen)', can.pay()],
     ['m', 'Add a note (account screen)', can.addNote()],
