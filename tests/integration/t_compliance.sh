@@ -113,9 +113,9 @@ fails 1 arrears compliance report --from 2026-11-30 --to 2026-11-01
 fails 2 arrears compliance report --from 2026-11-01
 
 step "after a conversation: a busy signal is not a call placed, a no-answer is"
-ok arrears contact log ACME:FL1 --channel call --to 3055550103 --at 2026-11-23T16:00:00Z --outcome conversation
-ok arrears contact log ACME:FL1 --channel call --to 3055550103 --at 2026-11-23T16:30:00Z --outcome busy
-fails 1 arrears contact log ACME:FL1 --channel call --to 3055550103 --at 2026-11-23T16:40:00Z --outcome no_answer
+ok arrears contact log ACME:FL1 --channel call --to 3055550103 --at 2026-11-23T14:10:00Z --outcome conversation
+ok arrears contact log ACME:FL1 --channel call --to 3055550103 --at 2026-11-23T14:20:00Z --outcome busy
+fails 1 arrears contact log ACME:FL1 --channel call --to 3055550103 --at 2026-11-23T14:30:00Z --outcome no_answer
 contains "RECENT_CONVERSATION" "$errout"
 
 step "refused input names the problem"
