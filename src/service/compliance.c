@@ -850,7 +850,34 @@ arr_rc arr_svc_event_list(arr_svc *svc, const char *account, json_t **out, arr_e
       svc_set_str(o, "actor", ev[i].actor);
       json_array_append_new(items, o);
     }
-    *out = json_pack("{s:o,s:n}", "items", items, "next_after");
+    /* The validation period (1006.34): it ends 30 days after the notice's assumed
+     * receipt, 5 business days after it was sent. */
+    arr_time notice = 0;
+    for (int i = 0; i < n; i++) {
+      if (strcmp(ev[i].type, "validation_notice_sent") == 0 &&
+          in_effect(&ev[i], svc->now)) {
+        notice = iso_time(ev[i].at);
+      }
+    }
+    arr_compliance_facts f;
+    memset(&f, 0, sizeof f);
+    bool consent = false, revoked = false;
+    apply_events(ev, n, svc->now, &f, &consent, &revoked);
+    json_t *validation = json_object();
+    char day[ARR_DATE_FMT_MAX];
+    if (notice != 0) {
+      arr_date sent = arr_time_utc_date(notice);
+      arr_date_format(sent, day);
+      svc_set_str(validation, "notice_sent_on", day);
+      arr_date_format(arr_date_add_business_days(sent, 5) + 30, day);
+      svc_set_str(validation, "period_end", day);
+    } else {
+      svc_set(validation, "notice_sent_on", json_null());
+      svc_set(validation, "period_end", json_null());
+    }
+    svc_set(validation, "dispute_pending", json_boolean(f.dispute_pending));
+    *out = json_pack("{s:o,s:n,s:o}", "items", items, "next_after", "validation",
+                     validation);
   }
   free(ev);
   return rc;

@@ -108,3 +108,20 @@ test('logging a contact goes through the engine: refused, overridden by a superv
   expectStatus(letter, 201);
   assert.equal(letter.body.review, null);
 });
+
+test('events carry the validation period: send date + 5 business days + 30 days', async () => {
+  const admin = await as('admin');
+  const acct = await pickAccount('CITYPWR', 7);
+  const none = await call('GET', `/api/v1/accounts/${acct.id}/events`, { as: admin });
+  expectStatus(none, 200);
+  assert.deepEqual(none.body.validation, { notice_sent_on: null, period_end: null, dispute_pending: false });
+  // Sent Wednesday 2026-11-18: 5 business days are Thu 19, Fri 20, (weekend) Mon 23,
+  // Tue 24, Wed 25; 30 days after that, the period ends on 2026-12-25.
+  expectStatus(await call('POST', `/api/v1/accounts/${acct.id}/events`, { as: admin, body: { type: 'validation_notice_sent', at: '2026-11-18T15:00:00Z' } }), 201);
+  const v = await call('GET', `/api/v1/accounts/${acct.id}/events`, { as: admin });
+  assert.equal(v.body.validation.notice_sent_on, '2026-11-18');
+  assert.equal(v.body.validation.period_end, '2026-12-25');
+  expectStatus(await call('POST', `/api/v1/accounts/${acct.id}/events`, { as: admin, body: { type: 'dispute_written', at: '2026-11-20T15:00:00Z' } }), 201);
+  const d = await call('GET', `/api/v1/accounts/${acct.id}/events`, { as: admin });
+  assert.equal(d.body.validation.dispute_pending, true);
+});
