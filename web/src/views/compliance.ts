@@ -172,16 +172,29 @@ function eventData(ev: AccountEvent): string {
 export function eventsPanel(acct: Account, reload: Reload): HTMLElement {
   const body = h('div', null, h('p', { class: 'empty' }, 'Loading events…'));
   const count = h('span', { class: 'muted' });
-  void get<{ items: AccountEvent[] }>(url(`${accountPath(acct.id)}/events`)).then(
+  type Validation = { notice_sent_on: string | null; period_end: string | null; dispute_pending: boolean };
+  void get<{ items: AccountEvent[]; validation?: Validation }>(url(`${accountPath(acct.id)}/events`)).then(
     (page) => {
       const items = [...page.items].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : b.id - a.id));
       count.textContent = String(items.length);
+      const v = page.validation;
+      // The validation period (12 CFR 1006.34): shown once a notice has been sent.
+      const period =
+        v && v.notice_sent_on
+          ? h(
+              'p',
+              { class: 'validation-period', id: 'validation-period' },
+              `Validation notice sent ${v.notice_sent_on}; period ends ${v.period_end}`,
+              v.dispute_pending ? [' ', badge('dispute pending', 'warn')] : null,
+            )
+          : null;
       if (!items.length) {
         replace(body, h('p', { class: 'empty' }, 'No events.'));
         return;
       }
       replace(
         body,
+        period,
         h(
           'ul',
           { class: 'events' },
