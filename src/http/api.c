@@ -624,6 +624,20 @@ static bool upload_ok(http_req *r) {
   return true;
 }
 
+/* Answers an import: its counts (an object, consumed) with the rejects collected. */
+static void import_reply(http_req *r, arr_rc rc, const arr_err *err, reject_list *l,
+                         json_t *counts) {
+  if (rc != ARR_OK) {
+    json_decref(l->messages);
+    json_decref(counts);
+    http_error_rc(r, err);
+    return;
+  }
+  json_object_set_new(counts, "rejects", l->messages);
+  json_object_set_new(counts, "rejects_truncated", json_boolean(l->dropped > 0));
+  http_json(r, 200, counts);
+}
+
 static void h_import_placements(http_req *r, json_t *body) {
   if (!upload_ok(r)) {
     return;
@@ -634,17 +648,14 @@ static void h_import_placements(http_req *r, json_t *body) {
   arr_err err;
   arr_rc rc =
       arr_svc_import_placements(r->svc, r->upload_path, r->params[0], &hooks, &res, &err);
-  if (rc != ARR_OK) {
-    json_decref(l.messages);
-    http_error_rc(r, &err);
-    return;
-  }
-  http_json(r, 200,
-            json_pack("{s:I,s:I,s:I,s:I,s:I,s:o,s:b}", "placement_id",
-                      (json_int_t)res.placement_id, "read", (json_int_t)res.read,
-                      "loaded", (json_int_t)res.loaded, "duplicates",
-                      (json_int_t)res.duplicates, "rejected", (json_int_t)res.rejected,
-                      "rejects", l.messages, "rejects_truncated", l.dropped > 0));
+  import_reply(r, rc, &err, &l,
+               rc != ARR_OK
+                   ? NULL
+                   : json_pack("{s:I,s:I,s:I,s:I,s:I}", "placement_id",
+                               (json_int_t)res.placement_id, "read", (json_int_t)res.read,
+                               "loaded", (json_int_t)res.loaded, "duplicates",
+                               (json_int_t)res.duplicates, "rejected",
+                               (json_int_t)res.rejected));
 }
 
 static void h_import_payments(http_req *r, json_t *body) {
@@ -657,16 +668,12 @@ static void h_import_payments(http_req *r, json_t *body) {
   arr_err err;
   arr_rc rc =
       arr_svc_import_payments(r->svc, r->upload_path, r->params[0], &hooks, &res, &err);
-  if (rc != ARR_OK) {
-    json_decref(l.messages);
-    http_error_rc(r, &err);
-    return;
-  }
-  http_json(r, 200,
-            json_pack("{s:I,s:I,s:I,s:I,s:o,s:b}", "read", (json_int_t)res.read, "posted",
-                      (json_int_t)res.posted, "duplicates", (json_int_t)res.duplicates,
-                      "rejected", (json_int_t)res.rejected, "rejects", l.messages,
-                      "rejects_truncated", l.dropped > 0));
+  import_reply(r, rc, &err, &l,
+               rc != ARR_OK ? NULL
+                            : json_pack("{s:I,s:I,s:I,s:I}", "read", (json_int_t)res.read,
+                                        "posted", (json_int_t)res.posted, "duplicates",
+                                        (json_int_t)res.duplicates, "rejected",
+                                        (json_int_t)res.rejected));
 }
 
 static void collect_problem(void *ctx, const char *message) {
@@ -959,16 +966,12 @@ static void audit_refusal(http_req *r) {
   if (r->status != 401 && r->status != 403 && r->status != 429) {
     return;
   }
-  json_error_t jerr;
-  json_t *e = json_loadb(r->resp_body, r->resp_len, 0, &jerr);
-  const char *msg =
-      json_string_value(json_object_get(json_object_get(e, "error"), "message"));
+  const char *msg = r->error_message != NULL ? r->error_message : "";
   arr_err err;
-  if (arr_svc_audit_denied(r->svc, (int)r->status, r->method, r->path,
-                           msg != NULL ? msg : "", r->remote_addr, &err) != ARR_OK) {
+  if (arr_svc_audit_denied(r->svc, (int)r->status, r->method, r->path, msg,
+                           r->remote_addr, &err) != ARR_OK) {
     fprintf(stderr, "arrears serve: could not audit a refused request: %s\n", err.msg);
   }
-  json_decref(e);
 }
 
 static void run_route(http_req *r, const route *rt) {

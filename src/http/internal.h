@@ -52,7 +52,8 @@ typedef struct {
   const char *params[HTTP_MAX_PARAMS];
   /* The response. */
   unsigned status;
-  char *resp_body; /* arena or malloc'd (resp_free) */
+  const char *error_message; /* the last http_error's message (arena), for the audit */
+  char *resp_body;           /* arena or malloc'd (resp_free) */
   size_t resp_len;
   bool resp_free;
   const char *content_type;

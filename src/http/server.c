@@ -141,6 +141,7 @@ void http_error(http_req *r, unsigned status, const char *code, const char *mess
                   field != NULL ? json_string(field) : json_null());
   }
   http_json(r, status, e);
+  r->error_message = arr_arena_strndup(&r->arena, message, strlen(message));
 }
 
 void http_error_rc(http_req *r, const arr_err *err) {
