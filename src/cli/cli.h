@@ -80,6 +80,7 @@ int cmd_work_next(cli_args *a);
 int cmd_audit_list(cli_args *a);
 int cmd_contact_check(cli_args *a);
 int cmd_account_event(cli_args *a);
+int cmd_account_itemization(cli_args *a);
 int cmd_compliance_rules(cli_args *a);
 int cmd_compliance_rule(cli_args *a);
 int cmd_compliance_report(cli_args *a);

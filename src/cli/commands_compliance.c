@@ -82,6 +82,29 @@ int cmd_account_event(cli_args *a) {
   return 0;
 }
 
+int cmd_account_itemization(cli_args *a) {
+  EXPECT_ARGS(1, "account itemization ACCOUNT --basis last_statement|charge_off|"
+                 "last_payment|transaction|judgment [--date DATE]");
+  const char *basis = cli_opt_get(a, "basis"), *date = cli_opt_get(a, "date");
+  if (basis == NULL) {
+    return cli_usage("account itemization needs --basis BASIS%s", "");
+  }
+  arr_svc *svc = NULL;
+  int rc = cli_open_checked(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  arr_rc r =
+      arr_svc_itemization_set(svc, a->args[0], basis, date, &err);
+  arr_svc_close(svc);
+  if (r != ARR_OK) {
+    return cli_fail(&err);
+  }
+  printf("account %s: itemization date basis %s\n", a->args[0], basis);
+  return 0;
+}
+
 int cmd_compliance_rules(cli_args *a) {
   EXPECT_ARGS(0, "compliance rules [--json]");
   bool as_json = cli_flag(a, "json");

@@ -59,6 +59,8 @@ static const char USAGE[] =
     "  contact check ACCOUNT --channel C [--to T] --at TIME [--autodial] [--json]\n"
     "  account event ACCOUNT --type TYPE --at TIME [--note N] [--hours HH:MM-HH:MM]\n"
     "           [--release]                  facts that change what may be done\n"
+    "  account itemization ACCOUNT --basis last_statement|charge_off|last_payment|\n"
+    "           transaction|judgment [--date DATE]   the itemization date, chosen once\n"
     "  compliance rules [--json] | compliance rule RULE-ID --on|--off\n"
     "  compliance report --from DATE --to DATE [--json|--csv]   contacts that broke a "
     "rule\n"
@@ -226,6 +228,7 @@ static const command COMMANDS[] = {
     {"audit", "list", cmd_audit_list},
     {"contact", "check", cmd_contact_check},
     {"account", "event", cmd_account_event},
+    {"account", "itemization", cmd_account_itemization},
     {"compliance", "rules", cmd_compliance_rules},
     {"compliance", "rule", cmd_compliance_rule},
     {"compliance", "report", cmd_compliance_report},

@@ -25,6 +25,7 @@ static const char *const REASON_CODES[ARR_R_COUNT] = {
     "SMS_OPT_OUT",          "EMPLOYER_PROHIBITED",
     "STATE_CALL_LIMIT",     "BAD_NUMBER",
     "BAD_ADDRESS",          "ACCOUNT_CLOSED",
+    "TIME_BARRED",
 };
 
 const char *arr_reason_code(arr_reason r) {
@@ -83,6 +84,10 @@ static const arr_rule RULES[] = {
      "No contact through a number or address marked bad (wrong number, disconnected, "
      "returned mail, bounced)",
      ARR_J_US, ARR_K_BAD_TARGET, ARR_R_BAD_NUMBER, true, 0, 0, 0, 0},
+    {"US-REGF-TIME-BARRED", "12 CFR 1006.26(b)",
+     "No suit, and no threat of suit, on a debt past its statute of limitations (the "
+     "limitation table by state and debt type)",
+     ARR_J_US, ARR_K_TIME_BARRED, ARR_R_TIME_BARRED, true, 0, 0, 0, 0},
     {"MA-CALLS-PERSONAL", "940 CMR 7.04(1)(f); 209 CMR 18.16",
      "Massachusetts: at most 2 collector-initiated calls per 7 days to a residence, "
      "cell or personal number, per debt",
@@ -323,6 +328,7 @@ static arr_time rule_earliest(const arr_rule *r, const arr_compliance_facts *f,
                ? NEVER
                : t;
   case ARR_K_BAD_TARGET: return p->target_bad ? NEVER : t;
+  case ARR_K_TIME_BARRED: return f->time_barred && p->threatens_suit ? NEVER : t;
   }
   return t;
 }

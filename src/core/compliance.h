@@ -77,6 +77,8 @@ typedef enum {
   ARR_R_BAD_NUMBER,
   ARR_R_BAD_ADDRESS,
   ARR_R_ACCOUNT_CLOSED,
+  ARR_R_TIME_BARRED, /* added to SPEC.md's list: suit or its threat on a time-barred debt
+                      */
   ARR_R_COUNT
 } arr_reason;
 
@@ -103,6 +105,7 @@ typedef enum {
   ARR_K_STATE_COMMUNICATIONS, /* state: calls, texts, emails, letters, limit per window */
   ARR_K_STATE_ATTEMPTS,       /* state: every contact or attempt on any channel */
   ARR_K_STATE_WORK_CALLS,     /* state: calls to work lines, limit per window */
+  ARR_K_TIME_BARRED,          /* no suit, and no threat of one, past the limitation */
 } arr_rule_kind;
 
 typedef enum {
@@ -148,6 +151,7 @@ typedef struct {
   bool email_opt_out, sms_opt_out, employer_prohibits_calls;
   arr_time consent_at; /* consent to call given (7 days, used up by a conversation); 0 */
   bool in_ma, in_wa, in_nyc;
+  bool time_barred; /* past the statute of limitations (core/sol) */
   int64_t debt_key;
 } arr_compliance_facts;
 
@@ -160,6 +164,9 @@ typedef struct {
   bool autodial_consent; /* prior express consent on file for that number */
   bool to_work_address;  /* an email to an employer-provided address */
   arr_letter_kind letter_kind;
+  /* The contact threatens suit (a letter or call script saying the debt may be sued
+   * on), or is the referral for suit itself. */
+  bool threatens_suit;
 } arr_proposed_contact;
 
 typedef struct {

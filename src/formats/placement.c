@@ -56,6 +56,12 @@ static const char *const k_field_names[ARR_PF_COUNT] = {
     "fees",
     "interest_rate_pct",
     "itemization_date",
+    "itemization_basis",
+    "federal_loan_bundle",
+};
+
+static const char *const k_itemization_bases[ARR_ITEMIZE_COUNT] = {
+    "", "last_statement", "charge_off", "last_payment", "transaction", "judgment",
 };
 
 static const char *const k_account_types[ARR_ACCT_TYPE_COUNT] = {
@@ -523,6 +529,32 @@ static const char *take_account_type(const char *s, size_t len, arr_account_type
          "personal_loan, telecom, other";
 }
 
+const char *arr_itemization_basis_name(arr_itemization_basis b) {
+  return (unsigned)b < ARR_ITEMIZE_COUNT ? k_itemization_bases[b] : "";
+}
+
+bool arr_itemization_basis_parse(const char *s, size_t len, arr_itemization_basis *out) {
+  for (int i = 1; i < ARR_ITEMIZE_COUNT; i++) {
+    if (strlen(k_itemization_bases[i]) == len &&
+        memcmp(s, k_itemization_bases[i], len) == 0) {
+      *out = (arr_itemization_basis)i;
+      return true;
+    }
+  }
+  return false;
+}
+
+static const char *take_itemization_basis(const char *s, size_t len,
+                                          arr_itemization_basis *out) {
+  trim(&s, &len);
+  *out = ARR_ITEMIZE_NONE;
+  if (len == 0 || arr_itemization_basis_parse(s, len, out)) {
+    return NULL;
+  }
+  return "must be one of last_statement, charge_off, last_payment, transaction, "
+         "judgment";
+}
+
 static const char *take_rate(const char *s, size_t len, arr_placement_row *row) {
   if (len == 0) {
     return NULL;
@@ -580,6 +612,11 @@ static const char *take_field(arr_placement_field f, const char *s, size_t len,
   case ARR_PF_ITEMIZATION_DATE:
     return take_date(s, len, x->today, &row->has_itemization_date,
                      &row->itemization_date);
+  case ARR_PF_ITEMIZATION_BASIS:
+    return take_itemization_basis(s, len, &row->itemization_basis);
+  case ARR_PF_FEDERAL_LOAN_BUNDLE:
+    return take_text(row, x, s, len, ARR_PLACEMENT_ACCOUNT_MAX, false,
+                     &row->federal_loan_bundle);
   case ARR_PF_COUNT: break;
   }
   assert(0 && "unreachable field");
@@ -591,7 +628,8 @@ static void row_defaults(arr_placement_row *row) {
   static const arr_str empty = {"", 0};
   row->client_account = row->first_name = row->middle_name = row->last_name = empty;
   row->suffix = row->address1 = row->address2 = row->city = empty;
-  row->original_creditor = empty;
+  row->original_creditor = row->federal_loan_bundle = empty;
+  row->itemization_basis = ARR_ITEMIZE_NONE;
   row->has_ssn = row->has_dob = false;
   row->ssn[0] = row->state[0] = row->zip[0] = row->email[0] = '\0';
   row->dob = 0;
@@ -622,6 +660,56 @@ static void pack_phones(arr_placement_row *row, const row_ctx *x) {
     }
   }
   row->nphones = n;
+}
+
+/* Rules between fields, checked once every field is valid on its own: the itemization
+ * date and its basis agree, and a loan bundle is only for student loans. */
+static void cross_field(const arr_placement_header *h, arr_placement_row *row,
+                        const char **name, const char **why) {
+  (void)h;
+  if (row->federal_loan_bundle.len > 0 && row->account_type != ARR_ACCT_STUDENT_LOAN) {
+    *name = "federal_loan_bundle";
+    *why = "is only for account_type student_loan";
+    return;
+  }
+  arr_itemization_basis b = row->itemization_basis;
+  if (b != ARR_ITEMIZE_NONE && !row->has_itemization_date) {
+    if (b == ARR_ITEMIZE_CHARGE_OFF && row->has_charge_off_date) {
+      row->has_itemization_date = true;
+      row->itemization_date = row->charge_off_date;
+    } else if (b == ARR_ITEMIZE_LAST_PAYMENT && row->has_last_payment_date) {
+      row->has_itemization_date = true;
+      row->itemization_date = row->last_payment_date;
+    } else {
+      *name = "itemization_basis";
+      *why = b == ARR_ITEMIZE_CHARGE_OFF
+                 ? "charge_off needs charge_off_date or itemization_date"
+             : b == ARR_ITEMIZE_LAST_PAYMENT ? "last_payment needs last_payment_date or "
+                                               "itemization_date"
+                                             : "needs itemization_date";
+      return;
+    }
+  }
+  if (b == ARR_ITEMIZE_CHARGE_OFF && row->has_charge_off_date &&
+      row->itemization_date != row->charge_off_date) {
+    *name = "itemization_date";
+    *why = "is not the charge_off_date its basis says it is";
+    return;
+  }
+  if (b == ARR_ITEMIZE_LAST_PAYMENT && row->has_last_payment_date &&
+      row->itemization_date != row->last_payment_date) {
+    *name = "itemization_date";
+    *why = "is not the last_payment_date its basis says it is";
+    return;
+  }
+  if (b == ARR_ITEMIZE_NONE && row->has_itemization_date) {
+    if (row->has_charge_off_date && row->itemization_date == row->charge_off_date) {
+      row->itemization_basis = ARR_ITEMIZE_CHARGE_OFF;
+    } else if (row->has_last_payment_date &&
+               row->itemization_date == row->last_payment_date) {
+      row->itemization_basis = ARR_ITEMIZE_LAST_PAYMENT;
+    }
+  }
 }
 
 arr_rc arr_placement_parse(const arr_placement_header *h, const arr_csv_record *rec,
@@ -662,6 +750,9 @@ arr_rc arr_placement_parse(const arr_placement_header *h, const arr_csv_record *
     }
   }
   row->nattrs = h->nattrs;
+  if (bad_why == NULL) {
+    cross_field(h, row, &bad_name, &bad_why);
+  }
   if (bad_why != NULL) {
     return arr_err_set(err, ARR_ERR_INVALID, "line %ld: field %s: %s", rec->line,
                        bad_name, bad_why);

@@ -60,6 +60,8 @@ typedef enum {
   ARR_PF_FEES,
   ARR_PF_INTEREST_RATE_PCT,
   ARR_PF_ITEMIZATION_DATE,
+  ARR_PF_ITEMIZATION_BASIS,
+  ARR_PF_FEDERAL_LOAN_BUNDLE,
   ARR_PF_COUNT
 } arr_placement_field;
 
@@ -74,10 +76,11 @@ const char *arr_placement_field_name(arr_placement_field f);
 #define ARR_PLACEMENT_ACCOUNT_MAX 64
 #define ARR_PLACEMENT_TEXT_MAX 200
 #define ARR_PLACEMENT_EMAIL_MAX 254
-/* Room for trimmed copies of client_account and the eight other trimmed text fields
- * (names, address lines, city, original creditor), each with its NUL. */
+/* Room for trimmed copies of client_account, federal_loan_bundle and the eight other
+ * trimmed text fields (names, address lines, city, original creditor), each with its
+ * NUL. */
 #define ARR_PLACEMENT_ROW_TEXT_BYTES                                                     \
-  (ARR_PLACEMENT_ACCOUNT_MAX + 1 + 8 * (ARR_PLACEMENT_TEXT_MAX + 1))
+  (2 * (ARR_PLACEMENT_ACCOUNT_MAX + 1) + 8 * (ARR_PLACEMENT_TEXT_MAX + 1))
 
 typedef struct {
   int col[ARR_PF_COUNT]; /* column index of each known field, -1 if absent */
@@ -107,6 +110,22 @@ typedef enum {
 } arr_account_type;
 const char *arr_account_type_name(arr_account_type t);
 bool arr_account_type_parse(const char *s, size_t len, arr_account_type *out);
+
+/* What the itemization date is (12 CFR 1006.34(b)(3)): chosen once per debt and used
+ * consistently. NONE = not chosen yet. */
+typedef enum {
+  ARR_ITEMIZE_NONE,
+  ARR_ITEMIZE_LAST_STATEMENT,
+  ARR_ITEMIZE_CHARGE_OFF,
+  ARR_ITEMIZE_LAST_PAYMENT,
+  ARR_ITEMIZE_TRANSACTION,
+  ARR_ITEMIZE_JUDGMENT,
+  ARR_ITEMIZE_COUNT
+} arr_itemization_basis;
+/* "last_statement", "charge_off", "last_payment", "transaction", "judgment"; "" for
+ * NONE. */
+const char *arr_itemization_basis_name(arr_itemization_basis b);
+bool arr_itemization_basis_parse(const char *s, size_t len, arr_itemization_basis *out);
 
 typedef enum {
   ARR_PHONE_OTHER,
@@ -142,6 +161,15 @@ typedef struct {
       has_first_delinquency_date, has_itemization_date;
   arr_date open_date, charge_off_date, last_payment_date, first_delinquency_date,
       itemization_date;
+  /* The itemization date's basis. Given a basis without a date, the date is taken from
+   * the matching field (charge_off_date, last_payment_date); given a date without a
+   * basis, the basis is inferred when the date equals one of those fields. */
+  arr_itemization_basis itemization_basis;
+  /* Federal student loans (HEA Title IV) serviced under one account number when
+   * obtained count as one debt for the call limits (1006.14(b)(4)): the accounts that
+   * share this value for one debtor are bundled. Only with account_type student_loan;
+   * "" if absent. */
+  arr_str federal_loan_bundle;
   int64_t principal_cents, interest_cents, fees_cents; /* >= 0; principal > 0 */
   bool has_interest_rate;
   int64_t interest_rate_pct_e4;

@@ -333,6 +333,27 @@ static arr_rc ledger_json(arr_svc *svc, int64_t account_id, arr_date as_of, json
   return rc;
 }
 
+/* "itemization": the amount on the itemization date and what changed since. */
+static arr_rc itemization_json(arr_svc *svc, const arr_account *a, json_t *obj,
+                               arr_err *err) {
+  arr_itemization it;
+  arr_rc rc = svc_itemization(svc, a, &it, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  json_t *j = json_object();
+  svc_set(j, "date", date_json(it.date));
+  svc_set(j, "basis", opt_str(it.basis));
+  svc_set_int(j, "amount_cents", it.amount_cents);
+  svc_set_int(j, "interest_cents", it.interest_cents);
+  svc_set_int(j, "fees_cents", it.fees_cents);
+  svc_set_int(j, "payments_cents", it.payments_cents);
+  svc_set_int(j, "credits_cents", it.credits_cents);
+  svc_set_int(j, "current_cents", it.current_cents);
+  json_object_set_new(obj, "itemization", j);
+  return ARR_OK;
+}
+
 static arr_rc payments_json(arr_svc *svc, int64_t account_id, json_t *obj, arr_err *err) {
   enum { MAX = 500 };
   arr_payment *ps = malloc(sizeof *ps * MAX);
@@ -439,10 +460,15 @@ static arr_rc account_json(arr_svc *svc, const arr_account *a,
     collector = json_string(u.username);
   }
   json_object_set_new(o, "collector", collector);
+  json_object_set_new(o, "itemization_basis", opt_str(a->itemization_basis));
+  json_object_set_new(o, "federal_loan_bundle", opt_str(a->federal_loan_bundle));
   json_t *attrs = a->attributes[0] ? json_loads(a->attributes, 0, NULL) : NULL;
   json_object_set_new(o, "attributes", attrs != NULL ? attrs : json_object());
   if (opt->with_detail) {
-    rc = ledger_json(svc, a->id, as_of, o, err);
+    rc = itemization_json(svc, a, o, err);
+    if (rc == ARR_OK) {
+      rc = ledger_json(svc, a->id, as_of, o, err);
+    }
     if (rc == ARR_OK) {
       rc = payments_json(svc, a->id, o, err);
     }

@@ -19,7 +19,13 @@
 #include "formats/placement.h"
 #include "service/internal.h"
 
-enum { MAX_EVENTS = 256, MAX_HISTORY = 512, MAX_POINTS = 32, MAX_RULES = 64 };
+enum {
+  MAX_EVENTS = 256,
+  MAX_HISTORY = 512,
+  MAX_POINTS = 32,
+  MAX_RULES = 64,
+  MAX_BUNDLE = 64
+};
 
 static const char *const EVENT_TYPES[] = {"validation_notice_sent",
                                           "dispute_written",
@@ -285,17 +291,25 @@ static void add_zone(arr_compliance_facts *f, const char *name) {
 /* Candidate zones: the current address's (its ZIP is not mapped yet, so every zone of
  * its state), then every zone of each usable phone's area code. The first is the
  * zone whose calendar counts days. Overlays come from the address. */
+int svc_current_address(const arr_address *as, int na) {
+  for (int i = 0; i < na; i++) {
+    if (as[i].valid_to == ARR_DATE_NONE && !bad_status(as[i].status) &&
+        strcmp(as[i].status, "former") != 0 && as[i].state[0] != '\0') {
+      return i;
+    }
+  }
+  return -1;
+}
+
 static void zone_facts(const arr_address *as, int na, const arr_phone *ps, int np,
                        arr_compliance_facts *f, char state[3]) {
   state[0] = '\0';
-  for (int i = 0; i < na && state[0] == '\0'; i++) {
-    if (as[i].valid_to == ARR_DATE_NONE && !bad_status(as[i].status) &&
-        strcmp(as[i].status, "former") != 0 && as[i].state[0] != '\0') {
-      svc_strcpy(state, 3, as[i].state);
-      f->in_ma = strcmp(state, "MA") == 0;
-      f->in_wa = strcmp(state, "WA") == 0;
-      f->in_nyc = strcmp(state, "NY") == 0 && nyc_zip(as[i].zip);
-    }
+  int cur = svc_current_address(as, na);
+  if (cur >= 0) {
+    svc_strcpy(state, 3, as[cur].state);
+    f->in_ma = strcmp(state, "MA") == 0;
+    f->in_wa = strcmp(state, "WA") == 0;
+    f->in_nyc = strcmp(state, "NY") == 0 && nyc_zip(as[cur].zip);
   }
   f->nzones = 0;
   const char *const *zones = state[0] ? arr_zones_of_state(state) : NULL;
@@ -357,6 +371,8 @@ typedef struct {
   int nevents;
   arr_contact contacts[MAX_HISTORY];
   int ncontacts;
+  int64_t bundle[MAX_BUNDLE]; /* the account's bundled federal student loans */
+  int nbundle;
   arr_past_contact history[MAX_HISTORY];
   arr_rule rules[MAX_RULES];
   int nrules;
@@ -391,10 +407,26 @@ static arr_rc load(arr_svc *svc, int64_t account_id, arr_time at, check_data *c,
     rc = arr_store_contacts_for_debtor(svc->db, c->a.debtor_id, since, c->contacts,
                                        MAX_HISTORY, &c->ncontacts, err);
   }
+  if (rc == ARR_OK && c->a.federal_loan_bundle[0] != '\0') {
+    rc = arr_store_bundle_accounts(svc->db, c->a.debtor_id, c->a.federal_loan_bundle,
+                                   c->bundle, MAX_BUNDLE, &c->nbundle, err);
+  }
   if (rc == ARR_OK) {
     rc = load_rules(svc, c->rules, &c->nrules, err);
   }
   return rc;
+}
+
+/* The debt a contact on account_id was about: federal student loans serviced under
+ * one account number when obtained are one debt (1006.14(b)(4)), keyed by the lowest
+ * account id of the bundle; every other account is its own debt. */
+static int64_t debt_key_of(const check_data *c, int64_t account_id) {
+  for (int i = 0; i < c->nbundle; i++) {
+    if (c->bundle[i] == account_id) {
+      return c->bundle[0];
+    }
+  }
+  return account_id;
 }
 
 /* The phone on file matching a normalized number, or NULL. */
@@ -465,7 +497,7 @@ static arr_rc decide(arr_svc *svc, int64_t account_id, const char *channel,
   arr_proposed_contact p;
   memset(&p, 0, sizeof p);
   f->stated_from_min = f->stated_to_min = -1;
-  f->debt_key = c->a.id;
+  f->debt_key = debt_key_of(c, c->a.id);
   f->closed = strcmp(c->a.status, "open") != 0;
   bool consent = false, revoked = false;
   apply_events(c->events, c->nevents, at, f, &consent, &revoked);
@@ -499,7 +531,7 @@ static arr_rc decide(arr_svc *svc, int64_t account_id, const char *channel,
     h->at = t;
     h->channel = channel_of(c->contacts[i].channel);
     h->outcome = outcome_of(c->contacts[i].outcome);
-    h->debt_key = c->contacts[i].account_id;
+    h->debt_key = debt_key_of(c, c->contacts[i].account_id);
     const arr_phone *ph = find_phone(c, c->contacts[i].target);
     h->line = ph != NULL ? line_of(ph->type) : ARR_LINE_UNKNOWN;
   }
@@ -581,6 +613,42 @@ arr_rc svc_contact_allowed(arr_svc *svc, int64_t account_id, const char *channel
   }
   free(c); /* after the reasons: they point into its rules */
   return ARR_OK;
+}
+
+/* The earliest instant >= at (and before `until`) at which a call on account_id is
+ * allowed, following the engine's next_allowed_at; *found false when there is none
+ * (a hold) or it falls at or after `until`. Generated history (the demo) goes through
+ * this so that it is history a compliant agency could have. */
+arr_rc svc_call_next_allowed(arr_svc *svc, int64_t account_id, arr_time at,
+                             arr_time until, arr_time *when, bool *found, arr_err *err) {
+  *found = false;
+  check_data *c = malloc(sizeof *c);
+  if (c == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  arr_rc rc = ARR_OK;
+  arr_time t = at;
+  /* A next_allowed_at answers every reason at once, but a later time can meet a new
+   * one (a window opening onto the night): a few steps settle it. */
+  for (int step = 0; rc == ARR_OK && step < 4 && t < until; step++) {
+    arr_compliance_facts f;
+    arr_decision d;
+    rc = decide(svc, account_id, "call", NULL, t, false, 0, c, &f, &d, err);
+    if (rc != ARR_OK) {
+      break;
+    }
+    if (d.allowed) {
+      *found = true;
+      *when = t;
+      break;
+    }
+    if (!d.has_next || d.next_allowed_at <= t) {
+      break;
+    }
+    t = d.next_allowed_at;
+  }
+  free(c);
+  return rc;
 }
 
 /* ---- the compliance report: every contact of a period judged again ---- */

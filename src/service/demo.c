@@ -266,6 +266,9 @@ static void make_row(rng *r, const person *p, const demo_client *c, int64_t seri
   row->last_payment_date = arr_date_add_days(fd, -(int32_t)rrange(r, 1, 60));
   row->has_itemization_date = true;
   row->itemization_date = row->has_charge_off_date ? row->charge_off_date : fd;
+  /* Charged-off debts itemize from the charge-off; bills from their last statement. */
+  row->itemization_basis =
+      row->has_charge_off_date ? ARR_ITEMIZE_CHARGE_OFF : ARR_ITEMIZE_LAST_STATEMENT;
   if (row->account_type == ARR_ACCT_CREDIT_CARD ||
       row->account_type == ARR_ACCT_PERSONAL_LOAN) {
     row->has_interest_rate = true;
@@ -391,14 +394,35 @@ static arr_rc demo_history(arr_svc *svc, rng *r, arr_account *a, arr_date today,
   static const char *const outcomes[] = {
       "no_answer",    "left_message", "voicemail_no_message", "busy",
       "conversation", "no_answer",    "wrong_number",         "dropped"};
+  /* Candidate times in order; each call is placed at the first moment the compliance
+   * engine allows from its candidate on (a demo agency is a compliant one: the
+   * compliance report on a fresh demo finds nothing). */
+  arr_time times[5];
+  for (int i = 0; i < ncalls && span > 0; i++) {
+    times[i] = (arr_time)(a->placed_on + rrange(r, 0, span - 1)) * 86400 +
+               rrange(r, 13 * 60, 25 * 60) * 60; /* 13:00-01:00 UTC */
+  }
+  for (int i = 1; i < ncalls; i++) {
+    for (int j = i; j > 0 && times[j] < times[j - 1]; j--) {
+      arr_time t = times[j];
+      times[j] = times[j - 1];
+      times[j - 1] = t;
+    }
+  }
+  arr_time last = 0;
   for (int i = 0; rc == ARR_OK && i < ncalls && span > 0; i++) {
+    arr_time at = times[i] > last + 3600 ? times[i] : last + 3600;
+    bool found = false;
+    rc = svc_call_next_allowed(svc, a->id, at, svc->now, &at, &found, err);
+    if (rc != ARR_OK || !found) {
+      continue;
+    }
+    last = at;
     arr_contact c;
     memset(&c, 0, sizeof c);
     c.account_id = a->id;
     c.debtor_id = a->debtor_id;
     svc_strcpy(c.channel, sizeof c.channel, "call");
-    arr_time at = (arr_time)(a->placed_on + rrange(r, 0, span - 1)) * 86400 +
-                  rrange(r, 14, 24) * 3600; /* 14:00-24:00 UTC: daytime in the US */
     arr_time_format_utc(at, c.at);
     svc_strcpy(c.outcome, sizeof c.outcome, outcomes[rrange(r, 0, N(outcomes) - 1)]);
     static const char *const names[] = {"alice", "ben", "carmen"};

@@ -637,6 +637,10 @@ arr_rc import_row(arr_svc *svc, const arr_client *client, int64_t placement_id,
   a.last_payment_on = row->has_last_payment_date ? row->last_payment_date : ARR_DATE_NONE;
   a.creditor_last_payment_on = a.last_payment_on;
   a.itemization_date = row->has_itemization_date ? row->itemization_date : ARR_DATE_NONE;
+  svc_strcpy(a.itemization_basis, sizeof a.itemization_basis,
+             arr_itemization_basis_name(row->itemization_basis));
+  svc_copy(a.federal_loan_bundle, sizeof a.federal_loan_bundle,
+           row->federal_loan_bundle.s, row->federal_loan_bundle.len);
   a.interest_rate_pct_e4 = row->has_interest_rate ? row->interest_rate_pct_e4 : 0;
   if (attributes_json != NULL) {
     svc_strcpy(a.attributes, sizeof a.attributes,

@@ -57,6 +57,28 @@ arr_rc svc_contact_allowed(arr_svc *svc, int64_t account_id, const char *channel
                            bool *allowed, char *why, size_t why_cap, json_t **codes,
                            arr_err *err);
 
+/* The earliest instant in [at, until) at which a call on account_id is allowed
+ * (following the engine's next_allowed_at); *found false when there is none. */
+arr_rc svc_call_next_allowed(arr_svc *svc, int64_t account_id, arr_time at,
+                             arr_time until, arr_time *when, bool *found, arr_err *err);
+
+/* The debtor's current address (the first one in effect and not bad, with a state):
+ * its state and ZIP place the debtor for time zones, state rules and the statute of
+ * limitations. -1 when none. */
+int svc_current_address(const arr_address *as, int na);
+
+/* The itemization of a debt (1006.34(c)(2)(vi)-(viii)): the amount owed on the
+ * itemization date and the interest, fees, payments and credits since, from the
+ * ledger; amount + interest + fees - payments - credits == current (the balance). */
+typedef struct {
+  arr_date date; /* ARR_DATE_NONE when not chosen yet */
+  char basis[16];
+  int64_t amount_cents, interest_cents, fees_cents, payments_cents, credits_cents,
+      current_cents;
+} arr_itemization;
+arr_rc svc_itemization(arr_svc *svc, const arr_account *a, arr_itemization *it,
+                       arr_err *err);
+
 /* Frees text returned by json_dumps with jansson's current allocator (the server
  * gives jansson a per-request arena; see src/http/server.c). */
 void svc_json_text_free(char *text);

@@ -187,6 +187,14 @@ typedef struct {
 arr_rc arr_svc_audit_verify(arr_svc *svc, void (*report)(void *ctx, const char *msg),
                             void *ctx, arr_verify_result *res, arr_err *err);
 
+/* ---- debt facts (debt_facts.c) ---- */
+/* Chooses the itemization date's basis (last_statement, charge_off, last_payment,
+ * transaction, judgment) and date (NULL: from the account's charge-off or last payment
+ * date for those bases). Supervisor, compliance or admin; refused (ARR_ERR_CONFLICT)
+ * once a validation notice has been sent. Audited. */
+arr_rc arr_svc_itemization_set(arr_svc *svc, const char *account, const char *basis,
+                               const char *date, arr_err *err);
+
 /* ---- compliance (compliance.c) ---- */
 typedef struct {
   const char *account;

@@ -560,6 +560,8 @@ void store_read_account(const arr_stmt *st, void *out) {
   col_copy(st, 24, a->ledger_head, sizeof a->ledger_head);
   col_copy(st, 25, a->attributes, sizeof a->attributes);
   a->creditor_last_payment_on = col_date(st, 26);
+  col_copy(st, 27, a->itemization_basis, sizeof a->itemization_basis);
+  col_copy(st, 28, a->federal_loan_bundle, sizeof a->federal_loan_bundle);
 }
 
 arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso,
@@ -570,8 +572,9 @@ arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso,
       " open_date, charge_off_date, first_delinquency_on, last_payment_on,"
       " itemization_date, interest_rate_pct_e4, principal_cents, interest_cents,"
       " fees_cents, costs_cents, credit_cents, ledger_head, attributes, created_at,"
-      " updated_at, creditor_last_payment_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-      " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+      " updated_at, creditor_last_payment_on, itemization_basis, federal_loan_bundle)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+      " ?, ?, ?, ?) RETURNING id");
   arr_db_bind_int64(st, 1, a->client_id);
   arr_db_bind_cstr(st, 2, a->client_account);
   arr_db_bind_int64(st, 3, a->debtor_id);
@@ -596,7 +599,25 @@ arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso,
   arr_db_bind_cstr(st, 24, now_iso);
   arr_db_bind_cstr(st, 25, now_iso);
   bind_date(st, 26, a->creditor_last_payment_on);
+  bind_opt(st, 27, a->itemization_basis);
+  bind_opt(st, 28, a->federal_loan_bundle);
   return run_returning_id(st, &a->id, err);
+}
+
+arr_rc arr_store_account_set_itemization(arr_db *db, int64_t id, arr_date date,
+                                         const char *basis, const char *now_iso,
+                                         arr_err *err) {
+  PREPARE("UPDATE accounts SET itemization_date = ?, itemization_basis = ?,"
+          " updated_at = ? WHERE id = ?");
+  bind_date(st, 1, date);
+  bind_opt(st, 2, basis);
+  arr_db_bind_cstr(st, 3, now_iso);
+  arr_db_bind_int64(st, 4, id);
+  arr_rc rc = arr_db_run(st, err);
+  if (rc == ARR_OK && arr_db_changes(st) != 1) {
+    rc = arr_err_set(err, ARR_ERR_NOTFOUND, "account %lld not found", (long long)id);
+  }
+  return rc;
 }
 
 static arr_rc account_get_with(arr_db *db, const char *sql, int64_t id, arr_account *out,

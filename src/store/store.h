@@ -214,6 +214,8 @@ typedef struct {
   char currency[4];
   arr_date placed_on, open_date, charge_off_date, first_delinquency_on, last_payment_on,
       creditor_last_payment_on, itemization_date;
+  char itemization_basis[16];   /* "" = not chosen yet */
+  char federal_loan_bundle[65]; /* "" = not a bundled federal student loan */
   int64_t interest_rate_pct_e4;
   arr_balance balance; /* cached, derived from the ledger */
   char ledger_head[ARR_HASH_HEX];
@@ -223,6 +225,10 @@ typedef struct {
 arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso,
                                 arr_err *err);
 arr_rc arr_store_account_get(arr_db *db, int64_t id, arr_account *out, arr_err *err);
+/* Sets the itemization date and its basis (ARR_ERR_NOTFOUND if no such account). */
+arr_rc arr_store_account_set_itemization(arr_db *db, int64_t id, arr_date date,
+                                         const char *basis, const char *now_iso,
+                                         arr_err *err);
 /* The same, locking the account row until the transaction ends (PostgreSQL: FOR
  * UPDATE; SQLite's BEGIN IMMEDIATE already serializes writers). Every read that is
  * followed by a balance write must use this, or two payments can both start from the
@@ -451,6 +457,10 @@ arr_rc arr_store_event_list(arr_db *db, int64_t account_id, arr_account_event *o
  * receives how many. */
 arr_rc arr_store_event_release(arr_db *db, int64_t account_id, const char *type,
                                const char *released_at, int64_t *changed, arr_err *err);
+/* Ids of the debtor's accounts whose federal_loan_bundle is `bundle` (bundled federal
+ * student loans: one debt for the call limits), ordered by id, at most cap. */
+arr_rc arr_store_bundle_accounts(arr_db *db, int64_t debtor_id, const char *bundle,
+                                 int64_t *ids, int cap, int *n, arr_err *err);
 /* Contacts with a debtor (any of their accounts) at or after since_iso, at most cap. */
 arr_rc arr_store_contacts_for_debtor(arr_db *db, int64_t debtor_id, const char *since_iso,
                                      arr_contact *out, int cap, int *n, arr_err *err);

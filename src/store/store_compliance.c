@@ -21,6 +21,20 @@ arr_rc arr_store_event_insert(arr_db *db, arr_account_event *e, const char *now_
   return run_returning_id(st, &e->id, err);
 }
 
+static void read_id(const arr_stmt *st, void *out) {
+  *(int64_t *)out = arr_db_col_int64(st, 0);
+}
+
+arr_rc arr_store_bundle_accounts(arr_db *db, int64_t debtor_id, const char *bundle,
+                                 int64_t *ids, int cap, int *n, arr_err *err) {
+  PREPARE("SELECT id FROM accounts WHERE debtor_id = ? AND federal_loan_bundle = ?"
+          " ORDER BY id LIMIT ?");
+  arr_db_bind_int64(st, 1, debtor_id);
+  arr_db_bind_cstr(st, 2, bundle);
+  arr_db_bind_int64(st, 3, cap);
+  return read_rows(st, ids, sizeof *ids, cap, n, read_id, err);
+}
+
 static void read_event(const arr_stmt *st, void *out) {
   arr_account_event *e = out;
   e->id = arr_db_col_int64(st, 0);

@@ -114,7 +114,7 @@ static inline arr_rc read_rows(arr_stmt *st, void *out, size_t size, int cap, in
   return rc;
 }
 
-/* The columns store_read_account reads (27, from 0), over accounts a and clients c. */
+/* The columns store_read_account reads (29, from 0), over accounts a and clients c. */
 #define ACCOUNT_SELECT_COLS                                                              \
   "a.id, a.client_id, a.debtor_id, a.placement_id, a.collector_id, c.code,"              \
   " c.allocation_order, a.client_account, a.original_creditor, a.account_type, "         \
@@ -122,7 +122,8 @@ static inline arr_rc read_rows(arr_stmt *st, void *out, size_t size, int cap, in
   " a.currency, a.placed_on, a.open_date, a.charge_off_date, a.first_delinquency_on,"    \
   " a.last_payment_on, a.itemization_date, a.interest_rate_pct_e4, a.principal_cents,"   \
   " a.interest_cents, a.fees_cents, a.costs_cents, a.credit_cents, a.ledger_head,"       \
-  " a.attributes, a.creditor_last_payment_on"
+  " a.attributes, a.creditor_last_payment_on, a.itemization_basis,"                      \
+  " a.federal_loan_bundle"
 #define ACCOUNT_FROM " FROM accounts a JOIN clients c ON c.id = a.client_id"
 #define ACCOUNT_COLS ACCOUNT_SELECT_COLS ACCOUNT_FROM
 

@@ -6,13 +6,13 @@
  *   zone America/Chicago [...]      candidate zones; the first one's calendar counts
  *   state MA|WA|NYC                 a state or city overlay applies
  *   fact cease|attorney|dispute|bankruptcy|deceased|closed|email_opt_out|
- *        sms_opt_out|employer
+ *        sms_opt_out|employer|time_barred
  *   consent YYYY-MM-DD HH:MM        consent to call given then
  *   stated HH:MM HH:MM              the consumer's stated convenient hours
  *   rule off RULE-ID                switch a rule off for this case
  *   past CHANNEL DATE TIME OUTCOME [home|mobile|work|other] [debt N]
  *   try CHANNEL DATE TIME [home|mobile|work|other] [autodial] [consent] [bad]
- *       [workmail] [letter:collection|cease_ack|remedy|verification]
+ *       [workmail] [letter:collection|cease_ack|remedy|verification] [suit]
  *   expect allowed | expect CODE[,CODE...] next DATE TIME | next none
  *
  * Dates and times are local wall time in the first zone ("UTC" suffix: UTC). Every
@@ -226,12 +226,13 @@ static void directive(scenario *s, char *text, int line) {
     arr_compliance_facts *f = &s->facts;
     bool *flags[] = {&f->cease,         &f->attorney,    &f->dispute_pending,
                      &f->bankruptcy,    &f->deceased,    &f->closed,
-                     &f->email_opt_out, &f->sms_opt_out, &f->employer_prohibits_calls};
-    static const char *const N[] = {"cease",         "attorney",    "dispute",
-                                    "bankruptcy",    "deceased",    "closed",
-                                    "email_opt_out", "sms_opt_out", "employer"};
+                     &f->email_opt_out, &f->sms_opt_out, &f->employer_prohibits_calls,
+                     &f->time_barred};
+    static const char *const N[] = {
+        "cease",  "attorney",      "dispute",     "bankruptcy", "deceased",
+        "closed", "email_opt_out", "sms_opt_out", "employer",   "time_barred"};
     bool found = false;
-    for (int i = 0; i < 9; i++) {
+    for (int i = 0; i < 10; i++) {
       if (strcmp(fct, N[i]) == 0) {
         *flags[i] = found = true;
       }
@@ -293,6 +294,8 @@ static void directive(scenario *s, char *text, int line) {
         p->target_bad = true;
       } else if (strcmp(x, "workmail") == 0) {
         p->to_work_address = true;
+      } else if (strcmp(x, "suit") == 0) {
+        p->threatens_suit = true;
       } else if (strncmp(x, "letter:", 7) == 0) {
         static const char *const K[] = {"collection", "cease_ack", "remedy",
                                         "verification"};

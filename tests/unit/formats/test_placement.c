@@ -69,6 +69,8 @@ static const char *const k_cols[] = {
     "fees",
     "interest_rate_pct",
     "itemization_date",
+    "itemization_basis",
+    "federal_loan_bundle",
     "Branch_Code",
 };
 enum { NCOLS = sizeof k_cols / sizeof k_cols[0] };
@@ -102,6 +104,8 @@ static const char *const k_good[NCOLS] = {
     "0",
     "19.99",
     "2023-01-31",
+    "charge_off",
+    "",
     "B7",
 };
 
@@ -460,7 +464,7 @@ static void test_date_boundaries(void **state) {
                       "line 7: field dob: is more than 130 years before the import date");
   g_today = ymd(2026, 11, 20);
   assert_int_equal(parse_with("open_date", "2026-11-20", &row, &err), ARR_OK);
-  assert_int_equal(parse_with("charge_off_date", "2026-11-20", &row, &err), ARR_OK);
+  assert_int_equal(parse_with("first_delinquency_date", "2026-11-20", &row, &err), ARR_OK);
   assert_int_equal(parse_with("dob", "", &row, &err), ARR_OK);
   assert_false(row.has_dob);
 }
@@ -646,7 +650,7 @@ static void test_field_count(void **state) {
   arr_err err;
   make_rec(&rec, 12, k_good, NCOLS - 1);
   assert_int_equal(arr_placement_parse(&h, &rec, g_today, &row, &err), ARR_ERR_INVALID);
-  assert_string_equal(err.msg, "line 12: expected 29 fields, found 28");
+  assert_string_equal(err.msg, "line 12: expected 31 fields, found 30");
 }
 
 /* End to end through the CSV reader: line numbers survive multi-line quoted fields. */
@@ -694,6 +698,59 @@ static void test_names(void **state) {
   assert_string_equal(arr_phone_type_name(ARR_PHONE_MOBILE), "mobile");
 }
 
+/* The itemization date and its basis (chosen once per debt) agree; a federal loan
+ * bundle is only for student loans. */
+static void test_itemization_and_bundle(void **state) {
+  (void)state;
+  arr_placement_row row;
+  arr_err err;
+  assert_int_equal(parse_with(NULL, NULL, &row, &err), ARR_OK);
+  assert_int_equal(row.itemization_basis, ARR_ITEMIZE_CHARGE_OFF);
+  assert_string_equal(arr_itemization_basis_name(row.itemization_basis), "charge_off");
+  /* A date without a basis: inferred when it is the charge-off date. */
+  assert_int_equal(parse_with("itemization_basis", "", &row, &err), ARR_OK);
+  assert_int_equal(row.itemization_basis, ARR_ITEMIZE_CHARGE_OFF);
+  /* A basis without a date takes the date from its field. */
+  assert_int_equal(parse_with("itemization_date", "", &row, &err), ARR_OK);
+  assert_true(row.has_itemization_date);
+  assert_int_equal(row.itemization_date, ymd(2023, 1, 31));
+  /* ... but a statement date has no field of its own. */
+  arr_placement_header h;
+  full_header(&h);
+  const char *vals[NCOLS];
+  memcpy(vals, k_good, sizeof vals);
+  vals[col_index("itemization_date")] = "";
+  vals[col_index("itemization_basis")] = "last_statement";
+  arr_csv_record rec;
+  make_rec(&rec, 9, vals, NCOLS);
+  assert_int_equal(arr_placement_parse(&h, &rec, g_today, &row, &err), ARR_ERR_INVALID);
+  assert_string_equal(err.msg, "line 9: field itemization_basis: needs itemization_date");
+  vals[col_index("itemization_date")] = "2022-12-31";
+  make_rec(&rec, 9, vals, NCOLS);
+  assert_int_equal(arr_placement_parse(&h, &rec, g_today, &row, &err), ARR_OK);
+  assert_int_equal(row.itemization_basis, ARR_ITEMIZE_LAST_STATEMENT);
+  /* A basis that contradicts its field. */
+  assert_int_equal(parse_with("itemization_date", "2022-12-31", &row, &err),
+                   ARR_ERR_INVALID);
+  assert_string_equal(err.msg, "line 7: field itemization_date: is not the "
+                               "charge_off_date its basis says it is");
+  assert_int_equal(parse_with("itemization_basis", "statement", &row, &err),
+                   ARR_ERR_INVALID);
+  assert_string_equal(err.msg, "line 7: field itemization_basis: must be one of "
+                               "last_statement, charge_off, last_payment, transaction, "
+                               "judgment");
+  assert_int_equal(parse_with("federal_loan_bundle", "DL-1", &row, &err),
+                   ARR_ERR_INVALID);
+  assert_string_equal(err.msg, "line 7: field federal_loan_bundle: is only for "
+                               "account_type student_loan");
+  vals[col_index("account_type")] = "student_loan";
+  vals[col_index("federal_loan_bundle")] = " DL-1 ";
+  make_rec(&rec, 9, vals, NCOLS);
+  assert_int_equal(arr_placement_parse(&h, &rec, g_today, &row, &err), ARR_OK);
+  assert_int_equal(row.federal_loan_bundle.len, 4);
+  assert_memory_equal(row.federal_loan_bundle.s, "DL-1", 4);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_header_mapping),
@@ -711,6 +768,7 @@ int main(void) {
       cmocka_unit_test(test_field_count),
       cmocka_unit_test(test_through_reader),
       cmocka_unit_test(test_names),
+      cmocka_unit_test(test_itemization_and_bundle),
   };
   return cmocka_run_group_tests(tests, setup, NULL);
 }
