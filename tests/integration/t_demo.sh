@@ -42,3 +42,10 @@ ok arrears --db "sqlite:$PWD/other.db" init
 ok arrears --db "sqlite:$PWD/other.db" demo --accounts 40 --seed 8
 p3=$(portfolio --db "sqlite:$PWD/other.db")
 [[ $p3 != "$p1" ]] || fail "seeds 7 and 8 gave the same portfolio"
+
+step "the demo's contact history is one the compliance engine allows"
+ok arrears init --db "sqlite:$PWD/calls.db"
+ok arrears --db "sqlite:$PWD/calls.db" demo --accounts 300 --seed 11
+ok arrears --db "sqlite:$PWD/calls.db" compliance report --from 2025-11-24 --to 2026-11-23 --json
+(($(json_get "$output" .contacts_checked) > 100)) || fail "too few demo calls to judge"
+assert_eq 0 "$(json_get "$output" '.violations | length')" "demo calls that broke a rule"
