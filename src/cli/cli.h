@@ -81,6 +81,7 @@ int cmd_audit_list(cli_args *a);
 int cmd_contact_check(cli_args *a);
 int cmd_account_event(cli_args *a);
 int cmd_account_itemization(cli_args *a);
+int cmd_compliance_statutes(cli_args *a);
 int cmd_compliance_rules(cli_args *a);
 int cmd_compliance_rule(cli_args *a);
 int cmd_compliance_report(cli_args *a);

@@ -3,15 +3,17 @@
  * the command-line side of the compliance engine (service/compliance.c).
  */
 #include <stdio.h>
+#include <strings.h>
 #include <string.h>
 
 #include "cli/cli.h"
 
 int cmd_contact_check(cli_args *a) {
   EXPECT_ARGS(1, "contact check ACCOUNT --channel call|sms|email|letter|visit [--to T] "
-                 "--at TIME [--autodial] [--json]");
-  arr_check_request q = {a->args[0], cli_opt_get(a, "channel"), cli_opt_get(a, "to"),
-                         cli_opt_get(a, "at"), cli_flag(a, "autodial")};
+                 "--at TIME [--autodial] [--threatens-suit] [--json]");
+  arr_check_request q = {
+      a->args[0],           cli_opt_get(a, "channel"), cli_opt_get(a, "to"),
+      cli_opt_get(a, "at"), cli_flag(a, "autodial"),   cli_flag(a, "threatens-suit")};
   bool as_json = cli_flag(a, "json");
   if (q.channel == NULL) {
     return cli_usage("contact check needs --channel%s", "");
@@ -95,13 +97,69 @@ int cmd_account_itemization(cli_args *a) {
     return rc;
   }
   arr_err err;
-  arr_rc r =
-      arr_svc_itemization_set(svc, a->args[0], basis, date, &err);
+  arr_rc r = arr_svc_itemization_set(svc, a->args[0], basis, date, &err);
   arr_svc_close(svc);
   if (r != ARR_OK) {
     return cli_fail(&err);
   }
   printf("account %s: itemization date basis %s\n", a->args[0], basis);
+  return 0;
+}
+
+int cmd_compliance_statutes(cli_args *a) {
+  EXPECT_ARGS(0, "compliance statutes [--state XX] [--json]");
+  bool as_json = cli_flag(a, "json");
+  const char *state = cli_opt_get(a, "state");
+  arr_svc *svc = NULL;
+  int rc = cli_open_checked(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  json_t *out = NULL;
+  arr_rc r = arr_svc_statutes(svc, &out, &err);
+  arr_svc_close(svc);
+  if (r != ARR_OK) {
+    return cli_fail(&err);
+  }
+  json_t *items = json_object_get(out, "items");
+  if (state != NULL) {
+    json_t *kept = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach(items, i, row) {
+      if (strcasecmp(json_string_value(json_object_get(row, "state")), state) == 0) {
+        json_array_append(kept, row);
+      }
+    }
+    if (json_array_size(kept) == 0) {
+      json_decref(kept);
+      json_decref(out);
+      fprintf(stderr, "arrears: no statute-of-limitations row for state \"%s\"\n", state);
+      return 1;
+    }
+    json_object_set_new(out, "items", kept);
+    items = kept;
+  }
+  if (as_json) {
+    cli_print_json(out);
+  } else {
+    printf("state  written  oral  note  account  goods  citation\n");
+    size_t i;
+    json_t *row;
+    json_array_foreach(items, i, row) {
+      json_t *y = json_object_get(row, "years");
+      printf("%-5s  %7lld  %4lld  %4lld  %7lld  %5lld  %s\n",
+             json_string_value(json_object_get(row, "state")),
+             (long long)json_integer_value(json_object_get(y, "written_contract")),
+             (long long)json_integer_value(json_object_get(y, "oral_contract")),
+             (long long)json_integer_value(json_object_get(y, "promissory_note")),
+             (long long)json_integer_value(json_object_get(y, "open_account")),
+             (long long)json_integer_value(json_object_get(y, "sale_of_goods")),
+             json_string_value(json_object_get(row, "citation")));
+    }
+  }
+  json_decref(out);
   return 0;
 }
 

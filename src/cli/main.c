@@ -16,7 +16,7 @@
 
 static const char *const FLAGS[] = {
     "json",           "reveal",   "help", "release", "quiet", "secure-cookies",
-    "password-stdin", "autodial", "on",   "off",     "csv"};
+    "password-stdin", "autodial", "on",   "off",     "csv",   "threatens-suit"};
 
 static const char USAGE[] =
     "usage: arrears <command> [options]\n"
@@ -56,12 +56,15 @@ static const char USAGE[] =
     "           --outcome O [--reason R] [--note N] [--promise-amount A --promise-on "
     "DATE]\n"
     "  work list|next [--json]               the work queue of --as USER\n"
-    "  contact check ACCOUNT --channel C [--to T] --at TIME [--autodial] [--json]\n"
+    "  contact check ACCOUNT --channel C [--to T] --at TIME [--autodial] "
+    "[--threatens-suit]\n"
+    "           [--json]\n"
     "  account event ACCOUNT --type TYPE --at TIME [--note N] [--hours HH:MM-HH:MM]\n"
     "           [--release]                  facts that change what may be done\n"
     "  account itemization ACCOUNT --basis last_statement|charge_off|last_payment|\n"
     "           transaction|judgment [--date DATE]   the itemization date, chosen once\n"
     "  compliance rules [--json] | compliance rule RULE-ID --on|--off\n"
+    "  compliance statutes [--state XX] [--json]   statutes of limitations by state\n"
     "  compliance report --from DATE --to DATE [--json|--csv]   contacts that broke a "
     "rule\n"
     "  audit list [--action A] [--entity E] [--entity-id ID] [--limit N] [--before ID]\n"
@@ -230,6 +233,7 @@ static const command COMMANDS[] = {
     {"account", "event", cmd_account_event},
     {"account", "itemization", cmd_account_itemization},
     {"compliance", "rules", cmd_compliance_rules},
+    {"compliance", "statutes", cmd_compliance_statutes},
     {"compliance", "rule", cmd_compliance_rule},
     {"compliance", "report", cmd_compliance_report},
 };

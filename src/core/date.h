@@ -18,6 +18,8 @@
 #include <stdint.h>
 
 typedef int32_t arr_date; /* days since 1970-01-01 */
+/* "No date" (an absent optional date): far outside the parsers' years. */
+#define ARR_DATE_NONE INT32_MIN
 typedef int64_t arr_time; /* seconds since 1970-01-01T00:00:00Z */
 
 /* Years accepted by the parsers; everything outside is an input error. */

@@ -1,8 +1,8 @@
 /*
- * zones.c — US states and territories to the tz database zones they span (zones.h).
- * Where part of a state keeps another zone (the Florida panhandle, west Texas, the
- * Idaho panhandle...), every zone is listed: a contact must be convenient in all of
- * them until a ZIP-level table narrows it down.
+ * zones.c — US states and territories to the tz database zones they span, area codes
+ * and ZIP codes to theirs (zones.h). Where part of a state keeps another zone (the
+ * Florida panhandle, west Texas, the Idaho panhandle...), every zone is listed: a
+ * contact must be convenient in all of them unless the ZIP narrows it down.
  */
 #include "core/zones.h"
 
@@ -95,4 +95,42 @@ const char *const *arr_zones_of_area_code(int code) {
     }
   }
   return NULL;
+}
+
+const char *arr_zone_of_zip(const char *zip, size_t len) {
+  if (zip == NULL || (len != 5 && len != 9 && len != 10)) {
+    return NULL;
+  }
+  /* The +4 digits are checked but not used: the zone belongs to the 5-digit ZIP. */
+  uint32_t n = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = zip[i];
+    if (len == 10 && i == 5) {
+      if (c != '-') {
+        return NULL;
+      }
+      continue;
+    }
+    if (c < '0' || c > '9') {
+      return NULL;
+    }
+    if (i < 5) {
+      n = n * 10 + (uint32_t)(c - '0');
+    }
+  }
+  /* The last range starting at or before n is the only one that can hold it. */
+  int lo = 0, hi = arr_zip_range_count - 1, found = -1;
+  while (lo <= hi) {
+    int mid = lo + (hi - lo) / 2;
+    if (arr_zip_ranges[mid].first <= n) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  if (found < 0 || n > arr_zip_ranges[found].last) {
+    return NULL;
+  }
+  return arr_zip_zone_names[arr_zip_ranges[found].zone];
 }

@@ -707,8 +707,9 @@ static bool query_bool(http_req *r, const char *name) {
 }
 
 static void h_contact_check(http_req *r, json_t *body) {
-  arr_check_request q = {r->params[0], query(r, "channel"), query(r, "to"),
-                         query(r, "at"), query_bool(r, "autodial")};
+  arr_check_request q = {
+      r->params[0],   query(r, "channel"),       query(r, "to"),
+      query(r, "at"), query_bool(r, "autodial"), query_bool(r, "threatens_suit")};
   if (q.channel == NULL || q.channel[0] == '\0') {
     http_error(r, 400, "invalid", "channel is required", "channel");
     return;
@@ -748,6 +749,36 @@ static void h_event_add(http_req *r, json_t *body) {
   reply(r, rc, &err, q.release ? 200 : 201,
         rc == ARR_OK ? json_pack("{s:o}", "id", id ? json_integer(id) : json_null())
                      : NULL);
+}
+
+static void h_itemization_set(http_req *r, json_t *body) {
+  const char *basis = NULL, *date = NULL;
+  if (!body_str(r, body, "basis", true, 20, &basis) ||
+      !body_str(r, body, "date", false, 10, &date)) {
+    return;
+  }
+  arr_err err;
+  arr_rc rc = arr_svc_itemization_set(r->svc, r->params[0], basis, date, &err);
+  json_t *out = NULL;
+  if (rc == ARR_OK) {
+    arr_show_options opt = {NULL, false, true};
+    rc = arr_svc_account_show(r->svc, r->params[0], &opt, &out, &err);
+  }
+  reply(r, rc, &err, 200,
+        rc == ARR_OK
+            ? json_pack("{s:O,s:O,s:O}", "itemization_date",
+                        json_object_get(out, "itemization_date"), "itemization_basis",
+                        json_object_get(out, "itemization_basis"), "itemization",
+                        json_object_get(out, "itemization"))
+            : NULL);
+  json_decref(out);
+}
+
+static void h_statutes(http_req *r, json_t *body) {
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_statutes(r->svc, &out, &err);
+  reply(r, rc, &err, 200, out);
 }
 
 static void h_rules(http_req *r, json_t *body) {
@@ -830,7 +861,9 @@ static const route ROUTES[] = {
     {"GET", "/api/v1/accounts/*/contact-check", h_contact_check, R_STAFF},
     {"GET", "/api/v1/accounts/*/events", h_events, R_ANY},
     {"POST", "/api/v1/accounts/*/events", h_event_add, R_STAFF},
+    {"PUT", "/api/v1/accounts/*/itemization", h_itemization_set, R_OVERSEERS},
     {"GET", "/api/v1/compliance/rules", h_rules, R_OVERSEERS},
+    {"GET", "/api/v1/compliance/statutes", h_statutes, R_OVERSEERS},
     {"PUT", "/api/v1/compliance/rules/*", h_rule_set, R_ADMIN},
     {"GET", "/api/v1/compliance/report", h_compliance_report, R_OVERSEERS},
 };

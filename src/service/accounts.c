@@ -461,6 +461,15 @@ static arr_rc account_json(arr_svc *svc, const arr_account *a,
   }
   json_object_set_new(o, "collector", collector);
   json_object_set_new(o, "itemization_basis", opt_str(a->itemization_basis));
+  if (opt->with_detail) {
+    arr_sol_status sol;
+    rc = svc_sol(svc, a, as_of != ARR_DATE_NONE ? as_of : svc->today, &sol, err);
+    if (rc != ARR_OK) {
+      json_decref(o);
+      return rc;
+    }
+    json_object_set_new(o, "statute_of_limitations", svc_sol_json(&sol));
+  }
   json_object_set_new(o, "federal_loan_bundle", opt_str(a->federal_loan_bundle));
   json_t *attrs = a->attributes[0] ? json_loads(a->attributes, 0, NULL) : NULL;
   json_object_set_new(o, "attributes", attrs != NULL ? attrs : json_object());

@@ -42,6 +42,7 @@ static const char *const EVENT_TYPES[] = {"validation_notice_sent",
                                           "sms_opt_out",
                                           "autodial_consent",
                                           "autodial_consent_revoked",
+                                          "suit_referred",
                                           NULL};
 
 static bool known_type(const char *t) {
@@ -80,6 +81,9 @@ static arr_rc parse_at(const arr_svc *svc, const char *at, arr_time *out, arr_er
   return ARR_OK;
 }
 
+static arr_rc suit_allowed(arr_svc *svc, int64_t account_id, const char *account,
+                           arr_time at, arr_err *err);
+
 arr_rc arr_svc_account_event(arr_svc *svc, const arr_event_request *req, int64_t *id_out,
                              arr_err *err) {
   if (req->type == NULL || !known_type(req->type)) {
@@ -90,7 +94,7 @@ arr_rc arr_svc_account_event(arr_svc *svc, const arr_event_request *req, int64_t
         "attorney_represented, bankruptcy_filed, deceased_reported, "
         "consent_to_call, employer_prohibits_calls, "
         "stated_convenient_hours, email_opt_out, sms_opt_out, "
-        "autodial_consent, autodial_consent_revoked)",
+        "autodial_consent, autodial_consent_revoked, suit_referred)",
         req->type != NULL ? req->type : "");
   }
   arr_time at = 0;
@@ -133,6 +137,11 @@ arr_rc arr_svc_account_event(arr_svc *svc, const arr_event_request *req, int64_t
     }
     *id_out = 0;
   } else if (rc == ARR_OK) {
+    if (strcmp(req->type, "suit_referred") == 0) {
+      rc = suit_allowed(svc, id, req->account, at, err);
+    }
+  }
+  if (rc == ARR_OK && !req->release) {
     arr_account_event e;
     memset(&e, 0, sizeof e);
     e.account_id = id;
@@ -312,9 +321,17 @@ static void zone_facts(const arr_address *as, int na, const arr_phone *ps, int n
     f->in_nyc = strcmp(state, "NY") == 0 && nyc_zip(as[cur].zip);
   }
   f->nzones = 0;
-  const char *const *zones = state[0] ? arr_zones_of_state(state) : NULL;
-  for (int i = 0; zones != NULL && zones[i] != NULL; i++) {
-    add_zone(f, zones[i]);
+  /* The address's ZIP pins its zone where the ZIP table knows it; otherwise every
+   * zone of the state is a candidate. */
+  const char *zip_zone =
+      cur >= 0 ? arr_zone_of_zip(as[cur].zip, strlen(as[cur].zip)) : NULL;
+  if (zip_zone != NULL) {
+    add_zone(f, zip_zone);
+  } else {
+    const char *const *zones = state[0] ? arr_zones_of_state(state) : NULL;
+    for (int i = 0; zones != NULL && zones[i] != NULL; i++) {
+      add_zone(f, zones[i]);
+    }
   }
   for (int i = 0; i < np; i++) {
     if (bad_status(ps[i].status) || ps[i].valid_to != ARR_DATE_NONE ||
@@ -477,8 +494,13 @@ static bool valid_channel(const char *ch) {
 /* Decides a contact on account_id at `at`: loads the facts (in one read snapshot),
  * counts only contacts strictly before `at` other than exclude_id (a logged contact is
  * judged against what came before it), and fills f and d. */
+enum {
+  DECIDE_AUTODIAL = 1, /* placed by a dialer (TCPA) */
+  DECIDE_SUIT = 2,     /* threatens suit, or is the referral for suit */
+};
+
 static arr_rc decide(arr_svc *svc, int64_t account_id, const char *channel,
-                     const char *to, arr_time at, bool autodial, int64_t exclude_id,
+                     const char *to, arr_time at, unsigned flags, int64_t exclude_id,
                      check_data *c, arr_compliance_facts *f, arr_decision *d,
                      arr_err *err) {
   memset(c, 0, sizeof *c);
@@ -504,9 +526,19 @@ static arr_rc decide(arr_svc *svc, int64_t account_id, const char *channel,
   zone_facts(c->addresses, c->na, c->phones, c->np, f, c->state);
   p.channel = channel_of(channel);
   p.at = at;
-  p.autodial = autodial;
+  p.autodial = (flags & DECIDE_AUTODIAL) != 0;
+  p.threatens_suit = (flags & DECIDE_SUIT) != 0;
+  if (p.threatens_suit) {
+    /* A suit is a remedy: a written cease still allows saying it may be invoked. */
+    p.letter_kind = ARR_LETTER_REMEDY;
+    arr_sol_status sol;
+    svc_sol_evaluate(&c->a, c->state, arr_time_utc_date(at), &sol);
+    f->time_barred = sol.time_barred;
+  }
   p.line = ARR_LINE_UNKNOWN;
-  p.letter_kind = ARR_LETTER_COLLECTION;
+  if (!p.threatens_suit) {
+    p.letter_kind = ARR_LETTER_COLLECTION;
+  }
   if (to != NULL && to[0] != '\0' &&
       (p.channel == ARR_CH_CALL || p.channel == ARR_CH_SMS)) {
     char number[16];
@@ -539,6 +571,42 @@ static arr_rc decide(arr_svc *svc, int64_t account_id, const char *channel,
   return ARR_OK;
 }
 
+/* A referral for suit goes through the engine as a remedy: refused on a time-barred
+ * debt (1006.26(b)), in bankruptcy, with a dispute pending or on a closed account.
+ * (Representation by an attorney does not stop a suit; it changes whom we talk to.) */
+static arr_rc suit_allowed(arr_svc *svc, int64_t account_id, const char *account,
+                           arr_time at, arr_err *err) {
+  check_data *c = malloc(sizeof *c);
+  if (c == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  arr_compliance_facts f;
+  arr_decision d;
+  arr_rc rc = decide(svc, account_id, "letter", NULL, at, DECIDE_SUIT, 0, c, &f, &d, err);
+  char why[512] = "";
+  for (int i = 0; rc == ARR_OK && i < d.nreasons; i++) {
+    if (d.reasons[i].code == ARR_R_ATTORNEY_REPRESENTED) {
+      continue;
+    }
+    size_t used = strlen(why);
+    snprintf(why + used, sizeof why - used, "%s%s (%s)", used ? "; " : "",
+             arr_reason_code(d.reasons[i].code), d.reasons[i].rule->citation);
+  }
+  if (rc == ARR_OK && why[0] != '\0') {
+    arr_sol_status sol;
+    svc_sol_evaluate(&c->a, c->state, arr_time_utc_date(at), &sol);
+    char expired[ARR_DATE_FMT_MAX] = "";
+    if (sol.time_barred) {
+      arr_date_format(sol.expires_on, expired);
+    }
+    rc = arr_err_set(err, ARR_ERR_REFUSED,
+                     "account %s may not be referred for suit: %s%s%s", account, why,
+                     sol.time_barred ? "; the limitation period ended on " : "", expired);
+  }
+  free(c);
+  return rc;
+}
+
 arr_rc arr_svc_contact_check(arr_svc *svc, const arr_check_request *req, json_t **out,
                              arr_err *err) {
   if (!valid_channel(req->channel)) {
@@ -560,7 +628,9 @@ arr_rc arr_svc_contact_check(arr_svc *svc, const arr_check_request *req, json_t 
   }
   arr_compliance_facts f;
   arr_decision d;
-  rc = decide(svc, id, req->channel, req->to, at, req->autodial, 0, c, &f, &d, err);
+  unsigned flags =
+      (req->autodial ? DECIDE_AUTODIAL : 0u) | (req->threatens_suit ? DECIDE_SUIT : 0u);
+  rc = decide(svc, id, req->channel, req->to, at, flags, 0, c, &f, &d, err);
   if (rc == ARR_OK) {
     *out = decision_json(&d, &f);
   }
@@ -596,7 +666,7 @@ arr_rc svc_contact_allowed(arr_svc *svc, int64_t account_id, const char *channel
   }
   arr_compliance_facts f;
   arr_decision d;
-  arr_rc rc = decide(svc, account_id, channel, to, at, false, 0, c, &f, &d, err);
+  arr_rc rc = decide(svc, account_id, channel, to, at, 0, 0, c, &f, &d, err);
   if (rc != ARR_OK) {
     free(c);
     return rc;
@@ -633,7 +703,7 @@ arr_rc svc_call_next_allowed(arr_svc *svc, int64_t account_id, arr_time at,
   for (int step = 0; rc == ARR_OK && step < 4 && t < until; step++) {
     arr_compliance_facts f;
     arr_decision d;
-    rc = decide(svc, account_id, "call", NULL, t, false, 0, c, &f, &d, err);
+    rc = decide(svc, account_id, "call", NULL, t, 0, 0, c, &f, &d, err);
     if (rc != ARR_OK) {
       break;
     }
@@ -777,8 +847,8 @@ arr_rc arr_svc_compliance_report(arr_svc *svc, const char *from, const char *to,
     const arr_contact *k = &contacts[i];
     arr_compliance_facts f;
     arr_decision d;
-    rc = decide(svc, k->account_id, k->channel, k->target, iso_time(k->at), false, k->id,
-                c, &f, &d, err);
+    rc = decide(svc, k->account_id, k->channel, k->target, iso_time(k->at), 0, k->id, c,
+                &f, &d, err);
     if (rc != ARR_OK || d.allowed) {
       continue;
     }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* SOL_INCLUDE */
+#include "core/sol.h"
 #include "formats/placement.h"
 #include "service/internal.h"
 
@@ -163,4 +163,78 @@ arr_rc svc_itemization(arr_svc *svc, const arr_account *a, arr_itemization *it,
   } while (rc == ARR_OK && n == ITEMIZE_PAGE);
   free(es);
   return rc;
+}
+
+/* ---- statute of limitations ---- */
+
+void svc_sol_evaluate(const arr_account *a, const char *state, arr_date as_of,
+                      arr_sol_status *out) {
+  arr_sol_evaluate(state != NULL && state[0] != '\0' ? state : NULL, a->account_type,
+                   a->federal_loan_bundle[0] != '\0', a->last_payment_on,
+                   a->first_delinquency_on, a->charge_off_date, as_of, out);
+}
+
+arr_rc svc_sol(arr_svc *svc, const arr_account *a, arr_date as_of, arr_sol_status *out,
+               arr_err *err) {
+  enum { MAX = 32 };
+  arr_address *as = malloc(sizeof *as * MAX);
+  if (as == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  int n = 0;
+  arr_rc rc = arr_store_address_list(svc->db, a->debtor_id, as, MAX, &n, err);
+  if (rc == ARR_OK) {
+    int cur = svc_current_address(as, n);
+    svc_sol_evaluate(a, cur >= 0 ? as[cur].state : NULL, as_of, out);
+  }
+  free(as);
+  return rc;
+}
+
+json_t *svc_sol_json(const arr_sol_status *s) {
+  json_t *o = json_object();
+  svc_set(o, "state", s->state != NULL ? json_string(s->state) : json_null());
+  svc_set(o, "state_known", json_boolean(s->state_known));
+  svc_set_str(o, "category", arr_sol_category_name(s->category));
+  svc_set(o, "years", s->no_limit ? json_null() : json_integer(s->years));
+  svc_set(o, "no_limit", json_boolean(s->no_limit));
+  svc_set(o, "known", json_boolean(s->known));
+  char d[ARR_DATE_FMT_MAX];
+  if (s->starts_on != ARR_DATE_NONE) {
+    arr_date_format(s->starts_on, d);
+    svc_set_str(o, "starts_on", d);
+  } else {
+    svc_set(o, "starts_on", json_null());
+  }
+  if (s->expires_on != ARR_DATE_NONE) {
+    arr_date_format(s->expires_on, d);
+    svc_set_str(o, "expires_on", d);
+  } else {
+    svc_set(o, "expires_on", json_null());
+  }
+  svc_set(o, "time_barred", json_boolean(s->time_barred));
+  svc_set_str(o, "citation", s->citation);
+  return o;
+}
+
+arr_rc arr_svc_statutes(arr_svc *svc, json_t **out, arr_err *err) {
+  (void)svc;
+  (void)err;
+  int n = 0;
+  const arr_sol_row *rows = arr_sol_table(&n);
+  json_t *items = json_array();
+  for (int i = 0; i < n; i++) {
+    json_t *years = json_object();
+    for (int c = 0; c < ARR_SOL_CATEGORIES; c++) {
+      svc_set_int(years, arr_sol_category_name((arr_sol_category)c), rows[i].years[c]);
+    }
+    json_t *o = json_object();
+    svc_set_str(o, "state", rows[i].state);
+    svc_set(o, "years", years);
+    svc_set_str(o, "citation", rows[i].citation);
+    svc_set_str(o, "notes", rows[i].notes != NULL ? rows[i].notes : "");
+    json_array_append_new(items, o);
+  }
+  *out = json_pack("{s:o}", "items", items);
+  return ARR_OK;
 }

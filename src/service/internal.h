@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "core/sol.h"
 #include "service/service.h"
 #include "store/store.h"
 
@@ -78,6 +79,14 @@ typedef struct {
 } arr_itemization;
 arr_rc svc_itemization(arr_svc *svc, const arr_account *a, arr_itemization *it,
                        arr_err *err);
+
+/* The statute of limitations of account a as of a date: svc_sol_evaluate with the
+ * debtor's state given (no I/O), svc_sol loading the current address. */
+void svc_sol_evaluate(const arr_account *a, const char *state, arr_date as_of,
+                      arr_sol_status *out);
+arr_rc svc_sol(arr_svc *svc, const arr_account *a, arr_date as_of, arr_sol_status *out,
+               arr_err *err);
+json_t *svc_sol_json(const arr_sol_status *s);
 
 /* Frees text returned by json_dumps with jansson's current allocator (the server
  * gives jansson a per-request arena; see src/http/server.c). */

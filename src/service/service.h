@@ -195,6 +195,10 @@ arr_rc arr_svc_audit_verify(arr_svc *svc, void (*report)(void *ctx, const char *
 arr_rc arr_svc_itemization_set(arr_svc *svc, const char *account, const char *basis,
                                const char *date, arr_err *err);
 
+/* The statute-of-limitations table (data/statute_of_limitations.csv): {"items":
+ * [{"state","years":{"written_contract",...},"citation","notes"}]}. */
+arr_rc arr_svc_statutes(arr_svc *svc, json_t **out, arr_err *err);
+
 /* ---- compliance (compliance.c) ---- */
 typedef struct {
   const char *account;
@@ -216,6 +220,7 @@ typedef struct {
   const char *to;      /* phone for call/sms; may be NULL */
   const char *at;      /* ISO time; NULL = now */
   bool autodial;
+  bool threatens_suit; /* the letter or call threatens suit (refused when time-barred) */
 } arr_check_request;
 /* The compliance engine's decision on a proposed contact, as SPEC.md's JSON:
  * {"allowed","reasons":[{"code","message","rule","citation"}],"next_allowed_at",

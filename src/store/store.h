@@ -22,7 +22,6 @@
 #include "core/ledger.h"
 #include "store/db.h"
 
-#define ARR_DATE_NONE INT32_MIN
 #define ARR_HASH_HEX 65 /* a 256-bit hash as 64 hex chars + NUL */
 
 /* Applies every pending numbered migration in one transaction each; *version_out

@@ -124,6 +124,9 @@ static inline arr_rc read_rows(arr_stmt *st, void *out, size_t size, int cap, in
   " a.interest_cents, a.fees_cents, a.costs_cents, a.credit_cents, a.ledger_head,"       \
   " a.attributes, a.creditor_last_payment_on, a.itemization_basis,"                      \
   " a.federal_loan_bundle"
+/* How many columns ACCOUNT_SELECT_COLS has: queries that select more after them read
+ * those from this index on. */
+#define ACCOUNT_NCOLS 29
 #define ACCOUNT_FROM " FROM accounts a JOIN clients c ON c.id = a.client_id"
 #define ACCOUNT_COLS ACCOUNT_SELECT_COLS ACCOUNT_FROM
 

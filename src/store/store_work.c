@@ -122,10 +122,11 @@ arr_rc arr_store_promise_get(arr_db *db, int64_t id, arr_promise *out, arr_err *
 static void read_summary(const arr_stmt *st, void *out) {
   arr_account_summary *s = out;
   store_read_account(st, &s->a);
-  col_copy(st, 27, s->first_name, sizeof s->first_name);
-  col_copy(st, 28, s->last_name, sizeof s->last_name);
-  col_copy(st, 29, s->collector, sizeof s->collector);
-  s->worked_today = arr_db_col_count(st) > 30 && col_i64(st, 30) != 0;
+  col_copy(st, ACCOUNT_NCOLS, s->first_name, sizeof s->first_name);
+  col_copy(st, ACCOUNT_NCOLS + 1, s->last_name, sizeof s->last_name);
+  col_copy(st, ACCOUNT_NCOLS + 2, s->collector, sizeof s->collector);
+  s->worked_today =
+      arr_db_col_count(st) > ACCOUNT_NCOLS + 3 && col_i64(st, ACCOUNT_NCOLS + 3) != 0;
 }
 
 arr_rc arr_store_account_summaries(arr_db *db, const arr_account_filter *f,

@@ -101,6 +101,8 @@ export const samples = {
   listEvents: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/events` }),
   addEvent: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/events`, body: { type: 'dispute_oral', note: 'role matrix' } }),
   listRules: () => ({ path: '/api/v1/compliance/rules' }),
+  listStatutes: () => ({ path: '/api/v1/compliance/statutes' }),
+  setItemization: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/itemization`, body: { basis: 'transaction', date: '2025-01-31' } }),
   complianceReport: () => ({ path: '/api/v1/compliance/report', query: { from: '2026-11-01', to: '2026-11-30' } }),
   setRule: () => ({ path: '/api/v1/compliance/rules/US-DECEASED', body: { enabled: true } }),
   // File uploads: the CSV itself is the body.

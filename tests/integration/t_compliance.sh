@@ -12,7 +12,9 @@ csv_file p.csv \
   'client_account,first_name,last_name,principal,address1,city,state,zip,phone1,phone1_type' \
   'MA1,Ann,Lee,100.00,1 Main St,Boston,MA,02108,6175550101,mobile' \
   'IL1,Bob,Ray,100.00,2 Elm St,Chicago,IL,60601,3125550102,home' \
-  'FL1,Cy,Dee,100.00,3 Oak St,Miami,FL,33101,3055550103,home' \
+  'FL1,Cy,Dee,100.00,3 Oak St,Miami,FL,,3055550103,home' \
+  'FL2,Cy,Eve,100.00,5 Bay Rd,Miami,FL,33101,8505550105,mobile' \
+  'FL3,Cy,Fay,100.00,6 Bay Rd,Miami,FL,33101,3055550106,home' \
   'AK1,Dee,Fox,100.00,4 Pine St,Chicago,IL,60601,9075550104,mobile'
 ok arrears import placements p.csv --client ACME
 
@@ -26,10 +28,21 @@ ok arrears contact check ACME:IL1 --channel call --at 2026-11-23T14:00:00Z --jso
 assert_eq true "$(json_get "$output" .allowed)" "08:00 Chicago"
 assert_eq 0 "$(jq '.reasons | length' <<<"$output")" "no reasons"
 assert_eq null "$(json_get "$output" .next_allowed_at)" "no next when allowed"
-# Florida spans Eastern and Central: 08:30 in Miami is 07:30 in the panhandle.
+# Florida spans Eastern and Central: with no ZIP, 08:30 in Miami is 07:30 in the
+# panhandle, and both zones are candidates.
 ok arrears contact check ACME:FL1 --channel call --at 2026-11-23T13:30:00Z --json
 assert_eq false "$(json_get "$output" .allowed)" "07:30 Central"
 assert_eq 2026-11-23T14:00:00Z "$(json_get "$output" .next_allowed_at)" "08:00 Central"
+# A Miami ZIP pins the address to Eastern; a Miami phone agrees.
+ok arrears contact check ACME:FL3 --channel call --at 2026-11-23T13:30:00Z --json
+assert_eq true "$(json_get "$output" .allowed)" "08:30 in Miami, ZIP 33101"
+assert_eq '["America/New_York"]' "$(jq -c .zones <<<"$output")" "zones of a Miami ZIP and 305"
+# A Miami address with an 850 (panhandle, Central) phone: both zones again.
+ok arrears contact check ACME:FL2 --channel call --at 2026-11-23T13:30:00Z --json
+assert_eq false "$(json_get "$output" .allowed)" "07:30 where the 850 phone may be"
+assert_eq 2026-11-23T14:00:00Z "$(json_get "$output" .next_allowed_at)" "08:00 Central"
+contains "America/Chicago" "$(jq -c .zones <<<"$output")"
+contains "America/New_York" "$(jq -c .zones <<<"$output")"
 ok arrears contact check ACME:FL1 --channel letter --at 2026-11-23T09:00:00Z --json
 assert_eq true "$(json_get "$output" .allowed)" "letters have no hours"
 

@@ -79,3 +79,53 @@ assert_eq false "$(json_get "$output" .allowed)" "L2 is the same debt as L1"
 assert_eq CALL_FREQUENCY "$(json_get "$output" '.reasons[0].code')" "7 calls in 7 days on the bundle"
 ok arrears contact check EDU:L3 --channel call --to 3125550111 --at 2026-11-22T20:00:00Z --json
 assert_eq true "$(json_get "$output" .allowed)" "L3 is not in the bundle: its own debt"
+
+step "the statute of limitations from the table, by state and debt type"
+ok arrears client add OLD --name "Old Accounts"
+csv_file o.csv \
+  'client_account,first_name,last_name,principal,account_type,address1,city,state,last_payment_date,first_delinquency_date,federal_loan_bundle' \
+  'TB1,Hal,Jay,800.00,credit_card,1 Main St,Austin,TX,2020-01-15,2020-03-01,' \
+  'OK1,Ida,Kay,800.00,credit_card,2 Main St,Austin,TX,2023-05-01,2023-06-01,' \
+  'FED,Jo,Lee,900.00,student_loan,3 Main St,Austin,TX,2001-01-01,2001-02-01,DL-1' \
+  'NOST,Kim,May,700.00,credit_card,,,,2022-01-01,2022-02-01,'
+ok arrears import placements o.csv --client OLD
+contains "loaded 4" "$output"
+ok arrears account show OLD:TB1 --json
+sol=$(jq -c .statute_of_limitations <<<"$output")
+assert_eq TX "$(json_get "$sol" .state)" "state from the address"
+assert_eq open_account "$(json_get "$sol" .category)" "a card is an open account"
+assert_eq 4 "$(json_get "$sol" .years)" "Texas: 4 years"
+assert_eq 2020-03-01 "$(json_get "$sol" .starts_on)" "later of last payment and first delinquency"
+assert_eq 2024-03-01 "$(json_get "$sol" .expires_on)" "expiry"
+assert_eq true "$(json_get "$sol" .time_barred)" "time-barred"
+contains "16.004" "$(json_get "$sol" .citation)"
+ok arrears account show OLD:TB1 --json --as-of 2024-02-29
+assert_eq false "$(json_get "$output" .statute_of_limitations.time_barred)" "the day before expiry"
+ok arrears account show OLD:OK1 --json
+assert_eq false "$(json_get "$output" .statute_of_limitations.time_barred)" "inside the period"
+ok arrears account show OLD:FED --json
+assert_eq true "$(json_get "$output" .statute_of_limitations.no_limit)" "federal student loan"
+assert_eq false "$(json_get "$output" .statute_of_limitations.time_barred)" "never barred"
+ok arrears account show OLD:NOST --json
+assert_eq false "$(json_get "$output" .statute_of_limitations.state_known)" "no state on file"
+ok arrears compliance statutes --state tx --json
+assert_eq 4 "$(json_get "$output" '.items[0].years.open_account')" "the table row"
+fails 1 arrears compliance statutes --state ZZ
+
+step "a time-barred debt: no threat of suit, no referral for suit; payment may still be asked"
+ok arrears contact check OLD:TB1 --channel letter --at 2026-11-23T15:00:00Z --json
+assert_eq true "$(json_get "$output" .allowed)" "a letter asking for payment"
+ok arrears contact check OLD:TB1 --channel letter --threatens-suit --at 2026-11-23T15:00:00Z --json
+assert_eq false "$(json_get "$output" .allowed)" "a letter threatening suit"
+assert_eq TIME_BARRED "$(json_get "$output" '.reasons[0].code')" "reason"
+assert_eq null "$(json_get "$output" .next_allowed_at)" "never"
+fails 1 arrears account event OLD:TB1 --type suit_referred --at 2026-11-23T12:00:00Z --note "Smith & Co"
+contains "may not be referred for suit: TIME_BARRED (12 CFR 1006.26(b)); the limitation period ended on 2024-03-01" "$errout"
+ok arrears account event OLD:OK1 --type suit_referred --at 2026-11-23T12:00:00Z --note "Smith & Co"
+ok arrears account event OLD:FED --type suit_referred --at 2026-11-23T12:00:00Z
+ok arrears account event OLD:OK1 --type bankruptcy_filed --at 2026-11-23T13:00:00Z
+fails 1 arrears account event OLD:OK1 --type suit_referred --at 2026-11-23T14:00:00Z
+contains "may not be referred for suit: BANKRUPTCY (11 U.S.C. 362(a))" "$errout"
+ok arrears account event OLD:OK1 --type cease_written --at 2026-11-23T14:10:00Z
+ok arrears account event OLD:OK1 --type bankruptcy_filed --release --at 2026-11-23T14:20:00Z
+ok arrears account event OLD:OK1 --type suit_referred --at 2026-11-23T14:30:00Z --note "a cease still allows a remedy"
