@@ -67,6 +67,17 @@ static const char USAGE[] =
     "  compliance statutes [--state XX] [--json]   statutes of limitations by state\n"
     "  compliance report --from DATE --to DATE [--json|--csv]   contacts that broke a "
     "rule\n"
+    "  client limits CODE [--min-installment A] [--max-months N] [--settlement-floor-pct "
+    "P]\n"
+    "           [--grace-days N]             what collectors may agree without approval\n"
+    "  plan create ACCOUNT --total A --frequency weekly|biweekly|semimonthly|monthly\n"
+    "           --count N --first DATE [--down A] [--authorization ach|card] [--json]\n"
+    "  plan list ACCOUNT [--json]            plans and settlements, with history\n"
+    "  promise add ACCOUNT --amount A --on DATE\n"
+    "  settlement offer ACCOUNT --amount A --due DATE [--expires DATE] [--json]\n"
+    "  settlement accept PLAN_ID [--json]\n"
+    "  approval list [--status S] [--json] | approval approve|reject ID [--note N]\n"
+    "  arrangements monitor [--as-of DATE] [--json]   kept, partial, broken; settle\n"
     "  audit list [--action A] [--entity E] [--entity-id ID] [--limit N] [--before ID]\n"
     "  serve [--listen ADDR:PORT] [--config FILE] [--threads N] [--static DIR]\n"
     "        [--access-log FILE|-|off] [--secure-cookies] [--max-body-bytes N]\n"
@@ -115,7 +126,14 @@ static int parse_args(int argc, char **argv, cli_args *a) {
         o->value = eq + 1;
       } else {
         snprintf(o->name, sizeof o->name, "%s", s + 2);
-        if (!is_flag(o->name)) {
+        /* --on is a flag for `compliance rule ID --on` and takes a date in `promise add
+         * ACCOUNT --on DATE` (both SPEC.md names): a value follows when the next word
+         * is not an option. */
+        bool optional_value = strcmp(o->name, "on") == 0 && i + 1 < argc &&
+                              strncmp(argv[i + 1], "--", 2) != 0;
+        if (optional_value) {
+          o->value = argv[++i];
+        } else if (!is_flag(o->name)) {
           if (i + 1 >= argc) {
             return cli_usage("option --%s needs a value", o->name);
           }
@@ -234,6 +252,16 @@ static const command COMMANDS[] = {
     {"account", "itemization", cmd_account_itemization},
     {"compliance", "rules", cmd_compliance_rules},
     {"compliance", "statutes", cmd_compliance_statutes},
+    {"plan", "create", cmd_plan_create},
+    {"plan", "list", cmd_plan_list},
+    {"promise", "add", cmd_promise_add},
+    {"settlement", "offer", cmd_settlement_offer},
+    {"settlement", "accept", cmd_settlement_accept},
+    {"approval", "list", cmd_approval_list},
+    {"approval", "approve", cmd_approval_approve},
+    {"approval", "reject", cmd_approval_reject},
+    {"arrangements", "monitor", cmd_arrangements_monitor},
+    {"client", "limits", cmd_client_limits},
     {"compliance", "rule", cmd_compliance_rule},
     {"compliance", "report", cmd_compliance_report},
 };

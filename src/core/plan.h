@@ -102,7 +102,10 @@ enum {
   ARR_NEEDS_NONE = 0,
   ARR_NEEDS_BELOW_MIN_INSTALLMENT = 1,
   ARR_NEEDS_TOO_LONG = 2,
-  ARR_NEEDS_BELOW_BALANCE = 4
+  ARR_NEEDS_BELOW_BALANCE = 4,
+  /* A settlement below the client's floor (arr_settlement_floor_cents): set by the
+   * service for settlement offers, never by arr_plan_needs_approval. */
+  ARR_NEEDS_BELOW_FLOOR = 8
 };
 
 /* Checks a built schedule (inst[0..n) in due order, as arr_plan_schedule writes it)

@@ -199,6 +199,53 @@ arr_rc arr_svc_itemization_set(arr_svc *svc, const char *account, const char *ba
  * [{"state","years":{"written_contract",...},"citation","notes"}]}. */
 arr_rc arr_svc_statutes(arr_svc *svc, json_t **out, arr_err *err);
 
+/* ---- arrangements (arrangements.c) ---- */
+typedef struct {
+  const char *account;
+  const char *total;       /* decimal amount */
+  const char *frequency;   /* weekly, biweekly, semimonthly, monthly */
+  int count;               /* regular installments */
+  const char *first;       /* first regular due date */
+  const char *down;        /* down payment due today; NULL = none */
+  const char *auth_method; /* recurring-payment authorization taken: ach, card; NULL */
+} arr_plan_request;
+/* A plan within the client's limits is active (superseding the current one); outside
+ * them it is pending_approval and waits in the approvals inbox. *out: {"id","status",
+ * "installments":[{"due_on","amount_cents",...}], ...} (SPEC.md plan create --json). */
+arr_rc arr_svc_plan_create(arr_svc *svc, const arr_plan_request *req, json_t **out,
+                           arr_err *err);
+/* A settlement offer (one payment of amount due on `due`, lapsing on `expires`, default
+ * the due date): below the client's floor it needs a supervisor's approval. */
+arr_rc arr_svc_settlement_offer(arr_svc *svc, const char *account, const char *amount,
+                                const char *due, const char *expires, json_t **out,
+                                arr_err *err);
+arr_rc arr_svc_settlement_accept(arr_svc *svc, int64_t plan_id, json_t **out,
+                                 arr_err *err);
+/* The account's plans and settlements, newest first: {"items":[plan...]}. */
+arr_rc arr_svc_plan_list(arr_svc *svc, const char *account, json_t **out, arr_err *err);
+arr_rc arr_svc_promise_add(arr_svc *svc, const char *account, const char *amount,
+                           const char *on, int64_t *id_out, arr_err *err);
+/* status: pending (NULL), approved, rejected, all. */
+arr_rc arr_svc_approval_list(arr_svc *svc, const char *status, json_t **out,
+                             arr_err *err);
+/* Supervisor or admin. */
+arr_rc arr_svc_approval_decide(arr_svc *svc, int64_t id, bool approve, const char *note,
+                               arr_err *err);
+typedef struct {
+  int64_t plans, promises, active, completed, broken, settled;
+} arr_monitor_result;
+/* Judges every active plan and settlement and every open promise at as_of (NULL =
+ * today): installments kept, partial or broken with the client's grace days; broken
+ * ones go back to work with the reason as a note; completed settlements are settled. */
+arr_rc arr_svc_arrangements_monitor(arr_svc *svc, const char *as_of,
+                                    arr_monitor_result *res, arr_err *err);
+typedef struct {
+  const char *min_installment;           /* NULL = unchanged */
+  int max_months, floor_pct, grace_days; /* -1 = unchanged */
+} arr_limits_request;
+arr_rc arr_svc_client_limits_set(arr_svc *svc, const char *code,
+                                 const arr_limits_request *req, arr_err *err);
+
 /* ---- compliance (compliance.c) ---- */
 typedef struct {
   const char *account;

@@ -636,6 +636,19 @@ static arr_rc account_get_with(arr_db *db, const char *sql, int64_t id, arr_acco
   return ARR_OK;
 }
 
+arr_rc arr_store_account_set_status(arr_db *db, int64_t id, const char *status,
+                                    const char *now_iso, arr_err *err) {
+  PREPARE("UPDATE accounts SET status = ?, updated_at = ? WHERE id = ?");
+  arr_db_bind_cstr(st, 1, status);
+  arr_db_bind_cstr(st, 2, now_iso);
+  arr_db_bind_int64(st, 3, id);
+  arr_rc rc = arr_db_run(st, err);
+  if (rc == ARR_OK && arr_db_changes(st) != 1) {
+    rc = arr_err_set(err, ARR_ERR_NOTFOUND, "account %lld not found", (long long)id);
+  }
+  return rc;
+}
+
 arr_rc arr_store_account_get(arr_db *db, int64_t id, arr_account *out, arr_err *err) {
   return account_get_with(db, "SELECT " ACCOUNT_COLS " WHERE a.id = ?", id, out, err);
 }

@@ -20,6 +20,7 @@
 #include "core/date.h"
 #include "core/err.h"
 #include "core/ledger.h"
+#include "core/plan.h"
 #include "store/db.h"
 
 #define ARR_HASH_HEX 65 /* a 256-bit hash as 64 hex chars + NUL */
@@ -224,6 +225,9 @@ typedef struct {
 arr_rc arr_store_account_insert(arr_db *db, arr_account *a, const char *now_iso,
                                 arr_err *err);
 arr_rc arr_store_account_get(arr_db *db, int64_t id, arr_account *out, arr_err *err);
+/* open, settled, paid, recalled, closed. */
+arr_rc arr_store_account_set_status(arr_db *db, int64_t id, const char *status,
+                                    const char *now_iso, arr_err *err);
 /* Sets the itemization date and its basis (ARR_ERR_NOTFOUND if no such account). */
 arr_rc arr_store_account_set_itemization(arr_db *db, int64_t id, arr_date date,
                                          const char *basis, const char *now_iso,
@@ -481,5 +485,89 @@ typedef struct {
 /* Newest first (after_id < 0) or oldest first from after_id, at most cap. */
 arr_rc arr_store_audit_list(arr_db *db, const arr_audit_filter *f, arr_audit_event *out,
                             int cap, int *n, arr_err *err);
+
+/* ---- arrangements (store_arrangements.c) ---- */
+arr_rc arr_store_client_limits(arr_db *db, int64_t client_id, arr_arrangement_limits *out,
+                               arr_err *err);
+arr_rc arr_store_client_set_limits(arr_db *db, int64_t client_id,
+                                   const arr_arrangement_limits *l, arr_err *err);
+
+typedef struct {
+  int64_t id, account_id, replaces_id; /* 0 = none */
+  char kind[12];                       /* plan, settlement */
+  char status[20];
+  int64_t total_cents, down_cents, balance_cents; /* balance when agreed */
+  char currency[4];
+  char frequency[12];
+  int installments;                             /* regular installments */
+  arr_date first_due_on, starts_on, expires_on; /* expires_on: a settlement offer's */
+  int needs_approval;                           /* ARR_NEEDS_* flags */
+  char reason[201];
+  char auth_method[16]; /* recurring-payment authorization: ach, card; "" = none */
+  arr_date auth_on;
+  char auth_by[65];
+  char created_by[65], decided_by[65];
+  char created_at[ARR_TIME_FMT_MAX];
+} arr_plan;
+
+typedef struct {
+  int seq;
+  arr_installment inst;
+  char status[12]; /* pending, kept, partial, broken */
+  int64_t paid_cents;
+} arr_plan_installment;
+
+arr_rc arr_store_plan_insert(arr_db *db, arr_plan *p, const char *now_iso, arr_err *err);
+arr_rc arr_store_plan_get(arr_db *db, int64_t id, arr_plan *out, arr_err *err);
+/* The account's plans and settlements, newest first. */
+arr_rc arr_store_plan_list(arr_db *db, int64_t account_id, arr_plan *out, int cap, int *n,
+                           arr_err *err);
+arr_rc arr_store_plans_in_status(arr_db *db, const char *status, int64_t after_id,
+                                 arr_plan *out, int cap, int *n, arr_err *err);
+/* reason and decided_by NULL: unchanged. */
+arr_rc arr_store_plan_set_status(arr_db *db, int64_t id, const char *status,
+                                 const char *reason, const char *decided_by,
+                                 const char *now_iso, arr_err *err);
+arr_rc arr_store_installment_insert(arr_db *db, int64_t plan_id, int seq,
+                                    const arr_installment *i, arr_err *err);
+arr_rc arr_store_installments(arr_db *db, int64_t plan_id, arr_plan_installment *out,
+                              int cap, int *n, arr_err *err);
+arr_rc arr_store_installment_judge(arr_db *db, int64_t plan_id, int seq,
+                                   const char *status, int64_t paid_cents, arr_err *err);
+
+typedef struct {
+  int64_t id, account_id, plan_id;
+  char kind[24]; /* plan, settlement, extension */
+  char summary[201];
+  char reasons[201];
+  char status[12]; /* pending, approved, rejected */
+  char requested_by[65], requested_at[ARR_TIME_FMT_MAX];
+  char decided_by[65], decided_at[ARR_TIME_FMT_MAX];
+  char note[501];
+} arr_approval;
+arr_rc arr_store_approval_insert(arr_db *db, arr_approval *a, arr_err *err);
+arr_rc arr_store_approval_get(arr_db *db, int64_t id, arr_approval *out, arr_err *err);
+/* status NULL = any; ordered by id. */
+arr_rc arr_store_approval_list(arr_db *db, const char *status, int64_t after_id,
+                               arr_approval *out, int cap, int *n, arr_err *err);
+/* ARR_ERR_CONFLICT when the approval is no longer pending. */
+arr_rc arr_store_approval_decide(arr_db *db, int64_t id, const char *status,
+                                 const char *by, const char *note, const char *now_iso,
+                                 arr_err *err);
+
+typedef struct {
+  int64_t id, account_id, amount_cents, paid_cents;
+  arr_date due_on;
+  char status[16]; /* open, kept, partial, broken */
+  char created_at[ARR_TIME_FMT_MAX];
+  char actor[65];
+} arr_promise_row;
+arr_rc arr_store_promises_open(arr_db *db, int64_t after_id, arr_promise_row *out,
+                               int cap, int *n, arr_err *err);
+arr_rc arr_store_promise_judge(arr_db *db, int64_t id, const char *status,
+                               int64_t paid_cents, const char *now_iso, arr_err *err);
+/* Posted (not reversed) payments on the account effective on or after since. */
+arr_rc arr_store_payments_since(arr_db *db, int64_t account_id, arr_date since,
+                                arr_plan_payment *out, int cap, int *n, arr_err *err);
 
 #endif
