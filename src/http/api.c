@@ -821,6 +821,105 @@ static void h_compliance_report(http_req *r, json_t *body) {
   reply(r, rc, &err, 200, out);
 }
 
+/* ---- arrangements ---- */
+
+static void h_plans(http_req *r, json_t *body) {
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_plan_list(r->svc, r->params[0], &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_plan_create(http_req *r, json_t *body) {
+  arr_plan_request q;
+  memset(&q, 0, sizeof q);
+  q.account = r->params[0];
+  json_t *count = json_object_get(body, "count");
+  if (!body_str(r, body, "total", true, 24, &q.total) ||
+      !body_str(r, body, "frequency", true, 16, &q.frequency) ||
+      !body_str(r, body, "first", true, 10, &q.first) ||
+      !body_str(r, body, "down", false, 24, &q.down) ||
+      !body_str(r, body, "authorization", false, 8, &q.auth_method)) {
+    return;
+  }
+  if (!json_is_integer(count) || json_integer_value(count) < 1 ||
+      json_integer_value(count) > 520) {
+    http_error(r, 400, "invalid", "count must be a whole number from 1 to 520", "count");
+    return;
+  }
+  q.count = (int)json_integer_value(count);
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_plan_create(r->svc, &q, &out, &err);
+  reply(r, rc, &err, 201, out);
+}
+
+static void h_promise_add(http_req *r, json_t *body) {
+  const char *amount = NULL, *on = NULL;
+  if (!body_str(r, body, "amount", true, 24, &amount) ||
+      !body_str(r, body, "on", true, 10, &on)) {
+    return;
+  }
+  int64_t id = 0;
+  arr_err err;
+  arr_rc rc = arr_svc_promise_add(r->svc, r->params[0], amount, on, &id, &err);
+  reply(r, rc, &err, 201, rc == ARR_OK ? json_pack("{s:I}", "id", (json_int_t)id) : NULL);
+}
+
+static void h_settlement_offer(http_req *r, json_t *body) {
+  const char *amount = NULL, *due = NULL, *expires = NULL;
+  if (!body_str(r, body, "amount", true, 24, &amount) ||
+      !body_str(r, body, "due", true, 10, &due) ||
+      !body_str(r, body, "expires", false, 10, &expires)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc =
+      arr_svc_settlement_offer(r->svc, r->params[0], amount, due, expires, &out, &err);
+  reply(r, rc, &err, 201, out);
+}
+
+static void h_settlement_accept(http_req *r, json_t *body) {
+  int64_t id = 0;
+  if (!param_id(r, 0, &id)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_settlement_accept(r->svc, id, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_approvals(http_req *r, json_t *body) {
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_approval_list(r->svc, query(r, "status"), &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void approval_decide(http_req *r, json_t *body, bool approve) {
+  int64_t id = 0;
+  const char *note = NULL;
+  if (!param_id(r, 0, &id) || !body_str(r, body, "note", false, 500, &note)) {
+    return;
+  }
+  arr_err err;
+  arr_rc rc = arr_svc_approval_decide(r->svc, id, approve, note, &err);
+  reply(r, rc, &err, 200,
+        rc == ARR_OK ? json_pack("{s:I,s:s}", "id", (json_int_t)id, "status",
+                                 approve ? "approved" : "rejected")
+                     : NULL);
+}
+
+static void h_approval_approve(http_req *r, json_t *body) {
+  approval_decide(r, body, true);
+}
+
+static void h_approval_reject(http_req *r, json_t *body) {
+  approval_decide(r, body, false);
+}
+
 /* ---- routing ---- */
 
 static const route ROUTES[] = {
@@ -862,6 +961,14 @@ static const route ROUTES[] = {
     {"GET", "/api/v1/accounts/*/events", h_events, R_ANY},
     {"POST", "/api/v1/accounts/*/events", h_event_add, R_STAFF},
     {"PUT", "/api/v1/accounts/*/itemization", h_itemization_set, R_OVERSEERS},
+    {"GET", "/api/v1/accounts/*/plans", h_plans, R_ANY},
+    {"POST", "/api/v1/accounts/*/plans", h_plan_create, R_STAFF},
+    {"POST", "/api/v1/accounts/*/promises", h_promise_add, R_STAFF},
+    {"POST", "/api/v1/accounts/*/settlements", h_settlement_offer, R_STAFF},
+    {"POST", "/api/v1/settlements/*/accept", h_settlement_accept, R_STAFF},
+    {"GET", "/api/v1/approvals", h_approvals, R_OVERSEERS},
+    {"POST", "/api/v1/approvals/*/approve", h_approval_approve, R_SUPERVISOR | R_ADMIN},
+    {"POST", "/api/v1/approvals/*/reject", h_approval_reject, R_SUPERVISOR | R_ADMIN},
     {"GET", "/api/v1/compliance/rules", h_rules, R_OVERSEERS},
     {"GET", "/api/v1/compliance/statutes", h_statutes, R_OVERSEERS},
     {"PUT", "/api/v1/compliance/rules/*", h_rule_set, R_ADMIN},

@@ -51,6 +51,18 @@ async function freshPayment(ctx) {
   return r.body.payment_id;
 }
 
+// A settlement offer on the fixture account awaiting a supervisor (far below the floor),
+// by admin: returns {plan, approval} ids.
+async function freshPendingSettlement(ctx) {
+  const admin = await as('admin');
+  const r = await call('POST', `/api/v1/accounts/${ctx.account.id}/settlements`, { as: admin, body: { amount: '0.01', due: '2030-01-31' } });
+  expectStatus(r, 201, 'settlement to decide:');
+  const list = await call('GET', '/api/v1/approvals', { as: admin });
+  expectStatus(list, 200, 'approvals:');
+  const approval = list.body.items.find((a) => a.plan_id === r.body.id);
+  return { plan: r.body.id, approval: approval.id };
+}
+
 let seq = 1000 + (process.pid % 5000);
 const nowIso = (offsetSeconds = 0) => new Date(Date.now() + offsetSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -102,6 +114,19 @@ export const samples = {
   addEvent: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/events`, body: { type: 'dispute_oral', note: 'role matrix' } }),
   listRules: () => ({ path: '/api/v1/compliance/rules' }),
   listStatutes: () => ({ path: '/api/v1/compliance/statutes' }),
+  listPlans: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/plans` }),
+  createPlan: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/plans`, body: { total: '1.00', frequency: 'monthly', count: 1, first: '2030-01-31' } }),
+  addPromise: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/promises`, body: { amount: '1.00', on: '2030-01-31' } }),
+  offerSettlement: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/settlements`, body: { amount: '1.00', due: '2030-01-31' } }),
+  acceptSettlement: async (ctx) => {
+    const { approval, plan } = await freshPendingSettlement(ctx);
+    const r = await call('POST', `/api/v1/approvals/${approval}/approve`, { as: await as('admin'), body: {} });
+    expectStatus(r, 200, 'approve the settlement:');
+    return { path: `/api/v1/settlements/${plan}/accept` };
+  },
+  listApprovals: () => ({ path: '/api/v1/approvals' }),
+  approveApproval: async (ctx) => ({ path: `/api/v1/approvals/${(await freshPendingSettlement(ctx)).approval}/approve`, body: {} }),
+  rejectApproval: async (ctx) => ({ path: `/api/v1/approvals/${(await freshPendingSettlement(ctx)).approval}/reject`, body: { note: 'role matrix' } }),
   setItemization: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/itemization`, body: { basis: 'transaction', date: '2025-01-31' } }),
   complianceReport: () => ({ path: '/api/v1/compliance/report', query: { from: '2026-11-01', to: '2026-11-30' } }),
   setRule: () => ({ path: '/api/v1/compliance/rules/US-DECEASED', body: { enabled: true } }),

@@ -27,6 +27,8 @@ export const can = {
   overrideCompliance: has(['supervisor', 'admin']),
   addEvent: has(['collector', 'supervisor', 'compliance', 'admin']),
   rules: has(['supervisor', 'compliance', 'admin']),
+  // Choosing the itemization date basis (PUT …/itemization).
+  setItemization: has(['supervisor', 'compliance', 'admin']),
   editRules: has(['admin']),
 };
 

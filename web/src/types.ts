@@ -180,6 +180,37 @@ export interface Account {
   emails?: Email[];
   contacts?: Contact[];
   notes?: Note[];
+  // Debt facts (12 CFR 1006.34 itemization, 1006.26(b) time-barred debt).
+  itemization_basis?: string | null;
+  federal_loan_bundle?: string | null;
+  itemization?: Itemization | null;
+  statute_of_limitations?: StatuteOfLimitations | null;
+}
+
+/** The itemization date and what changed since (from the ledger). Cents, integers. */
+export interface Itemization {
+  date: string | null;
+  basis: string | null;
+  amount_cents: number;
+  interest_cents: number;
+  fees_cents: number;
+  payments_cents: number;
+  credits_cents: number;
+  current_cents: number;
+}
+
+/** The account's limitation period (docs/SOL.md). */
+export interface StatuteOfLimitations {
+  state: string | null;
+  state_known: boolean;
+  category: string;
+  years: number | null;
+  no_limit: boolean;
+  known: boolean;
+  starts_on: string | null;
+  expires_on: string | null;
+  time_barred: boolean;
+  citation: string;
 }
 
 export interface PaymentResult {
@@ -240,4 +271,20 @@ export interface Rule {
   title: string;
   reason: string;
   enabled: boolean;
+}
+
+export interface StatuteYears {
+  written_contract: number;
+  oral_contract: number;
+  promissory_note: number;
+  open_account: number;
+  sale_of_goods: number;
+}
+
+/** One row of the statute-of-limitations table (GET /api/v1/compliance/statutes). */
+export interface Statute {
+  state: string;
+  years: StatuteYears;
+  citation: string;
+  notes: string;
 }

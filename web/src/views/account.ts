@@ -11,6 +11,7 @@ import type { View } from '../view';
 import { changePoint, openAddAddress, openAddEmail, openAddPhone, openLogCall, openNote, openPayment, POINT_STATUSES } from './actions';
 import { statusBadge } from './common';
 import { contactStrip, eventsPanel, openAddEvent } from './compliance';
+import { debtFactsPanel } from './debtfacts';
 import { nextButton } from './work';
 
 interface Active {
@@ -130,7 +131,7 @@ function accountPage(acct: Account, reload: Active['reload'], reveal: Active['re
   const head = h(
     'div',
     { class: 'acct-head' },
-    h('div', { class: 'acct-title' }, h('div', { class: 'acct-name-row' }, h('h1', { id: 'debtor-name' }, d?.name ?? '—'), statusBadge(acct.status)), h('div', { class: 'acct-meta' }, meta)),
+    h('div', { class: 'acct-title' }, h('div', { class: 'acct-name-row' }, h('h1', { id: 'debtor-name' }, d?.name ?? '—'), statusBadge(acct.status), timeBarredBadge(acct)), h('div', { class: 'acct-meta' }, meta)),
     actions,
   );
 
@@ -141,12 +142,23 @@ function accountPage(acct: Account, reload: Active['reload'], reveal: Active['re
     'div',
     { class: 'acct-side' },
     eventsPanel(acct, reload),
+    debtFactsPanel(acct, reload),
     phonesPanel(acct, reload),
     addressesPanel(acct, reload),
     emailsPanel(acct, reload),
     notesPanel(acct.notes ?? [], acct, reload),
   );
   return h('div', { class: 'page account', 'data-account-id': acct.id }, head, contactStrip(acct), summary, h('div', { class: 'acct-body' }, left, right));
+}
+
+/** In the header: a time-barred debt may not be sued on (details in Debt facts). */
+function timeBarredBadge(acct: Account): HTMLElement | null {
+  const s = acct.statute_of_limitations;
+  if (!s?.time_barred) return null;
+  const b = badge('time-barred', 'bad');
+  b.id = 'time-barred';
+  b.title = `Limitation period ended ${s.expires_on ?? '?'}: no suit, no threat of suit (12 CFR 1006.26(b))`;
+  return b;
 }
 
 // ---- summary panels --------------------------------------------------------------

@@ -26,7 +26,17 @@ export const EVENT_TYPES = [
   'sms_opt_out',
   'autodial_consent',
   'autodial_consent_revoked',
+  'suit_referred',
 ];
+
+/** Event names where the generic "snake_case" label reads badly. */
+const EVENT_LABELS: Record<string, string> = {
+  suit_referred: 'Referred for suit',
+};
+
+export function eventLabel(type: string): string {
+  return EVENT_LABELS[type] ?? label(type);
+}
 
 const BAD_PHONE = ['bad', 'wrong_number', 'former'];
 
@@ -206,11 +216,11 @@ export function eventsPanel(acct: Account, reload: Reload): HTMLElement {
               h(
                 'div',
                 { class: 'ev-main' },
-                h('span', { class: 'ev-type' }, label(ev.type)),
+                h('span', { class: 'ev-type' }, eventLabel(ev.type)),
                 data ? h('span', { class: 'mono ev-data' }, data) : null,
                 ev.released_at ? badge(`released ${dateTime(ev.released_at)}`, 'muted') : badge('in effect', 'warn'),
                 !ev.released_at && can.addEvent()
-                  ? h('button', { type: 'button', class: 'link-btn ev-release', title: `Release ${label(ev.type).toLowerCase()}`, onclick: () => openAddEvent(acct, reload, { type: ev.type, release: true }) }, 'Release')
+                  ? h('button', { type: 'button', class: 'link-btn ev-release', title: `Release ${eventLabel(ev.type).toLowerCase()}`, onclick: () => openAddEvent(acct, reload, { type: ev.type, release: true }) }, 'Release')
                   : null,
               ),
               h('div', { class: 'note-meta' }, h('span', { class: 'date' }, dateTime(ev.at)), h('span', null, ev.actor ?? '')),
@@ -244,18 +254,27 @@ export function nowLocalInput(): string {
 }
 
 export function openAddEvent(acct: Account, reload: Reload, preset: { type?: string; release?: boolean } = {}): void {
-  const type = select('type', EVENT_TYPES.map((t): [string, string] => [t, label(t)]), preset.type ?? 'dispute_written');
+  const type = select('type', EVENT_TYPES.map((t): [string, string] => [t, eventLabel(t)]), preset.type ?? 'dispute_written');
   const start = nowLocalInput();
   const at = h('input', { type: 'datetime-local', name: 'at', value: start, max: start });
   const note = h('textarea', { name: 'note', rows: 3, maxlength: 4000 });
   const hours = h('input', { name: 'hours', placeholder: '09:00-17:00', autocomplete: 'off', size: 12 });
   const hoursField = field('Convenient hours (debtor’s local time)', hours, 'HH:MM-HH:MM');
+  const sol = acct.statute_of_limitations;
+  const suitNote = h(
+    'p',
+    { class: `check-note${sol?.time_barred ? ' warn-text' : ''}`, id: 'suit-note' },
+    sol?.time_barred
+      ? `Time-barred since ${sol.expires_on ?? '?'}: a referral for suit will be refused (12 CFR 1006.26(b)).`
+      : 'Refused on a time-barred debt, in bankruptcy, with a dispute pending or on a closed account.',
+  );
   const release = h('input', { type: 'checkbox', name: 'release' });
   release.checked = !!preset.release;
   const releaseRow = h('label', { class: 'check-row' }, release, ' Release: the event no longer applies (e.g. the debtor withdrew the cease)');
   const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Record event');
   const sync = () => {
     hoursField.hidden = type.value !== 'stated_convenient_hours' || release.checked;
+    suitNote.hidden = type.value !== 'suit_referred' || release.checked;
     submit.textContent = release.checked ? 'Release event' : 'Record event';
   };
   type.addEventListener('change', sync);
@@ -265,6 +284,7 @@ export function openAddEvent(acct: Account, reload: Reload, preset: { type?: str
     { id: 'event-form', class: 'form' },
     formErrorBox(),
     h('div', { class: 'row' }, field('Event', type), field('When', at)),
+    suitNote,
     hoursField,
     field('Note', note),
     releaseRow,
@@ -287,7 +307,7 @@ export function openAddEvent(acct: Account, reload: Reload, preset: { type?: str
       else if (type.value === 'stated_convenient_hours') body.hours = hours.value.trim();
       await post(url(`${accountPath(acct.id)}/events`), body);
       closeDialog();
-      await reload(release.checked ? `${label(type.value)} released.` : `Event recorded: ${label(type.value)}.`);
+      await reload(release.checked ? `${eventLabel(type.value)} released.` : `Event recorded: ${eventLabel(type.value)}.`);
     } catch (e) {
       showFormError(form, e);
     } finally {
