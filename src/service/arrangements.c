@@ -702,9 +702,34 @@ static arr_rc settle(arr_svc *svc, const arr_plan *p, arr_err *err) {
   return rc;
 }
 
-/* Judges one active arrangement at as_of inside the open transaction. */
-static arr_rc monitor_plan(arr_svc *svc, const arr_plan *p, arr_date as_of, int grace,
+/* Grace days of the account's client. */
+static arr_rc grace_of(arr_svc *svc, int64_t account_id, int *grace, arr_err *err) {
+  arr_account a;
+  arr_arrangement_limits lim;
+  arr_rc rc = arr_store_account_get(svc->db, account_id, &a, err);
+  if (rc == ARR_OK) {
+    rc = arr_store_client_limits(svc->db, a.client_id, &lim, err);
+  }
+  *grace = rc == ARR_OK ? lim.grace_days : 0;
+  return rc;
+}
+
+/* Judges one active plan or settlement (by id) at as_of inside the open transaction;
+ * a plan no longer active (judged by a concurrent run) is left alone. */
+static arr_rc monitor_plan(arr_svc *svc, int64_t plan_id, arr_date as_of,
                            arr_monitor_result *res, arr_err *err) {
+  arr_plan plan;
+  const arr_plan *p = &plan;
+  int grace = 0;
+  arr_rc rc = arr_store_plan_get(svc->db, plan_id, &plan, err);
+  if (rc != ARR_OK || strcmp(plan.status, "active") != 0) {
+    return rc;
+  }
+  res->plans++;
+  rc = grace_of(svc, plan.account_id, &grace, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
   arr_plan_installment *pi = malloc(sizeof *pi * MAX_INST);
   arr_installment *inst = malloc(sizeof *inst * MAX_INST);
   arr_inst_result *ir = malloc(sizeof *ir * MAX_INST);
@@ -714,7 +739,7 @@ static arr_rc monitor_plan(arr_svc *svc, const arr_plan *p, arr_date as_of, int 
     return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
   }
   int n = 0, np = 0;
-  arr_rc rc = arr_store_installments(svc->db, p->id, pi, MAX_INST, &n, err);
+  rc = arr_store_installments(svc->db, p->id, pi, MAX_INST, &n, err);
   if (rc == ARR_OK) {
     rc = arr_store_payments_since(svc->db, p->account_id, p->starts_on, pays, MAX_PAYS,
                                   &np, err);
@@ -779,67 +804,109 @@ static arr_rc monitor_plan(arr_svc *svc, const arr_plan *p, arr_date as_of, int 
   return rc;
 }
 
-static arr_rc monitor_promise(arr_svc *svc, const arr_promise_row *pr, arr_date as_of,
-                              int grace, arr_monitor_result *res, arr_err *err) {
+/* Judges the account's open promises together, in due order, like the installments of
+ * a plan: one payment counts once, toward the earliest promise it can fill. Payments
+ * since the earliest open promise was made count. */
+static arr_rc monitor_promises(arr_svc *svc, int64_t account_id, arr_date as_of,
+                               arr_monitor_result *res, arr_err *err) {
+  enum { MAX = 256 };
+  arr_promise_row *pr = malloc(sizeof *pr * MAX);
+  arr_installment *inst = malloc(sizeof *inst * MAX);
+  arr_inst_result *ir = malloc(sizeof *ir * MAX);
   arr_plan_payment *pays = malloc(sizeof *pays * MAX_PAYS);
-  if (pays == NULL) {
+  if (pr == NULL || inst == NULL || ir == NULL || pays == NULL) {
+    free(pr), free(inst), free(ir), free(pays);
     return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
   }
+  int grace = 0, n = 0, np = 0;
+  arr_rc rc = grace_of(svc, account_id, &grace, err);
+  if (rc == ARR_OK) {
+    rc = arr_store_promises_open(svc->db, account_id, pr, MAX, &n, err);
+  }
   arr_date since = ARR_DATE_NONE;
-  arr_time t = 0;
-  if (arr_time_parse(pr->created_at, strlen(pr->created_at), &t, NULL)) {
-    since = arr_time_utc_date(t);
+  for (int i = 0; i < n; i++) {
+    inst[i] = (arr_installment){pr[i].due_on, pr[i].amount_cents, false};
+    arr_time t = 0;
+    if (arr_time_parse(pr[i].created_at, strlen(pr[i].created_at), &t, NULL) &&
+        (since == ARR_DATE_NONE || arr_time_utc_date(t) < since)) {
+      since = arr_time_utc_date(t);
+    }
   }
-  int np = 0;
-  arr_rc rc =
-      arr_store_payments_since(svc->db, pr->account_id, since, pays, MAX_PAYS, &np, err);
-  arr_installment one = {pr->due_on, pr->amount_cents, false};
-  arr_inst_result r;
-  int failed = -1;
-  arr_plan_state state = ARR_PLANST_ACTIVE;
-  if (rc == ARR_OK) {
-    state = arr_plan_monitor(&one, 1, pays, np, grace, as_of, &r, &failed);
+  if (rc == ARR_OK && n > 0) {
+    rc = arr_store_payments_since(svc->db, account_id, since, pays, MAX_PAYS, &np, err);
   }
-  free(pays);
-  if (rc != ARR_OK || state == ARR_PLANST_ACTIVE) {
-    res->active += rc == ARR_OK;
-    return rc;
+  if (rc == ARR_OK && n > 0) {
+    arr_plan_monitor(inst, n, pays, np, grace, as_of, ir, NULL);
   }
-  const char *st =
-      state == ARR_PLANST_COMPLETED ? "kept" : arr_inst_status_name(r.status);
-  rc = arr_store_promise_judge(svc->db, pr->id, st, r.paid_cents, svc->now_iso, err);
-  if (rc == ARR_OK && state == ARR_PLANST_BROKEN) {
-    char reason[201], due[ARR_DATE_FMT_MAX];
-    arr_date_format(pr->due_on, due);
-    snprintf(reason, sizeof reason,
-             "promise %lld broken: %lld cents due %s, %lld paid within %d grace days",
-             (long long)pr->id, (long long)pr->amount_cents, due,
-             (long long)r.paid_in_time_cents, grace);
-    int64_t note_id = 0;
-    rc = arr_store_note_insert(svc->db, pr->account_id, reason, svc->actor, svc->now_iso,
-                               &note_id, err);
-    res->broken++;
-  } else if (rc == ARR_OK) {
-    res->completed++;
+  for (int i = 0; rc == ARR_OK && i < n; i++) {
+    res->promises++;
+    if (ir[i].status == ARR_INST_PENDING) {
+      res->active++;
+      continue;
+    }
+    const char *st = arr_inst_status_name(ir[i].status);
+    rc = arr_store_promise_judge(svc->db, pr[i].id, st, ir[i].paid_cents, svc->now_iso,
+                                 err);
+    if (rc == ARR_OK && ir[i].status != ARR_INST_KEPT) {
+      char reason[201], due[ARR_DATE_FMT_MAX];
+      arr_date_format(pr[i].due_on, due);
+      snprintf(reason, sizeof reason,
+               "promise %lld %s: %lld cents due %s, %lld paid within %d grace days",
+               (long long)pr[i].id,
+               ir[i].status == ARR_INST_PARTIAL ? "partially kept" : "broken",
+               (long long)pr[i].amount_cents, due, (long long)ir[i].paid_in_time_cents,
+               grace);
+      int64_t note_id = 0;
+      rc = arr_store_note_insert(svc->db, account_id, reason, svc->actor, svc->now_iso,
+                                 &note_id, err);
+      res->broken++;
+    } else {
+      res->completed++;
+    }
+    if (rc == ARR_OK) {
+      rc = svc_audit(svc, "promise.judged", "promise", pr[i].id,
+                     json_pack("{s:I,s:s,s:I}", "account_id", (json_int_t)account_id,
+                               "status", st, "paid_cents", (json_int_t)ir[i].paid_cents),
+                     err);
+    }
   }
-  if (rc == ARR_OK) {
-    rc = svc_audit(svc, "promise.judged", "promise", pr->id,
-                   json_pack("{s:I,s:s,s:I}", "account_id", (json_int_t)pr->account_id,
-                             "status", st, "paid_cents", (json_int_t)r.paid_cents),
-                   err);
-  }
+  free(pr), free(inst), free(ir), free(pays);
   return rc;
 }
 
-/* Grace days of the account's client. */
-static arr_rc grace_of(arr_svc *svc, int64_t account_id, int *grace, arr_err *err) {
-  arr_account a;
-  arr_arrangement_limits lim;
-  arr_rc rc = arr_store_account_get(svc->db, account_id, &a, err);
-  if (rc == ARR_OK) {
-    rc = arr_store_client_limits(svc->db, a.client_id, &lim, err);
-  }
-  *grace = rc == ARR_OK ? lim.grace_days : 0;
+typedef arr_rc (*id_lister)(arr_db *db, int64_t after, int64_t *ids, int cap, int *n,
+                            arr_err *err);
+typedef arr_rc (*id_judge)(arr_svc *svc, int64_t id, arr_date as_of,
+                           arr_monitor_result *res, arr_err *err);
+
+static arr_rc active_plan_ids(arr_db *db, int64_t after, int64_t *ids, int cap, int *n,
+                              arr_err *err) {
+  return arr_store_plan_ids_in_status(db, "active", after, ids, cap, n, err);
+}
+
+/* Pages through the ids `list` gives and judges each in its own transaction: a
+ * judgment is made whole or not at all, and a rerun judges only what is still open. */
+static arr_rc judge_each(arr_svc *svc, id_lister list, id_judge judge, arr_date as_of,
+                         arr_monitor_result *res, arr_err *err) {
+  int64_t ids[MONITOR_CHUNK];
+  int64_t after = 0;
+  int n = 0;
+  arr_rc rc;
+  do {
+    rc = list(svc->db, after, ids, MONITOR_CHUNK, &n, err);
+    for (int i = 0; rc == ARR_OK && i < n; i++) {
+      after = ids[i];
+      rc = svc_begin(svc, err);
+      if (rc == ARR_OK) {
+        rc = judge(svc, ids[i], as_of, res, err);
+      }
+      if (rc == ARR_OK) {
+        rc = svc_commit(svc, err);
+      } else {
+        svc_rollback(svc);
+      }
+    }
+  } while (rc == ARR_OK && n == MONITOR_CHUNK);
   return rc;
 }
 
@@ -855,64 +922,12 @@ arr_rc arr_svc_arrangements_monitor(arr_svc *svc, const char *as_of,
   if (rc == ARR_OK && day > svc->today) {
     rc = arr_err_field(err, ARR_ERR_INVALID, "as-of", "as-of is in the future");
   }
-  if (rc != ARR_OK) {
-    return rc;
+  if (rc == ARR_OK) {
+    rc = judge_each(svc, active_plan_ids, monitor_plan, day, res, err);
   }
-  /* Each arrangement is judged in its own transaction: a judgment is complete or not
-   * made, and a rerun judges only what is still active. */
-  arr_plan *ps = malloc(sizeof *ps * MONITOR_CHUNK);
-  arr_promise_row *prs = malloc(sizeof *prs * MONITOR_CHUNK);
-  if (ps == NULL || prs == NULL) {
-    free(ps), free(prs);
-    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  if (rc == ARR_OK) {
+    rc = judge_each(svc, arr_store_promise_accounts, monitor_promises, day, res, err);
   }
-  int64_t after = 0;
-  int n = 0;
-  do {
-    rc = arr_store_plans_in_status(svc->db, "active", after, ps, MONITOR_CHUNK, &n, err);
-    for (int i = 0; rc == ARR_OK && i < n; i++) {
-      after = ps[i].id;
-      int grace = 0;
-      rc = svc_begin(svc, err);
-      if (rc == ARR_OK) {
-        rc = grace_of(svc, ps[i].account_id, &grace, err);
-      }
-      if (rc == ARR_OK) {
-        rc = monitor_plan(svc, &ps[i], day, grace, res, err);
-      }
-      if (rc == ARR_OK) {
-        rc = svc_commit(svc, err);
-      } else {
-        svc_rollback(svc);
-      }
-      res->plans++;
-    }
-  } while (rc == ARR_OK && n == MONITOR_CHUNK);
-  after = 0;
-  do {
-    if (rc != ARR_OK) {
-      break;
-    }
-    rc = arr_store_promises_open(svc->db, after, prs, MONITOR_CHUNK, &n, err);
-    for (int i = 0; rc == ARR_OK && i < n; i++) {
-      after = prs[i].id;
-      int grace = 0;
-      rc = svc_begin(svc, err);
-      if (rc == ARR_OK) {
-        rc = grace_of(svc, prs[i].account_id, &grace, err);
-      }
-      if (rc == ARR_OK) {
-        rc = monitor_promise(svc, &prs[i], day, grace, res, err);
-      }
-      if (rc == ARR_OK) {
-        rc = svc_commit(svc, err);
-      } else {
-        svc_rollback(svc);
-      }
-      res->promises++;
-    }
-  } while (rc == ARR_OK && n == MONITOR_CHUNK);
-  free(ps), free(prs);
   return rc;
 }
 

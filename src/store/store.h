@@ -522,8 +522,9 @@ arr_rc arr_store_plan_get(arr_db *db, int64_t id, arr_plan *out, arr_err *err);
 /* The account's plans and settlements, newest first. */
 arr_rc arr_store_plan_list(arr_db *db, int64_t account_id, arr_plan *out, int cap, int *n,
                            arr_err *err);
-arr_rc arr_store_plans_in_status(arr_db *db, const char *status, int64_t after_id,
-                                 arr_plan *out, int cap, int *n, arr_err *err);
+/* Ids of plans in a status, id > after_id, ordered, at most cap. */
+arr_rc arr_store_plan_ids_in_status(arr_db *db, const char *status, int64_t after_id,
+                                    int64_t *ids, int cap, int *n, arr_err *err);
 /* reason and decided_by NULL: unchanged. */
 arr_rc arr_store_plan_set_status(arr_db *db, int64_t id, const char *status,
                                  const char *reason, const char *decided_by,
@@ -562,7 +563,11 @@ typedef struct {
   char created_at[ARR_TIME_FMT_MAX];
   char actor[65];
 } arr_promise_row;
-arr_rc arr_store_promises_open(arr_db *db, int64_t after_id, arr_promise_row *out,
+/* Accounts with open promises, account id > after_account, ordered, at most cap. */
+arr_rc arr_store_promise_accounts(arr_db *db, int64_t after_account, int64_t *ids,
+                                  int cap, int *n, arr_err *err);
+/* The account's open promises in due order. */
+arr_rc arr_store_promises_open(arr_db *db, int64_t account_id, arr_promise_row *out,
                                int cap, int *n, arr_err *err);
 arr_rc arr_store_promise_judge(arr_db *db, int64_t id, const char *status,
                                int64_t paid_cents, const char *now_iso, arr_err *err);

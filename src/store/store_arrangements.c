@@ -125,16 +125,6 @@ arr_rc arr_store_plan_list(arr_db *db, int64_t account_id, arr_plan *out, int ca
   return read_rows(st, out, sizeof *out, cap, n, read_plan, err);
 }
 
-arr_rc arr_store_plans_in_status(arr_db *db, const char *status, int64_t after_id,
-                                 arr_plan *out, int cap, int *n, arr_err *err) {
-  PREPARE("SELECT " PLAN_COLS " FROM plans WHERE status = ? AND id > ? ORDER BY id"
-          " LIMIT ?");
-  arr_db_bind_cstr(st, 1, status);
-  arr_db_bind_int64(st, 2, after_id);
-  arr_db_bind_int64(st, 3, cap);
-  return read_rows(st, out, sizeof *out, cap, n, read_plan, err);
-}
-
 arr_rc arr_store_plan_set_status(arr_db *db, int64_t id, const char *status,
                                  const char *reason, const char *decided_by,
                                  const char *now_iso, arr_err *err) {
@@ -285,13 +275,32 @@ static void read_promise_row(const arr_stmt *st, void *out) {
   col_copy(st, 7, p->actor, sizeof p->actor);
 }
 
-arr_rc arr_store_promises_open(arr_db *db, int64_t after_id, arr_promise_row *out,
+arr_rc arr_store_promise_accounts(arr_db *db, int64_t after_account, int64_t *ids,
+                                  int cap, int *n, arr_err *err) {
+  PREPARE("SELECT DISTINCT account_id FROM promises WHERE status = 'open'"
+          " AND account_id > ? ORDER BY account_id LIMIT ?");
+  arr_db_bind_int64(st, 1, after_account);
+  arr_db_bind_int64(st, 2, cap);
+  return read_rows(st, ids, sizeof *ids, cap, n, read_id, err);
+}
+
+arr_rc arr_store_promises_open(arr_db *db, int64_t account_id, arr_promise_row *out,
                                int cap, int *n, arr_err *err) {
   PREPARE("SELECT id, account_id, amount_cents, due_on, status, paid_cents, created_at,"
-          " actor FROM promises WHERE status = 'open' AND id > ? ORDER BY id LIMIT ?");
-  arr_db_bind_int64(st, 1, after_id);
+          " actor FROM promises WHERE status = 'open' AND account_id = ?"
+          " ORDER BY due_on, id LIMIT ?");
+  arr_db_bind_int64(st, 1, account_id);
   arr_db_bind_int64(st, 2, cap);
   return read_rows(st, out, sizeof *out, cap, n, read_promise_row, err);
+}
+
+arr_rc arr_store_plan_ids_in_status(arr_db *db, const char *status, int64_t after_id,
+                                    int64_t *ids, int cap, int *n, arr_err *err) {
+  PREPARE("SELECT id FROM plans WHERE status = ? AND id > ? ORDER BY id LIMIT ?");
+  arr_db_bind_cstr(st, 1, status);
+  arr_db_bind_int64(st, 2, after_id);
+  arr_db_bind_int64(st, 3, cap);
+  return read_rows(st, ids, sizeof *ids, cap, n, read_id, err);
 }
 
 arr_rc arr_store_promise_judge(arr_db *db, int64_t id, const char *status,

@@ -21,10 +21,6 @@ arr_rc arr_store_event_insert(arr_db *db, arr_account_event *e, const char *now_
   return run_returning_id(st, &e->id, err);
 }
 
-static void read_id(const arr_stmt *st, void *out) {
-  *(int64_t *)out = arr_db_col_int64(st, 0);
-}
-
 arr_rc arr_store_bundle_accounts(arr_db *db, int64_t debtor_id, const char *bundle,
                                  int64_t *ids, int cap, int *n, arr_err *err) {
   PREPARE("SELECT id FROM accounts WHERE debtor_id = ? AND federal_loan_bundle = ?"

@@ -103,6 +103,11 @@ static inline arr_rc step_one(arr_stmt *st, arr_err *err, const char *what) {
  * with read(); *n receives the count. The shared loop of all list reads. */
 typedef void (*row_reader)(const arr_stmt *st, void *out);
 
+/* A row_reader for one-column id lists. */
+static inline void read_id(const arr_stmt *st, void *out) {
+  *(int64_t *)out = arr_db_col_int64(st, 0);
+}
+
 static inline arr_rc read_rows(arr_stmt *st, void *out, size_t size, int cap, int *n,
                                row_reader read, arr_err *err) {
   *n = 0;

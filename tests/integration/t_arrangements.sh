@@ -89,6 +89,14 @@ ARREARS_NOW=2026-11-29T20:00:00Z ok arrears promise add ACME:P1 --amount 30.00 -
 ARREARS_NOW=2026-12-04T20:00:00Z ok arrears pay ACME:P1 30.00 --key pr-1
 ARREARS_NOW=2026-12-05T20:00:00Z ok arrears arrangements monitor --json
 assert_eq kept "$(db_sql "SELECT status FROM promises WHERE amount_cents = 3000")" "paid on the last grace day"
+# Two promises and one payment: the payment counts once, toward the earlier promise.
+ARREARS_NOW=2026-12-05T20:00:00Z ok arrears promise add ACME:P1 --amount 20.00 --on 2026-12-07
+ARREARS_NOW=2026-12-05T20:00:00Z ok arrears promise add ACME:P1 --amount 25.00 --on 2026-12-08
+ARREARS_NOW=2026-12-08T20:00:00Z ok arrears pay ACME:P1 30.00 --key pr-2
+ARREARS_NOW=2026-12-12T20:00:00Z ok arrears arrangements monitor --json
+assert_eq kept "$(db_sql "SELECT status FROM promises WHERE amount_cents = 2000 AND due_on = '2026-12-07'")" "the earlier promise"
+assert_eq partial "$(db_sql "SELECT status FROM promises WHERE amount_cents = 2500")" "the rest of the payment"
+assert_eq 1000 "$(db_sql "SELECT paid_cents FROM promises WHERE amount_cents = 2500")" "10.00 left for it"
 fails 2 arrears promise add ACME:P3 --amount 20.00
 fails 1 arrears promise add ACME:P3 --amount 20.00 --on 2020-01-01
 
