@@ -310,3 +310,116 @@ int cmd_client_limits(cli_args *a) {
   printf("client %s: arrangement limits set\n", a->args[0]);
   return 0;
 }
+
+int cmd_statement_add(cli_args *a) {
+  EXPECT_ARGS(1, "statement add ACCOUNT --file STATEMENT.json");
+  const char *path = cli_opt_get(a, "file");
+  if (path == NULL) {
+    return cli_usage("statement add needs --file FILE (a JSON statement)%s", "");
+  }
+  json_error_t jerr;
+  /* A statement is small; anything near the limit is not one. */
+  json_t *req = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+  if (req == NULL) {
+    fprintf(stderr, "arrears: %s: line %d: %s\n", path, jerr.line, jerr.text);
+    return 1;
+  }
+  arr_svc *svc = NULL;
+  int rc = cli_open_checked(a, &svc);
+  if (rc != 0) {
+    json_decref(req);
+    return rc;
+  }
+  arr_err err;
+  int64_t id = 0;
+  arr_rc r = arr_svc_statement_add(svc, a->args[0], req, &id, &err);
+  arr_svc_close(svc);
+  json_decref(req);
+  if (r != ARR_OK) {
+    return cli_fail(&err);
+  }
+  printf("financial statement %lld recorded\n", (long long)id);
+  return 0;
+}
+
+static void money(int64_t cents, char *buf, size_t cap) {
+  snprintf(buf, cap, "%s%lld.%02lld", cents < 0 ? "-" : "",
+           (long long)(cents < 0 ? -cents : cents) / 100,
+           (long long)(cents < 0 ? -cents : cents) % 100);
+}
+
+int cmd_statement_show(cli_args *a) {
+  EXPECT_ARGS(1, "statement show ACCOUNT [--json]");
+  bool as_json = cli_flag(a, "json");
+  arr_svc *svc = NULL;
+  int rc = cli_open_checked(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  json_t *out = NULL;
+  arr_rc r = arr_svc_statement_show(svc, a->args[0], &out, &err);
+  arr_svc_close(svc);
+  if (r != ARR_OK) {
+    return cli_fail(&err);
+  }
+  if (as_json) {
+    cli_print_json(out);
+    json_decref(out);
+    return 0;
+  }
+  char m1[32], m2[32], m3[32];
+  json_t *af = json_object_get(out, "affordability");
+  if (json_is_null(af)) {
+    printf("no financial statement on file\n");
+  } else {
+    money(json_integer_value(json_object_get(af, "income_monthly_cents")), m1, sizeof m1);
+    money(json_integer_value(json_object_get(af, "expenses_monthly_cents")), m2,
+          sizeof m2);
+    money(json_integer_value(json_object_get(af, "disposable_monthly_cents")), m3,
+          sizeof m3);
+    printf("monthly income %s, expenses %s, disposable %s\n", m1, m2, m3);
+  }
+  size_t i;
+  json_t *o;
+  json_array_foreach(json_object_get(out, "options"), i, o) {
+    money(json_integer_value(json_object_get(o, "total_cents")), m1, sizeof m1);
+    money(json_integer_value(json_object_get(o, "installment_cents")), m2, sizeof m2);
+    printf("  %-22s %12s = %3lld x %10s %s%s\n",
+           json_string_value(json_object_get(o, "kind")), m1,
+           (long long)json_integer_value(json_object_get(o, "count")), m2,
+           json_is_true(json_object_get(o, "affordable")) ? "affordable"
+                                                          : "not affordable",
+           json_is_true(json_object_get(o, "within_limits")) ? "" : ", needs approval");
+  }
+  json_decref(out);
+  return 0;
+}
+
+int cmd_extension_request(cli_args *a) {
+  EXPECT_ARGS(1, "extension request PLAN_ID --kind due_date|re_age --to DATE --reason R");
+  const char *kind = cli_opt_get(a, "kind"), *to = cli_opt_get(a, "to");
+  const char *reason = cli_opt_get(a, "reason");
+  int64_t id = 0;
+  if (!id_arg(a->args[0], &id)) {
+    return cli_usage("extension request needs a plan id, not \"%s\"", a->args[0]);
+  }
+  if (kind == NULL || to == NULL || reason == NULL) {
+    return cli_usage("extension request needs --kind, --to and --reason%s", "");
+  }
+  arr_svc *svc = NULL;
+  int rc = cli_open_checked(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  int64_t approval = 0;
+  arr_rc r = arr_svc_extension_request(svc, id, kind, to, reason, &approval, &err);
+  arr_svc_close(svc);
+  if (r != ARR_OK) {
+    return cli_fail(&err);
+  }
+  printf("extension requested: approval %lld waits for a supervisor\n",
+         (long long)approval);
+  return 0;
+}

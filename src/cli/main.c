@@ -74,8 +74,13 @@ static const char USAGE[] =
     "           --count N --first DATE [--down A] [--authorization ach|card] [--json]\n"
     "  plan list ACCOUNT [--json]            plans and settlements, with history\n"
     "  promise add ACCOUNT --amount A --on DATE\n"
+    "  statement add ACCOUNT --file F.json   the debtor's financial statement (a "
+    "version)\n"
+    "  statement show ACCOUNT [--json]       affordability and the suggested options\n"
     "  settlement offer ACCOUNT --amount A --due DATE [--expires DATE] [--json]\n"
     "  settlement accept PLAN_ID [--json]\n"
+    "  extension request PLAN_ID --kind due_date|re_age --to DATE --reason R\n"
+    "           a credit extension; always waits for a supervisor\n"
     "  approval list [--status S] [--json] | approval approve|reject ID [--note N]\n"
     "  arrangements monitor [--as-of DATE] [--json]   kept, partial, broken; settle\n"
     "  audit list [--action A] [--entity E] [--entity-id ID] [--limit N] [--before ID]\n"
@@ -262,6 +267,9 @@ static const command COMMANDS[] = {
     {"approval", "reject", cmd_approval_reject},
     {"arrangements", "monitor", cmd_arrangements_monitor},
     {"client", "limits", cmd_client_limits},
+    {"statement", "add", cmd_statement_add},
+    {"statement", "show", cmd_statement_show},
+    {"extension", "request", cmd_extension_request},
     {"compliance", "rule", cmd_compliance_rule},
     {"compliance", "report", cmd_compliance_report},
 };

@@ -891,6 +891,39 @@ static void h_settlement_accept(http_req *r, json_t *body) {
   reply(r, rc, &err, 200, out);
 }
 
+static void h_statement(http_req *r, json_t *body) {
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_statement_show(r->svc, r->params[0], &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_statement_add(http_req *r, json_t *body) {
+  int64_t id = 0;
+  arr_err err;
+  arr_rc rc = arr_svc_statement_add(r->svc, r->params[0], body, &id, &err);
+  json_t *out = NULL;
+  if (rc == ARR_OK) {
+    rc = arr_svc_statement_show(r->svc, r->params[0], &out, &err);
+  }
+  reply(r, rc, &err, 201, out);
+}
+
+static void h_extension(http_req *r, json_t *body) {
+  int64_t id = 0;
+  const char *kind = NULL, *to = NULL, *reason = NULL;
+  if (!param_id(r, 0, &id) || !body_str(r, body, "kind", true, 16, &kind) ||
+      !body_str(r, body, "to", true, 10, &to) ||
+      !body_str(r, body, "reason", true, 200, &reason)) {
+    return;
+  }
+  int64_t approval = 0;
+  arr_err err;
+  arr_rc rc = arr_svc_extension_request(r->svc, id, kind, to, reason, &approval, &err);
+  reply(r, rc, &err, 201,
+        rc == ARR_OK ? json_pack("{s:I}", "approval_id", (json_int_t)approval) : NULL);
+}
+
 static void h_approvals(http_req *r, json_t *body) {
   json_t *out = NULL;
   arr_err err;
@@ -964,8 +997,11 @@ static const route ROUTES[] = {
     {"GET", "/api/v1/accounts/*/plans", h_plans, R_ANY},
     {"POST", "/api/v1/accounts/*/plans", h_plan_create, R_STAFF},
     {"POST", "/api/v1/accounts/*/promises", h_promise_add, R_STAFF},
+    {"GET", "/api/v1/accounts/*/statement", h_statement, R_STAFF},
+    {"POST", "/api/v1/accounts/*/statement", h_statement_add, R_STAFF},
     {"POST", "/api/v1/accounts/*/settlements", h_settlement_offer, R_STAFF},
     {"POST", "/api/v1/settlements/*/accept", h_settlement_accept, R_STAFF},
+    {"POST", "/api/v1/plans/*/extensions", h_extension, R_STAFF},
     {"GET", "/api/v1/approvals", h_approvals, R_OVERSEERS},
     {"POST", "/api/v1/approvals/*/approve", h_approval_approve, R_SUPERVISOR | R_ADMIN},
     {"POST", "/api/v1/approvals/*/reject", h_approval_reject, R_SUPERVISOR | R_ADMIN},

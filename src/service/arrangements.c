@@ -607,6 +607,159 @@ arr_rc arr_svc_approval_list(arr_svc *svc, const char *status, json_t **out,
   return ARR_OK;
 }
 
+/* ---- credit extensions ---- */
+
+/* Applies an approved extension to its plan. The installments not yet kept are
+ * rescheduled from the new date at the plan's frequency: a due-date change keeps
+ * their amounts; a re-aging spreads what they still owe evenly again (the remainder
+ * on the last) and brings a broken plan back to active. Payments already made count
+ * again at the next monitoring, toward the earliest installments. */
+static arr_rc apply_extension(arr_svc *svc, const arr_approval *a, arr_err *err) {
+  json_t *pl = json_loads(a->payload, 0, NULL);
+  const char *kind = json_string_value(json_object_get(pl, "kind"));
+  const char *to_s = json_string_value(json_object_get(pl, "to"));
+  arr_date to = ARR_DATE_NONE;
+  bool re_age = kind != NULL && strcmp(kind, "re_age") == 0;
+  arr_rc rc = to_s != NULL && arr_date_parse(to_s, strlen(to_s), &to)
+                  ? ARR_OK
+                  : arr_err_set(err, ARR_ERR_INTEGRITY, "approval %lld: bad payload",
+                                (long long)a->id);
+  json_decref(pl);
+  arr_plan p;
+  if (rc == ARR_OK) {
+    rc = arr_store_plan_get(svc->db, a->plan_id, &p, err);
+  }
+  if (rc == ARR_OK && strcmp(p.status, "active") != 0 &&
+      !(re_age && strcmp(p.status, "broken") == 0)) {
+    rc = arr_err_set(err, ARR_ERR_CONFLICT,
+                     "plan %lld is %s; the extension no longer applies", (long long)p.id,
+                     p.status);
+  }
+  arr_plan_installment *pi = malloc(sizeof *pi * MAX_INST);
+  arr_installment *fresh = malloc(sizeof *fresh * MAX_INST);
+  if (pi == NULL || fresh == NULL) {
+    free(pi), free(fresh);
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  int n = 0, m = 0;
+  if (rc == ARR_OK) {
+    rc = arr_store_installments(svc->db, p.id, pi, MAX_INST, &n, err);
+  }
+  int64_t owed = 0;
+  for (int i = 0; rc == ARR_OK && i < n; i++) {
+    if (strcmp(pi[i].status, "kept") != 0) {
+      owed += pi[i].inst.amount_cents;
+      m++;
+    }
+  }
+  arr_frequency f = ARR_FREQ_MONTHLY;
+  arr_frequency_parse(p.frequency, &f);
+  if (rc == ARR_OK && m == 0) {
+    rc = arr_err_set(err, ARR_ERR_CONFLICT, "plan %lld has nothing left to reschedule",
+                     (long long)p.id);
+  }
+  int nf = 0;
+  if (rc == ARR_OK && re_age &&
+      arr_plan_schedule(owed, 0, to, f, to, m, fresh, MAX_INST, &nf) != ARR_PLAN_OK) {
+    rc = arr_err_set(err, ARR_ERR_REFUSED,
+                     "cannot spread %lld cents over %d installments", (long long)owed, m);
+  }
+  for (int i = 0, j = 0; rc == ARR_OK && i < n; i++) {
+    if (strcmp(pi[i].status, "kept") == 0) {
+      continue;
+    }
+    arr_date due = arr_plan_due_date(f, to, j);
+    int64_t amount = re_age ? fresh[j].amount_cents : pi[i].inst.amount_cents;
+    rc = arr_store_installment_reschedule(svc->db, p.id, pi[i].seq, due, amount, err);
+    j++;
+  }
+  free(pi), free(fresh);
+  if (rc == ARR_OK && strcmp(p.status, "active") != 0) {
+    char reason[201];
+    snprintf(reason, sizeof reason, "re-aged from %s (approval %lld)", to_s,
+             (long long)a->id);
+    rc = arr_store_plan_set_status(svc->db, p.id, "active", reason, NULL, svc->now_iso,
+                                   err);
+  }
+  if (rc == ARR_OK) {
+    rc =
+        svc_audit(svc, re_age ? "plan.re_age" : "plan.due_date_change", "plan", p.id,
+                  json_pack("{s:I,s:s,s:i,s:I}", "approval_id", (json_int_t)a->id, "from",
+                            to_s, "installments", m, "owed_cents", (json_int_t)owed),
+                  err);
+  }
+  return rc;
+}
+
+arr_rc arr_svc_extension_request(arr_svc *svc, int64_t plan_id, const char *kind,
+                                 const char *to, const char *reason, int64_t *approval_id,
+                                 arr_err *err) {
+  arr_rc rc = arr_svc_require(svc, "requesting a credit extension", STAFF, err);
+  bool re_age = kind != NULL && strcmp(kind, "re_age") == 0;
+  if (rc == ARR_OK && !re_age && (kind == NULL || strcmp(kind, "due_date") != 0)) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "kind", "kind must be due_date or re_age");
+  }
+  arr_date day = ARR_DATE_NONE;
+  if (rc == ARR_OK) {
+    rc = parse_day(to, "to", true, &day, err);
+  }
+  if (rc == ARR_OK && (day < svc->today || day > svc->today + 366)) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "to",
+                       "to must be from today to a year ahead");
+  }
+  if (rc == ARR_OK && (reason == NULL || reason[0] == '\0' || strlen(reason) > 200)) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "reason",
+                       "a reason of 1 to 200 bytes is required");
+  }
+  if (rc == ARR_OK) {
+    rc = svc_begin(svc, err);
+  }
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  arr_plan p;
+  rc = arr_store_plan_get(svc->db, plan_id, &p, err);
+  if (rc == ARR_OK && strcmp(p.kind, "plan") != 0) {
+    rc = arr_err_set(err, ARR_ERR_CONFLICT, "%lld is a %s; extensions are for plans",
+                     (long long)plan_id, p.kind);
+  }
+  if (rc == ARR_OK && strcmp(p.status, "active") != 0 &&
+      !(re_age && strcmp(p.status, "broken") == 0)) {
+    rc = arr_err_set(
+        err, ARR_ERR_CONFLICT,
+        "plan %lld is %s; a due-date change is for an active plan, a re-aging "
+        "for an active or broken one",
+        (long long)plan_id, p.status);
+  }
+  arr_approval a;
+  memset(&a, 0, sizeof a);
+  if (rc == ARR_OK) {
+    svc_strcpy(a.kind, sizeof a.kind, "extension");
+    a.account_id = p.account_id;
+    a.plan_id = p.id;
+    snprintf(a.summary, sizeof a.summary, "%s of plan %lld from %s",
+             re_age ? "re-aging" : "due-date change", (long long)p.id, to);
+    svc_strcpy(a.reasons, sizeof a.reasons, reason);
+    svc_strcpy(a.requested_by, sizeof a.requested_by, svc->actor);
+    svc_strcpy(a.requested_at, sizeof a.requested_at, svc->now_iso);
+    snprintf(a.payload, sizeof a.payload, "{\"kind\":\"%s\",\"to\":\"%s\"}",
+             re_age ? "re_age" : "due_date", to);
+    rc = arr_store_approval_insert(svc->db, &a, err);
+  }
+  if (rc == ARR_OK) {
+    rc = svc_audit(svc, "extension.request", "plan", p.id,
+                   json_pack("{s:I,s:s,s:s,s:s}", "approval_id", (json_int_t)a.id, "kind",
+                             re_age ? "re_age" : "due_date", "to", to, "reason", reason),
+                   err);
+  }
+  if (rc == ARR_OK) {
+    *approval_id = a.id;
+    return svc_commit(svc, err);
+  }
+  svc_rollback(svc);
+  return rc;
+}
+
 arr_rc arr_svc_approval_decide(arr_svc *svc, int64_t id, bool approve, const char *note,
                                arr_err *err) {
   arr_rc rc = arr_svc_require(svc, approve ? "approving" : "rejecting", APPROVERS, err);
@@ -626,7 +779,11 @@ arr_rc arr_svc_approval_decide(arr_svc *svc, int64_t id, bool approve, const cha
                                    svc->actor, note, svc->now_iso, err);
   }
   arr_plan p;
-  if (rc == ARR_OK && a.plan_id != 0) {
+  if (rc == ARR_OK && strcmp(a.kind, "extension") == 0) {
+    if (approve) {
+      rc = apply_extension(svc, &a, err);
+    }
+  } else if (rc == ARR_OK && a.plan_id != 0) {
     rc = arr_store_plan_get(svc->db, a.plan_id, &p, err);
     if (rc == ARR_OK && strcmp(p.status, "pending_approval") != 0) {
       rc = arr_err_set(err, ARR_ERR_CONFLICT, "plan %lld is %s, no longer pending",

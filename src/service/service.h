@@ -231,6 +231,13 @@ arr_rc arr_svc_approval_list(arr_svc *svc, const char *status, json_t **out,
 /* Supervisor or admin. */
 arr_rc arr_svc_approval_decide(arr_svc *svc, int64_t id, bool approve, const char *note,
                                arr_err *err);
+/* A credit extension on a plan — kind due_date (an active plan's remaining
+ * installments move to start on `to`) or re_age (an active or broken plan brought
+ * current: what is still owed spread again from `to`) — always waits for a
+ * supervisor's approval and is applied when approved. */
+arr_rc arr_svc_extension_request(arr_svc *svc, int64_t plan_id, const char *kind,
+                                 const char *to, const char *reason, int64_t *approval_id,
+                                 arr_err *err);
 typedef struct {
   int64_t plans, promises, active, completed, broken, settled;
 } arr_monitor_result;
@@ -245,6 +252,20 @@ typedef struct {
 } arr_limits_request;
 arr_rc arr_svc_client_limits_set(arr_svc *svc, const char *code,
                                  const arr_limits_request *req, arr_err *err);
+
+/* ---- financial statements (statements.c) ---- */
+/* Records a new version of the debtor's statement from a JSON object: {"dependents",
+ * "hardship", "income":[{"source","amount","period"}], "expenses":[{"category",
+ * "amount","period"}], "assets":[{"kind","amount"}]} (amounts as decimal strings;
+ * periods weekly, biweekly, semimonthly, monthly, annual). Errors name the entry and
+ * field ("income[1].period"). */
+arr_rc arr_svc_statement_add(arr_svc *svc, const char *account, const json_t *req,
+                             int64_t *id_out, arr_err *err);
+/* {"account_id","balance_cents","statement"|null,"history":[...],"affordability"|null,
+ * "limits":{...},"options":[{"kind","total_cents","installment_cents","count",
+ * "frequency","affordable","within_limits"}]}. */
+arr_rc arr_svc_statement_show(arr_svc *svc, const char *account, json_t **out,
+                              arr_err *err);
 
 /* ---- compliance (compliance.c) ---- */
 typedef struct {

@@ -533,6 +533,10 @@ arr_rc arr_store_installment_insert(arr_db *db, int64_t plan_id, int seq,
                                     const arr_installment *i, arr_err *err);
 arr_rc arr_store_installments(arr_db *db, int64_t plan_id, arr_plan_installment *out,
                               int cap, int *n, arr_err *err);
+/* A credit extension's new due date and amount; the installment is pending again. */
+arr_rc arr_store_installment_reschedule(arr_db *db, int64_t plan_id, int seq,
+                                        arr_date due_on, int64_t amount_cents,
+                                        arr_err *err);
 arr_rc arr_store_installment_judge(arr_db *db, int64_t plan_id, int seq,
                                    const char *status, int64_t paid_cents, arr_err *err);
 
@@ -545,6 +549,7 @@ typedef struct {
   char requested_by[65], requested_at[ARR_TIME_FMT_MAX];
   char decided_by[65], decided_at[ARR_TIME_FMT_MAX];
   char note[501];
+  char payload[256]; /* extensions: {"kind","to"} JSON; "" otherwise */
 } arr_approval;
 arr_rc arr_store_approval_insert(arr_db *db, arr_approval *a, arr_err *err);
 arr_rc arr_store_approval_get(arr_db *db, int64_t id, arr_approval *out, arr_err *err);
@@ -574,5 +579,28 @@ arr_rc arr_store_promise_judge(arr_db *db, int64_t id, const char *status,
 /* Posted (not reversed) payments on the account effective on or after since. */
 arr_rc arr_store_payments_since(arr_db *db, int64_t account_id, arr_date since,
                                 arr_plan_payment *out, int cap, int *n, arr_err *err);
+
+/* Financial statements: one version per change, the newest current. */
+typedef struct {
+  int64_t id, debtor_id;
+  int dependents;
+  char hardship[501];
+  char created_by[65], created_at[ARR_TIME_FMT_MAX];
+} arr_fin_statement;
+typedef struct {
+  char kind[8];      /* income, expense, asset */
+  char category[32]; /* wages, housing, savings, ... */
+  int64_t amount_cents;
+  char period[12]; /* weekly ... annual; assets: "once" */
+} arr_fin_line;
+arr_rc arr_store_statement_insert(arr_db *db, arr_fin_statement *s, const char *now_iso,
+                                  arr_err *err);
+arr_rc arr_store_statement_line_insert(arr_db *db, int64_t statement_id, int seq,
+                                       const arr_fin_line *l, arr_err *err);
+/* The debtor's statements, newest first. */
+arr_rc arr_store_statements(arr_db *db, int64_t debtor_id, arr_fin_statement *out,
+                            int cap, int *n, arr_err *err);
+arr_rc arr_store_statement_lines(arr_db *db, int64_t statement_id, arr_fin_line *out,
+                                 int cap, int *n, arr_err *err);
 
 #endif

@@ -154,6 +154,23 @@ arr_rc arr_store_installment_insert(arr_db *db, int64_t plan_id, int seq,
   return arr_db_run(st, err);
 }
 
+arr_rc arr_store_installment_reschedule(arr_db *db, int64_t plan_id, int seq,
+                                        arr_date due_on, int64_t amount_cents,
+                                        arr_err *err) {
+  PREPARE("UPDATE plan_installments SET due_on = ?, amount_cents = ?, status = 'pending'"
+          " WHERE plan_id = ? AND seq = ?");
+  bind_date(st, 1, due_on);
+  arr_db_bind_int64(st, 2, amount_cents);
+  arr_db_bind_int64(st, 3, plan_id);
+  arr_db_bind_int64(st, 4, seq);
+  arr_rc rc = arr_db_run(st, err);
+  if (rc == ARR_OK && arr_db_changes(st) != 1) {
+    rc = arr_err_set(err, ARR_ERR_NOTFOUND, "installment %d of plan %lld not found", seq,
+                     (long long)plan_id);
+  }
+  return rc;
+}
+
 static void read_installment(const arr_stmt *st, void *out) {
   arr_plan_installment *i = out;
   i->seq = (int)arr_db_col_int64(st, 0);
@@ -188,7 +205,7 @@ arr_rc arr_store_installment_judge(arr_db *db, int64_t plan_id, int seq,
 
 #define APPROVAL_COLS                                                                    \
   "id, kind, account_id, plan_id, summary, reasons, status, requested_by,"               \
-  " requested_at, decided_by, decided_at, note"
+  " requested_at, decided_by, decided_at, note, payload"
 
 static void read_approval(const arr_stmt *st, void *out) {
   arr_approval *a = out;
@@ -204,12 +221,14 @@ static void read_approval(const arr_stmt *st, void *out) {
   col_copy(st, 9, a->decided_by, sizeof a->decided_by);
   col_copy(st, 10, a->decided_at, sizeof a->decided_at);
   col_copy(st, 11, a->note, sizeof a->note);
+  col_copy(st, 12, a->payload, sizeof a->payload);
 }
 
 arr_rc arr_store_approval_insert(arr_db *db, arr_approval *a, arr_err *err) {
-  PREPARE("INSERT INTO approvals (kind, account_id, plan_id, summary, reasons, status,"
-          " requested_by, requested_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)"
-          " RETURNING id");
+  PREPARE(
+      "INSERT INTO approvals (kind, account_id, plan_id, summary, reasons, status,"
+      " requested_by, requested_at, payload) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)"
+      " RETURNING id");
   arr_db_bind_cstr(st, 1, a->kind);
   arr_db_bind_int64(st, 2, a->account_id);
   bind_opt_id(st, 3, a->plan_id);
@@ -217,6 +236,7 @@ arr_rc arr_store_approval_insert(arr_db *db, arr_approval *a, arr_err *err) {
   arr_db_bind_cstr(st, 5, a->reasons);
   arr_db_bind_cstr(st, 6, a->requested_by);
   arr_db_bind_cstr(st, 7, a->requested_at);
+  bind_opt(st, 8, a->payload);
   return run_returning_id(st, &a->id, err);
 }
 
@@ -328,4 +348,67 @@ arr_rc arr_store_payments_since(arr_db *db, int64_t account_id, arr_date since,
   bind_date(st, 2, since);
   arr_db_bind_int64(st, 3, cap);
   return read_rows(st, out, sizeof *out, cap, n, read_pay, err);
+}
+
+/* ---- financial statements ---- */
+
+arr_rc arr_store_statement_insert(arr_db *db, arr_fin_statement *s, const char *now_iso,
+                                  arr_err *err) {
+  PREPARE("INSERT INTO financial_statements (debtor_id, dependents, hardship, created_by,"
+          " created_at) VALUES (?, ?, ?, ?, ?) RETURNING id");
+  arr_db_bind_int64(st, 1, s->debtor_id);
+  arr_db_bind_int64(st, 2, s->dependents);
+  bind_opt(st, 3, s->hardship);
+  arr_db_bind_cstr(st, 4, s->created_by);
+  arr_db_bind_cstr(st, 5, now_iso);
+  return run_returning_id(st, &s->id, err);
+}
+
+arr_rc arr_store_statement_line_insert(arr_db *db, int64_t statement_id, int seq,
+                                       const arr_fin_line *l, arr_err *err) {
+  PREPARE("INSERT INTO financial_statement_lines (statement_id, seq, kind, category,"
+          " amount_cents, period) VALUES (?, ?, ?, ?, ?, ?)");
+  arr_db_bind_int64(st, 1, statement_id);
+  arr_db_bind_int64(st, 2, seq);
+  arr_db_bind_cstr(st, 3, l->kind);
+  arr_db_bind_cstr(st, 4, l->category);
+  arr_db_bind_int64(st, 5, l->amount_cents);
+  arr_db_bind_cstr(st, 6, l->period);
+  return arr_db_run(st, err);
+}
+
+static void read_statement(const arr_stmt *st, void *out) {
+  arr_fin_statement *s = out;
+  s->id = arr_db_col_int64(st, 0);
+  s->debtor_id = arr_db_col_int64(st, 1);
+  s->dependents = (int)arr_db_col_int64(st, 2);
+  col_copy(st, 3, s->hardship, sizeof s->hardship);
+  col_copy(st, 4, s->created_by, sizeof s->created_by);
+  col_copy(st, 5, s->created_at, sizeof s->created_at);
+}
+
+arr_rc arr_store_statements(arr_db *db, int64_t debtor_id, arr_fin_statement *out,
+                            int cap, int *n, arr_err *err) {
+  PREPARE("SELECT id, debtor_id, dependents, hardship, created_by, created_at"
+          " FROM financial_statements WHERE debtor_id = ? ORDER BY id DESC LIMIT ?");
+  arr_db_bind_int64(st, 1, debtor_id);
+  arr_db_bind_int64(st, 2, cap);
+  return read_rows(st, out, sizeof *out, cap, n, read_statement, err);
+}
+
+static void read_line(const arr_stmt *st, void *out) {
+  arr_fin_line *l = out;
+  col_copy(st, 0, l->kind, sizeof l->kind);
+  col_copy(st, 1, l->category, sizeof l->category);
+  l->amount_cents = arr_db_col_int64(st, 2);
+  col_copy(st, 3, l->period, sizeof l->period);
+}
+
+arr_rc arr_store_statement_lines(arr_db *db, int64_t statement_id, arr_fin_line *out,
+                                 int cap, int *n, arr_err *err) {
+  PREPARE("SELECT kind, category, amount_cents, period FROM financial_statement_lines"
+          " WHERE statement_id = ? ORDER BY seq LIMIT ?");
+  arr_db_bind_int64(st, 1, statement_id);
+  arr_db_bind_int64(st, 2, cap);
+  return read_rows(st, out, sizeof *out, cap, n, read_line, err);
 }

@@ -1,6 +1,7 @@
 // routes.mjs — one harmless but valid request per operation of docs/openapi.json (by
 // operationId), used by the anonymous and role-matrix tests. A route added to
 // openapi.json without a sample here makes those tests fail, so every route is covered.
+import assert from 'node:assert/strict';
 import { as, call, expectStatus, login, pickAccount, accountDetail, unique, DEMO, PASSWORD } from './lib.mjs';
 
 // Fixtures shared by the samples: a MERCY account (the client user's own client) with
@@ -125,6 +126,18 @@ export const samples = {
     return { path: `/api/v1/settlements/${plan}/accept` };
   },
   listApprovals: () => ({ path: '/api/v1/approvals' }),
+  getStatement: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/statement` }),
+  addStatement: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/statement`, body: { dependents: 1, income: [{ source: 'wages', amount: '2000.00', period: 'monthly' }], expenses: [{ category: 'housing', amount: '900.00', period: 'monthly' }] } }),
+  requestExtension: async (ctx) => {
+    // A plan for the whole balance in one payment is within every client's limits.
+    const admin = await as('admin');
+    const owed = (await accountDetail(ctx.account.id)).balance_cents.total;
+    const total = `${Math.floor(owed / 100)}.${String(owed % 100).padStart(2, '0')}`;
+    const r = await call('POST', `/api/v1/accounts/${ctx.account.id}/plans`, { as: admin, body: { total, frequency: 'monthly', count: 1, first: '2030-01-31' } });
+    expectStatus(r, 201, 'plan to extend:');
+    assert.equal(r.body.status, 'active', 'the plan to extend is active');
+    return { path: `/api/v1/plans/${r.body.id}/extensions`, body: { kind: 'due_date', to: nowIso(86400 * 30).slice(0, 10), reason: 'role matrix' } };
+  },
   approveApproval: async (ctx) => ({ path: `/api/v1/approvals/${(await freshPendingSettlement(ctx)).approval}/approve`, body: {} }),
   rejectApproval: async (ctx) => ({ path: `/api/v1/approvals/${(await freshPendingSettlement(ctx)).approval}/reject`, body: { note: 'role matrix' } }),
   setItemization: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/itemization`, body: { basis: 'transaction', date: '2025-01-31' } }),

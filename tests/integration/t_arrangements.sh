@@ -100,6 +100,62 @@ assert_eq 1000 "$(db_sql "SELECT paid_cents FROM promises WHERE amount_cents = 2
 fails 2 arrears promise add ACME:P3 --amount 20.00
 fails 1 arrears promise add ACME:P3 --amount 20.00 --on 2020-01-01
 
+step "credit extensions always wait for a supervisor: a due-date change, a re-aging"
+# P3's plan is broken (installment 2 missed): re-age it from 2027-01-04.
+p3=$(db_sql "SELECT id FROM plans WHERE account_id = (SELECT id FROM accounts WHERE client_account = 'P3') AND status = 'broken'")
+fails 1 arrears extension request "$p3" --kind due_date --to 2027-01-04 --reason "paycheck moved"
+contains "a due-date change is for an active plan" "$errout"
+fails 1 arrears extension request "$p3" --kind stretch --to 2027-01-04 --reason x
+contains "kind must be due_date or re_age" "$errout"
+ARREARS_NOW=2026-12-12T20:00:00Z ok arrears extension request "$p3" --kind re_age --to 2027-01-04 --reason "back at work"
+ok arrears plan list ACME:P3 --json
+assert_eq broken "$(json_get "$output" '.items[0].status')" "nothing changes before approval"
+ok arrears approval list --json
+ext=$(jq -r '.items[] | select(.kind == "extension") | .id' <<<"$output")
+ARREARS_NOW=2026-12-12T20:00:00Z ok arrears approval approve "$ext"
+ok arrears plan list ACME:P3 --json
+assert_eq active "$(json_get "$output" '.items[0].status')" "re-aged plan is active"
+# 100.00 in 3 weekly: 33.33 kept; what is still owed (66.67) spread from 2027-01-04.
+assert_eq '["2026-11-30","2027-01-04","2027-01-11"]' "$(jq -c '[.items[0].installments[].due_on]' <<<"$output")" "rescheduled"
+assert_eq '[3333,3333,3334]' "$(jq -c '[.items[0].installments[].amount_cents]' <<<"$output")" "spread again"
+assert_eq 10000 "$(jq '[.items[0].installments[].amount_cents] | add' <<<"$output")" "the plan total is unchanged"
+ok arrears audit list --action plan.re_age --json
+assert_eq 1 "$(json_get "$output" '.items | length')" "audited"
+ARREARS_NOW=2026-12-12T20:00:00Z ok arrears extension request "$p3" --kind due_date --to 2027-01-15 --reason "paycheck moved"
+ok arrears approval list --json
+ext=$(jq -r '.items[] | select(.kind == "extension") | .id' <<<"$output")
+ARREARS_NOW=2026-12-12T20:00:00Z ok arrears approval reject "$ext" --note "no"
+ok arrears plan list ACME:P3 --json
+assert_eq 2027-01-04 "$(json_get "$output" '.items[0].installments[1].due_on')" "a rejected change changes nothing"
+
+step "the financial statement: versions, affordability and options within the limits"
+cat >fs.json <<'JSON'
+{"dependents": 2, "hardship": "reduced hours",
+ "income": [{"source": "wages", "amount": "1000.00", "period": "weekly"},
+            {"source": "benefits", "amount": "200.00", "period": "monthly"}],
+ "expenses": [{"category": "housing", "amount": "1500.00", "period": "monthly"},
+              {"category": "food", "amount": "600.00", "period": "monthly"},
+              {"category": "transport", "amount": "1200.00", "period": "annual"}],
+ "assets": [{"kind": "savings", "amount": "150.00"}, {"kind": "vehicle_equity", "amount": "3000.00"}]}
+JSON
+ok arrears statement add ACME:P2 --file fs.json
+ok arrears statement add ACME:P2 --file fs.json
+ok arrears statement show ACME:P2 --json
+assert_eq 453333 "$(json_get "$output" .affordability.income_monthly_cents)" "4333.33 + 200.00"
+assert_eq 220000 "$(json_get "$output" .affordability.expenses_monthly_cents)" "1500 + 600 + 100"
+assert_eq 233333 "$(json_get "$output" .affordability.disposable_monthly_cents)" "disposable"
+assert_eq 15000 "$(json_get "$output" .affordability.liquid_assets_cents)" "savings, not equity"
+assert_eq 1 "$(json_get "$output" '.history | length')" "the older version kept"
+assert_eq pay_in_full "$(json_get "$output" '.options[0].kind')" "first option"
+assert_eq true "$(json_get "$output" '.options[0].affordable')" "disposable covers 900.00"
+contains settlement_lump_sum "$(jq -c '[.options[].kind]' <<<"$output")"
+echo '{"income":[{"source":"wages","amount":"10.00","period":"daily"}]}' >bad.json
+fails 1 arrears statement add ACME:P2 --file bad.json
+contains "income[0].period must be weekly" "$errout"
+echo '{"expenses":[{"category":"yachts","amount":"10.00","period":"weekly"}]}' >bad.json
+fails 1 arrears statement add ACME:P2 --file bad.json
+contains "expenses[0].category must be one of" "$errout"
+
 step "settlements: the floor, acceptance, and completion writes off the remainder"
 ok arrears settlement offer ACME:P2 --amount 500.00 --due 2026-12-15 --json
 assert_eq pending_approval "$(json_get "$output" .status)" "below the 60% floor (540.00)"
