@@ -8,8 +8,10 @@
  * through arr_svc_account_resolve, which refuses other clients' accounts.
  *
  * Until the nightly batch builds real queues, a collector's queue is their assigned
- * open accounts by total balance, largest first; "worked today" means the collector
- * wrote a payment, contact or note on the account since midnight UTC.
+ * open accounts by total balance, largest first, leaving out accounts paying under an
+ * active plan or an offered settlement (a broken one sends the account back, with the
+ * reason as a note); "worked today" means the collector wrote a payment, contact or
+ * note on the account since midnight UTC.
  */
 #include <ctype.h>
 #include <stdlib.h>

@@ -214,6 +214,8 @@ arr_rc arr_store_work_queue(arr_db *db, int64_t collector_id, const char *actor,
                             arr_account_summary *out, int cap, int *n, arr_err *err) {
   PREPARE(SUMMARY_SELECT ", CASE WHEN " WORKED_TODAY " THEN 1 ELSE 0 END" SUMMARY_JOINS
                          " WHERE a.collector_id = ? AND a.status = 'open'"
+                         " AND NOT EXISTS (SELECT 1 FROM plans p WHERE p.account_id ="
+                         " a.id AND p.status IN ('active', 'offered'))"
                          " AND (? = 0 OR NOT " WORKED_TODAY ")"
                          " ORDER BY a.principal_cents + a.interest_cents + a.fees_cents"
                          " + a.costs_cents + a.credit_cents DESC, a.id LIMIT ? OFFSET ?");

@@ -97,6 +97,18 @@ fails 1 arrears --as nobody work next
 fails 1 arrears --as cora.compliance work next
 contains "role" "$errout"
 
+step "an account paying under a plan leaves the queue; a broken plan sends it back"
+ok arrears --as ben work list --json
+top=$(json_get "$output" '.items[0].id')
+owed=$(json_get "$output" '.items[0].balance_cents.total')
+ok arrears --as ben plan create "$top" --total "$((owed / 100)).$(printf %02d $((owed % 100)))" --frequency monthly --count 1 --first 2026-11-25 --json
+assert_eq active "$(json_get "$output" .status)" "one payment of the whole balance"
+ok arrears --as ben work list --json
+not_contains "\"id\":$top," "$(jq -c '.items[]' <<<"$output")"
+ARREARS_NOW=2026-12-05T15:00:00Z ok arrears arrangements monitor
+ARREARS_NOW=2026-12-05T15:00:00Z ok arrears --as ben work list --json
+assert_eq "$top" "$(json_get "$output" '.items[0].id')" "back at the top of the queue"
+
 step "audit list: newest first, filters"
 ok arrears audit list --action contact.log --json
 assert_eq contact.log "$(json_get "$output" '.items[0].action')" "filtered by action"
