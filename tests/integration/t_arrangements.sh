@@ -177,3 +177,41 @@ assert_eq -36000 "$(jq '[.ledger[] | select(.kind == "settlement") | .total_cent
 fails 1 arrears plan create ACME:P2 --total 10.00 --frequency monthly --count 1 --first 2027-01-31
 contains "is settled; no new arrangements" "$errout"
 ok arrears audit verify
+
+step "property: every completed settlement leaves zero owed, the write-off equal to the remainder"
+ok arrears client add PROP --name "Property Client"
+ok arrears client limits PROP --settlement-floor-pct 40
+rows=()
+RANDOM=7
+for i in $(seq 1 12); do
+  p=$((RANDOM % 500000 + 1000)) int=$((RANDOM % 20000)) fee=$((RANDOM % 5000))
+  rows+=("S$i,Pat,Roe$i,,$((p / 100)).$(printf %02d $((p % 100))),$((int / 100)).$(printf %02d $((int % 100))),$((fee / 100)).$(printf %02d $((fee % 100)))")
+done
+simple_placement s.csv "${rows[@]}"
+ok arrears import placements s.csv --client PROP
+for i in $(seq 1 12); do
+  ok arrears account show "PROP:S$i" --json
+  owed=$(json_get "$output" .balance_cents.total)
+  # A settlement between the 40% floor and the balance, paid in one or two payments.
+  amt=$(((owed * 4 + 9) / 10 + RANDOM % (owed - (owed * 4 + 9) / 10)))
+  ok arrears settlement offer "PROP:S$i" --amount "$((amt / 100)).$(printf %02d $((amt % 100)))" --due 2026-12-20 --json
+  sid=$(json_get "$output" .id)
+  assert_eq offered "$(json_get "$output" .status)" "S$i at or above the floor"
+  ok arrears settlement accept "$sid"
+  half=$((amt / 2))
+  ok arrears pay "PROP:S$i" "$((half / 100)).$(printf %02d $((half % 100)))" --key "prop-$i-a"
+  rest=$((amt - half))
+  ok arrears pay "PROP:S$i" "$((rest / 100)).$(printf %02d $((rest % 100)))" --key "prop-$i-b"
+done
+ok arrears arrangements monitor --json
+assert_eq 12 "$(json_get "$output" .settled)" "all settled"
+for i in $(seq 1 12); do
+  ok arrears account show "PROP:S$i" --json
+  assert_eq 0 "$(json_get "$output" .balance_cents.total)" "S$i owes nothing"
+  placed=$(jq '[.ledger[] | select(.kind == "placement") | .total_cents] | add' <<<"$output")
+  paid=$(jq '[.ledger[] | select(.kind == "payment") | .total_cents] | add' <<<"$output")
+  off=$(jq '[.ledger[] | select(.kind == "settlement") | .total_cents] | add' <<<"$output")
+  assert_eq "$((placed + paid))" "$((-off))" "S$i write-off = what remained"
+  assert_eq settled "$(json_get "$output" .status)" "S$i settled"
+done
+ok arrears audit verify
