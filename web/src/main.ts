@@ -13,6 +13,8 @@ import { renderAccount, accountShortcut } from './views/account';
 import { renderAudit } from './views/audit';
 import { renderReport } from './views/report';
 import { renderRules } from './views/rules';
+import { refreshApprovalsCount, renderApprovals } from './views/approvals';
+import { renderPlanBuilder } from './views/planbuilder';
 import { searchBox } from './views/search';
 import { showHelp } from './views/help';
 
@@ -22,6 +24,13 @@ let search: ReturnType<typeof searchBox> | null = null;
 
 function navLink(href: string, text: string, key: string): HTMLElement {
   return h('a', { href, class: 'nav-link', 'data-route': href.slice(2).split('/')[0], title: `${text} (${key})` }, text);
+}
+
+/** "Approvals" with the number of pending items (filled in by refreshApprovalsCount). */
+function approvalsLink(): HTMLElement {
+  const a = h('a', { href: '#/approvals', class: 'nav-link', 'data-route': 'approvals', title: 'Plans, settlements and extensions waiting for a supervisor' }, 'Approvals');
+  a.appendChild(h('span', { class: 'nav-count', id: 'approvals-count', hidden: true }));
+  return a;
 }
 
 function shell(): void {
@@ -43,6 +52,7 @@ function shell(): void {
         can.audit() ? navLink('#/audit', 'Audit', 'u') : null,
         can.rules() ? navLink('#/rules', 'Rules', 'k') : null,
         can.rules() ? navLink('#/report', 'Report', 'o') : null,
+        can.approvals() ? approvalsLink() : null,
       ),
       search.el,
       h(
@@ -80,6 +90,7 @@ function onSignedIn(body: SessionBody): void {
   setUser(body.user);
   setCsrfToken(body.csrf_token);
   shell();
+  void refreshApprovalsCount();
   const h0 = location.hash;
   if (!h0 || h0 === '#/' || h0 === '#/login') location.replace(homeRoute());
   route();
@@ -105,7 +116,11 @@ function route(): void {
     case 'accounts':
       return void renderAccounts(view);
     case 'account':
+      if (parts[1] && parts[2] === 'plan' && can.arrange()) return void renderPlanBuilder(view, decodeURIComponent(parts[1]));
       if (parts[1]) return void renderAccount(view, decodeURIComponent(parts[1]));
+      break;
+    case 'approvals':
+      if (can.approvals()) return void renderApprovals(view);
       break;
     case 'audit':
       if (can.audit()) return void renderAudit(view);

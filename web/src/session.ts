@@ -30,6 +30,12 @@ export const can = {
   // Choosing the itemization date basis (PUT …/itemization).
   setItemization: has(['supervisor', 'compliance', 'admin']),
   editRules: has(['admin']),
+  // Plans, settlements, financial statements, extension requests (docs/API.md).
+  arrange: has(['collector', 'supervisor', 'compliance', 'admin']),
+  // The approvals inbox: read by supervisors, compliance and admins ...
+  approvals: has(['supervisor', 'compliance', 'admin']),
+  // ... decided by supervisors and admins.
+  decide: has(['supervisor', 'admin']),
 };
 
 /** Where a user lands after signing in. */

@@ -288,3 +288,124 @@ export interface Statute {
   citation: string;
   notes: string;
 }
+
+// ---- arrangements (plans, settlements, statements, approvals) -------------------
+
+export type PlanStatus = 'pending_approval' | 'active' | 'offered' | 'completed' | 'broken' | 'superseded' | 'rejected' | 'expired';
+export type Frequency = 'weekly' | 'biweekly' | 'semimonthly' | 'monthly';
+
+export interface Installment {
+  due_on: string;
+  amount_cents: number;
+  down_payment: boolean;
+  status: 'pending' | 'kept' | 'partial' | 'broken' | string;
+  paid_cents: number;
+}
+
+/** A payment plan or a settlement (GET/POST …/plans, POST …/settlements). */
+export interface Plan {
+  id: number;
+  account_id: number;
+  kind: 'plan' | 'settlement';
+  status: PlanStatus | string;
+  total_cents: number;
+  down_cents: number;
+  balance_cents: number;
+  currency: string;
+  frequency: Frequency | string;
+  first_due_on: string | null;
+  starts_on: string | null;
+  expires_on: string | null;
+  /** Codes: below_min_installment, too_long, below_balance, below_settlement_floor. */
+  needs_approval: string[];
+  reason: string | null;
+  replaces_id: number | null;
+  authorization: { method: string; on: string | null; by: string } | null;
+  created_by: string;
+  created_at: string;
+  installments: Installment[];
+}
+
+export interface StatementIncome {
+  source: string;
+  amount_cents: number;
+  period: string;
+  monthly_cents: number;
+}
+
+export interface StatementExpense {
+  category: string;
+  amount_cents: number;
+  period: string;
+  monthly_cents: number;
+}
+
+export interface StatementAsset {
+  kind: string;
+  amount_cents: number;
+}
+
+export interface FinancialStatement {
+  id: number;
+  dependents: number;
+  hardship: string | null;
+  created_by: string;
+  created_at: string;
+  income: StatementIncome[];
+  expenses: StatementExpense[];
+  assets: StatementAsset[];
+}
+
+export interface Affordability {
+  income_monthly_cents: number;
+  expenses_monthly_cents: number;
+  disposable_monthly_cents: number;
+  liquid_assets_cents: number;
+}
+
+export interface ArrangementLimits {
+  min_installment_cents: number;
+  max_months: number;
+  settlement_floor_bp: number;
+  grace_days: number;
+  settlement_floor_cents: number;
+}
+
+/** A suggestion of the plan builder (kind pay_in_full, plan, settlement_lump_sum, settlement_short_term). */
+export interface PlanOption {
+  kind: string;
+  total_cents: number;
+  installment_cents: number;
+  count: number;
+  frequency: Frequency | string;
+  affordable: boolean;
+  within_limits: boolean;
+}
+
+/** GET/POST /api/v1/accounts/{account}/statement. */
+export interface StatementBody {
+  account_id: number;
+  balance_cents: number;
+  statement: FinancialStatement | null;
+  history: Array<{ id: number; created_by: string; created_at: string }>;
+  affordability: Affordability | null;
+  limits: ArrangementLimits;
+  options: PlanOption[];
+}
+
+/** An item of the approvals inbox (GET /api/v1/approvals). */
+export interface Approval {
+  id: number;
+  kind: 'plan' | 'settlement' | 'extension' | string;
+  account_id: number;
+  plan_id: number | null;
+  summary: string;
+  /** Free text: "; "-separated reasons (a plan), or the requester's reason (an extension). */
+  reasons: string;
+  status: 'pending' | 'approved' | 'rejected' | string;
+  requested_by: string;
+  requested_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  note: string | null;
+}

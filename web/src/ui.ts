@@ -23,6 +23,26 @@ export function table(cols: Column[], rows: Child[][], opts: { empty?: string; c
   );
 }
 
+/** Shows the first n rows with a "Show all" toggle. */
+export function limited<T>(items: T[], n: number, render: (shown: T[]) => HTMLElement): HTMLElement {
+  if (items.length <= n) return render(items);
+  const box = h('div', null);
+  let all = false;
+  const paint = () => {
+    replace(
+      box,
+      render(all ? items : items.slice(0, n)),
+      h(
+        'div',
+        { class: 'more' },
+        h('button', { type: 'button', class: 'link-btn', onclick: () => ((all = !all), paint()) }, all ? 'Show fewer' : `Show all ${items.length}`),
+      ),
+    );
+  };
+  paint();
+  return box;
+}
+
 export function section(title: string, extra: Child, ...body: Child[]): HTMLElement {
   const id = `sec-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
   return h(

@@ -1,16 +1,17 @@
 // The account screen (GET /api/v1/accounts/{id}): header, balances by bucket, debtor
-// with masked PII and Reveal, contact history, ledger, payments, notes and contact
-// points with their history. A 403 shows only the refusal, never account data.
+// with masked PII and Reveal, arrangements (plans and settlements), contact history,
+// ledger, payments, notes and contact points with their history. A 403 shows only the refusal, never account data.
 import { ApiError, accountPath, get, url } from '../api';
 import { h, replace, type Child } from '../dom';
 import { dash, dateTime, label, money, phone as fmtPhone } from '../format';
 import { can } from '../session';
 import type { Account, Address, Contact, Email, LedgerEntry, Note, Payment, Phone, PointChange } from '../types';
-import { badge, errorText, flash, kbd, section, table } from '../ui';
+import { badge, errorText, flash, kbd, limited, section, table } from '../ui';
 import type { View } from '../view';
 import { changePoint, openAddAddress, openAddEmail, openAddPhone, openLogCall, openNote, openPayment, POINT_STATUSES } from './actions';
 import { statusBadge } from './common';
 import { contactStrip, eventsPanel, openAddEvent } from './compliance';
+import { arrangementsPanel } from './arrangements';
 import { debtFactsPanel } from './debtfacts';
 import { nextButton } from './work';
 
@@ -137,7 +138,7 @@ function accountPage(acct: Account, reload: Active['reload'], reveal: Active['re
 
   const summary = h('div', { class: 'acct-summary' }, balancePanel(acct), debtorPanel(acct, reveal, revealed), detailsPanel(acct));
 
-  const left = h('div', { class: 'acct-main' }, contactsPanel(acct.contacts ?? []), ledgerPanel(acct, hl), paymentsPanel(acct, hl));
+  const left = h('div', { class: 'acct-main' }, arrangementsPanel(acct, reload), contactsPanel(acct.contacts ?? []), ledgerPanel(acct, hl), paymentsPanel(acct, hl));
   const right = h(
     'div',
     { class: 'acct-side' },
@@ -240,26 +241,6 @@ function detailsPanel(acct: Account): HTMLElement {
 }
 
 // ---- history tables --------------------------------------------------------------
-
-/** Shows the first n rows with a "Show all" toggle. */
-function limited<T>(items: T[], n: number, render: (shown: T[]) => HTMLElement): HTMLElement {
-  if (items.length <= n) return render(items);
-  const box = h('div', null);
-  let all = false;
-  const paint = () => {
-    replace(
-      box,
-      render(all ? items : items.slice(0, n)),
-      h(
-        'div',
-        { class: 'more' },
-        h('button', { type: 'button', class: 'link-btn', onclick: () => ((all = !all), paint()) }, all ? 'Show fewer' : `Show all ${items.length}`),
-      ),
-    );
-  };
-  paint();
-  return box;
-}
 
 function contactsPanel(unsorted: Contact[]): HTMLElement {
   // By when the contact happened, newest first (the API orders by when it was recorded).

@@ -5,6 +5,8 @@ import { h } from '../dom';
 import { money, parseAmount, phone as fmtPhone, today } from '../format';
 import type { Account, PaymentResult } from '../types';
 import { callCheckBox, localToIso, nowLocalInput } from './compliance';
+import { planBuilderHref } from './arrangements';
+import { go } from '../view';
 import { can } from '../session';
 import { clearFormError, closeDialog, field, flash, formErrorBox, openDialog, select, showFormError, errorText } from '../ui';
 
@@ -84,8 +86,14 @@ export function openLogCall(acct: Account, reload: Reload): void {
   to.addEventListener('change', recheck);
   when.addEventListener('change', recheck);
   const rpc = h('fieldset', { class: 'rpc', disabled: true }, h('legend', null, 'Right-party conversation'), h('div', { class: 'row' }, field('Reason for delinquency', reason), field('Promise date', promiseOn), field('Promise amount', promiseAmount)));
+  // After a conversation the collector may go straight on to a payment plan.
+  let thenPlan = false;
+  const planBtn = can.arrange()
+    ? h('button', { type: 'submit', class: 'btn', id: 'log-call-plan', hidden: true, title: 'Log the conversation, then open the plan builder for this account', onclick: () => (thenPlan = true) }, 'Log call, then set up a plan…')
+    : null;
   outcome.addEventListener('change', () => {
     rpc.disabled = outcome.value !== 'conversation';
+    if (planBtn) planBtn.hidden = outcome.value !== 'conversation';
   });
   const form = h(
     'form',
@@ -96,7 +104,13 @@ export function openLogCall(acct: Account, reload: Reload): void {
     rpc,
     field('Note', note),
     can.overrideCompliance() ? field('Override reason', override, 'Only to log a call the rules refuse; flagged for compliance review') : null,
-    buttons('Log call'),
+    h(
+      'div',
+      { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'btn primary', onclick: () => (thenPlan = false) }, 'Log call'),
+      planBtn,
+      h('button', { type: 'button', class: 'btn', onclick: () => closeDialog() }, 'Cancel'),
+    ),
   );
   submitter(form, async () => {
     if (!outcome.value) throw localError('Choose the outcome of the call.', 'outcome');
@@ -122,7 +136,13 @@ export function openLogCall(acct: Account, reload: Reload): void {
     await post(url(`${accountPath(acct.id)}/contacts`), body);
     closeDialog();
     const p = body.promise as { amount: string; on: string } | undefined;
-    await reload(p ? `Call logged with a promise of $${p.amount} on ${p.on}.` : 'Call logged.');
+    const msg = p ? `Call logged with a promise of $${p.amount} on ${p.on}.` : 'Call logged.';
+    if (thenPlan && outcome.value === 'conversation') {
+      flash(`${msg} Set up the plan with the debtor.`);
+      go(planBuilderHref(acct.id));
+      return;
+    }
+    await reload(msg);
   });
   openDialog('Log a call', form, { wide: true });
   recheck();
