@@ -267,6 +267,22 @@ arr_rc arr_svc_statement_add(arr_svc *svc, const char *account, const json_t *re
 arr_rc arr_svc_statement_show(arr_svc *svc, const char *account, json_t **out,
                               arr_err *err);
 
+/* ---- the nightly batch (batch.c) ---- */
+typedef struct {
+  int64_t run_id, accounts, interest_entries, interest_cents, time_barred;
+  bool resumed;      /* a run for this date had started and is finished now */
+  bool already_done; /* the date had run to the end before: nothing changed */
+  arr_monitor_result monitor;
+} arr_batch_result;
+/* Runs the nightly batch for as_of (supervisor or admin): interest, aging and the
+ * statute of limitations per account in chunks of chunk_size (0 = default), each
+ * committed with the run's checkpoint, then the arrangements' monitoring. Resumes an
+ * interrupted run; a date already done changes nothing; a date before the latest run
+ * is refused. progress (may be NULL) is called after each chunk. */
+arr_rc arr_svc_batch_run(arr_svc *svc, const char *as_of, int chunk_size,
+                         void (*progress)(void *ctx, const arr_batch_result *r),
+                         void *ctx, arr_batch_result *res, arr_err *err);
+
 /* ---- compliance (compliance.c) ---- */
 typedef struct {
   const char *account;

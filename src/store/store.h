@@ -20,6 +20,7 @@
 #include "core/date.h"
 #include "core/err.h"
 #include "core/ledger.h"
+#include "core/interest.h"
 #include "core/plan.h"
 #include "store/db.h"
 
@@ -602,5 +603,63 @@ arr_rc arr_store_statements(arr_db *db, int64_t debtor_id, arr_fin_statement *ou
                             int cap, int *n, arr_err *err);
 arr_rc arr_store_statement_lines(arr_db *db, int64_t statement_id, arr_fin_line *out,
                                  int cap, int *n, arr_err *err);
+
+/* ---- the nightly batch (store_batch.c) ---- */
+typedef struct {
+  int64_t id;
+  arr_date as_of;
+  char status[12];         /* running, done */
+  char phase[16];          /* accounts, arrangements, done */
+  int64_t last_account_id; /* checkpoint: accounts up to this id are done */
+  int64_t accounts, interest_entries, interest_cents, time_barred;
+  char started_at[ARR_TIME_FMT_MAX], finished_at[ARR_TIME_FMT_MAX];
+  char actor[65];
+} arr_batch_run;
+arr_rc arr_store_batch_run_get(arr_db *db, arr_date as_of, arr_batch_run *out,
+                               bool *found, arr_err *err);
+/* The run with the latest as-of date. */
+arr_rc arr_store_batch_run_latest(arr_db *db, arr_batch_run *out, bool *found,
+                                  arr_err *err);
+arr_rc arr_store_batch_run_insert(arr_db *db, arr_batch_run *r, arr_err *err);
+/* Writes status, phase, checkpoint, counters and finished_at. */
+arr_rc arr_store_batch_run_save(arr_db *db, const arr_batch_run *r, arr_err *err);
+
+typedef struct {
+  int64_t account_id;
+  arr_date as_of; /* the last run that processed the account */
+  arr_accrual_state accrual;
+  char age_bucket[12];
+  bool time_barred;
+  int64_t score; /* -1 = none */
+  char queue[33];
+  int64_t priority; /* 0 = none */
+  char arm[12];
+  int64_t strategy_version; /* 0 = none */
+} arr_account_batch;
+arr_rc arr_store_account_batch_range(arr_db *db, int64_t first, int64_t last,
+                                     arr_account_batch *out, int cap, int *n,
+                                     arr_err *err);
+arr_rc arr_store_account_batch_get(arr_db *db, int64_t account_id, arr_account_batch *out,
+                                   bool *found, arr_err *err);
+arr_rc arr_store_account_batch_put(arr_db *db, const arr_account_batch *b, arr_err *err);
+
+/* Principal movements per account and effective day (ledger sums), ordered. */
+typedef struct {
+  int64_t account_id;
+  arr_date on;
+  int64_t delta_cents;
+} arr_principal_day;
+arr_rc arr_store_principal_days(arr_db *db, int64_t first, int64_t last,
+                                arr_principal_day *out, int cap, int *n, arr_err *err);
+/* Events that stop interest (written disputes until verification, bankruptcy) and
+ * settlements (type "settlement", at = its start date), ordered by account and time. */
+typedef struct {
+  int64_t account_id;
+  char type[32];
+  char at[ARR_TIME_FMT_MAX];
+  char released_at[ARR_TIME_FMT_MAX];
+} arr_hold_event;
+arr_rc arr_store_hold_events(arr_db *db, int64_t first, int64_t last, arr_hold_event *out,
+                             int cap, int *n, arr_err *err);
 
 #endif

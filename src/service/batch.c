@@ -1,0 +1,356 @@
+/*
+ * batch.c — the nightly batch: `batch run --as-of DATE` brings every account up to date
+ * and then judges the arrangements.
+ *
+ * Accounts are processed in chunks by id. A chunk is prefetched into arrays (the
+ * accounts, their batch state, principal movements by day, hold events), decided in
+ * core with no I/O in the loop (interest accrual, aging, the statute of limitations),
+ * and written back in one transaction together with the run's checkpoint. A run
+ * killed at any moment and started again resumes after the last committed chunk, and
+ * an account already processed for this date is never processed twice (its batch
+ * state records the date), so no interest is posted twice.
+ *
+ * Interest is simple, actual/365 on the principal, one ledger entry per account per
+ * run. core/interest carries the fraction of a cent between runs, so skipping days and
+ * catching up posts exactly what running every day would have. Written disputes (until
+ * verification), bankruptcy and settlements stop it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/interest.h"
+#include "core/sol.h"
+#include "service/internal.h"
+
+enum {
+  DEFAULT_CHUNK = 500,
+  MAX_CHUNK = 5000,
+  MAX_DAYS = 400000, /* principal movements per chunk */
+  MAX_HOLDS = 50000,
+  MAX_POINTS = 4096, /* per account */
+  MAX_RANGES = 64,
+};
+
+static const char *const RUNNERS[] = {"supervisor", "admin", NULL};
+
+/* The chunk in memory. */
+typedef struct {
+  arr_account *accounts;
+  arr_account_batch *state;
+  arr_principal_day *days;
+  arr_hold_event *holds;
+  arr_principal_point *points;
+  int na, ns, nd, nh;
+} chunk;
+
+static void chunk_free(chunk *c) {
+  free(c->accounts), free(c->state), free(c->days), free(c->holds), free(c->points);
+}
+
+static arr_rc chunk_alloc(chunk *c, int size, arr_err *err) {
+  memset(c, 0, sizeof *c);
+  c->accounts = malloc(sizeof *c->accounts * (size_t)size);
+  c->state = malloc(sizeof *c->state * (size_t)size);
+  c->days = malloc(sizeof *c->days * MAX_DAYS);
+  c->holds = malloc(sizeof *c->holds * MAX_HOLDS);
+  c->points = malloc(sizeof *c->points * MAX_POINTS);
+  if (c->accounts == NULL || c->state == NULL || c->days == NULL || c->holds == NULL ||
+      c->points == NULL) {
+    chunk_free(c);
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  return ARR_OK;
+}
+
+static arr_date day_of(const char *iso) {
+  arr_date d = ARR_DATE_NONE;
+  arr_time t = 0;
+  size_t n = strlen(iso);
+  if (n == 10 && arr_date_parse(iso, n, &d)) {
+    return d;
+  }
+  return n > 0 && arr_time_parse(iso, n, &t, NULL) ? arr_time_utc_date(t) : ARR_DATE_NONE;
+}
+
+/* The hold ranges of one account from its events (sorted by time): a written dispute
+ * holds until the verification is sent, bankruptcy until released, a settlement from
+ * its start on. */
+static int hold_ranges(const arr_hold_event *h, int nh, arr_date_range *out, int cap) {
+  int n = 0;
+  for (int i = 0; i < nh && n < cap; i++) {
+    arr_date from = day_of(h[i].at);
+    if (from == ARR_DATE_NONE) {
+      continue;
+    }
+    arr_date to = INT32_MAX;
+    arr_date released =
+        h[i].released_at[0] != '\0' ? day_of(h[i].released_at) : ARR_DATE_NONE;
+    if (released != ARR_DATE_NONE) {
+      to = released - 1;
+    }
+    if (strcmp(h[i].type, "dispute_written") == 0) {
+      for (int k = i + 1; k < nh; k++) {
+        arr_date v =
+            strcmp(h[k].type, "verification_sent") == 0 ? day_of(h[k].at) : ARR_DATE_NONE;
+        if (v != ARR_DATE_NONE) {
+          to = v - 1 < to ? v - 1 : to;
+          break;
+        }
+      }
+    } else if (strcmp(h[i].type, "verification_sent") == 0) {
+      continue;
+    }
+    out[n++] = (arr_date_range){from, to};
+  }
+  return n;
+}
+
+/* Posts interest, ages the account, marks it time-barred; fills b. */
+static arr_rc process_account(arr_svc *svc, arr_batch_run *run, arr_account *a,
+                              arr_account_batch *b, const arr_principal_day *days, int nd,
+                              const arr_hold_event *holds, int nh,
+                              arr_principal_point *points, arr_err *err) {
+  /* Principal by day from the ledger: a point per day with a movement. */
+  int np = 0;
+  int64_t running = 0;
+  for (int i = 0; i < nd; i++) {
+    running += days[i].delta_cents;
+    if (days[i].on > run->as_of) {
+      break;
+    }
+    if (np == MAX_POINTS) {
+      return arr_err_set(err, ARR_ERR_INTEGRITY,
+                         "account %lld has more than %d days of principal movements",
+                         (long long)a->id, MAX_POINTS);
+    }
+    points[np++] = (arr_principal_point){days[i].on, running};
+  }
+  arr_date_range ranges[MAX_RANGES];
+  int nr = hold_ranges(holds, nh, ranges, MAX_RANGES);
+  arr_date start = a->placed_on != ARR_DATE_NONE ? a->placed_on + 1 : ARR_DATE_NONE;
+  int64_t rate = strcmp(a->status, "open") == 0 ? a->interest_rate_pct_e4 : 0;
+  if (rate > ARR_INTEREST_MAX_RATE_E4) {
+    rate = ARR_INTEREST_MAX_RATE_E4;
+  }
+  arr_date from = b->accrual.accrued_through;
+  int64_t cents =
+      arr_interest_accrue(&b->accrual, start, rate, points, np, ranges, nr, run->as_of);
+  arr_rc rc = ARR_OK;
+  if (cents > 0) {
+    arr_ledger_entry e;
+    memset(&e, 0, sizeof e);
+    svc_strcpy(e.kind, sizeof e.kind, "interest");
+    e.effective_on = run->as_of;
+    e.amount.cents[ARR_BUCKET_INTEREST] = cents;
+    char d1[ARR_DATE_FMT_MAX] = "placement", d2[ARR_DATE_FMT_MAX];
+    if (from != ARR_DATE_NONE) {
+      arr_date_format(from, d1);
+    }
+    arr_date_format(run->as_of, d2);
+    snprintf(e.memo, sizeof e.memo, "interest after %s through %s at %lld.%04lld%%", d1,
+             d2, (long long)(rate / 10000), (long long)(rate % 10000));
+    rc = svc_ledger_post(svc, a, &e, err);
+    run->interest_entries++;
+    run->interest_cents += cents;
+  }
+  svc_strcpy(b->age_bucket, sizeof b->age_bucket,
+             arr_age_bucket_name(arr_aging_bucket(a->first_delinquency_on, run->as_of)));
+  if (rc == ARR_OK) {
+    arr_sol_status sol;
+    rc = svc_sol(svc, a, run->as_of, &sol, err);
+    b->time_barred = rc == ARR_OK && sol.time_barred;
+    run->time_barred += b->time_barred;
+  }
+  b->account_id = a->id;
+  b->as_of = run->as_of;
+  return rc;
+}
+
+/* One chunk of accounts after run->last_account_id, in one transaction with the
+ * checkpoint. *more false when no accounts were left. */
+static arr_rc run_chunk(arr_svc *svc, arr_batch_run *run, chunk *c, int size, bool *more,
+                        arr_err *err) {
+  arr_rc rc = svc_begin(svc, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  arr_account_filter f = {0, NULL, run->last_account_id, size};
+  rc = arr_store_account_list(svc->db, &f, c->accounts, size, &c->na, err);
+  *more = rc == ARR_OK && c->na > 0;
+  int64_t first = 0, last = 0;
+  if (*more) {
+    first = c->accounts[0].id;
+    last = c->accounts[c->na - 1].id;
+    rc = arr_store_account_batch_range(svc->db, first, last, c->state, size, &c->ns, err);
+  }
+  if (rc == ARR_OK && *more) {
+    rc = arr_store_principal_days(svc->db, first, last, c->days, MAX_DAYS, &c->nd, err);
+    if (rc == ARR_OK && c->nd == MAX_DAYS) {
+      rc = arr_err_set(
+          err, ARR_ERR_INTEGRITY,
+          "accounts %lld..%lld have more than %d days of principal movements; "
+          "run with a smaller chunk",
+          (long long)first, (long long)last, MAX_DAYS);
+    }
+  }
+  if (rc == ARR_OK && *more) {
+    rc = arr_store_hold_events(svc->db, first, last, c->holds, MAX_HOLDS, &c->nh, err);
+  }
+  int si = 0, di = 0, hi = 0;
+  for (int i = 0; rc == ARR_OK && i < c->na; i++) {
+    arr_account *a = &c->accounts[i];
+    arr_account_batch b;
+    memset(&b, 0, sizeof b);
+    b.accrual.accrued_through = ARR_DATE_NONE;
+    b.score = -1;
+    while (si < c->ns && c->state[si].account_id < a->id) {
+      si++;
+    }
+    if (si < c->ns && c->state[si].account_id == a->id) {
+      b = c->state[si];
+    }
+    int d0 = di, h0 = hi;
+    while (di < c->nd && c->days[di].account_id <= a->id) {
+      di += 1;
+    }
+    while (d0 < di && c->days[d0].account_id < a->id) {
+      d0++;
+    }
+    while (hi < c->nh && c->holds[hi].account_id <= a->id) {
+      hi += 1;
+    }
+    while (h0 < hi && c->holds[h0].account_id < a->id) {
+      h0++;
+    }
+    if (b.as_of != ARR_DATE_NONE && b.as_of >= run->as_of && b.account_id == a->id) {
+      continue; /* processed for this date before a crash: never twice */
+    }
+    rc = process_account(svc, run, a, &b, &c->days[d0], di - d0, &c->holds[h0], hi - h0,
+                         c->points, err);
+    if (rc == ARR_OK) {
+      rc = arr_store_account_batch_put(svc->db, &b, err);
+    }
+    run->accounts++;
+  }
+  if (rc == ARR_OK && *more) {
+    run->last_account_id = last;
+    rc = arr_store_batch_run_save(svc->db, run, err);
+  }
+  if (rc == ARR_OK) {
+    return svc_commit(svc, err);
+  }
+  svc_rollback(svc);
+  return rc;
+}
+
+arr_rc arr_svc_batch_run(arr_svc *svc, const char *as_of, int chunk_size,
+                         void (*progress)(void *ctx, const arr_batch_result *r),
+                         void *ctx, arr_batch_result *res, arr_err *err) {
+  memset(res, 0, sizeof *res);
+  arr_rc rc = arr_svc_require(svc, "running the nightly batch", RUNNERS, err);
+  arr_date day = ARR_DATE_NONE;
+  if (rc == ARR_OK && (as_of == NULL || !arr_date_parse(as_of, strlen(as_of), &day))) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "as-of",
+                       "--as-of must be a date like 2026-11-23");
+  }
+  if (rc == ARR_OK && day > svc->today) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "as-of", "--as-of is in the future");
+  }
+  int size = chunk_size > 0 ? chunk_size : DEFAULT_CHUNK;
+  if (rc == ARR_OK && size > MAX_CHUNK) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "chunk", "a chunk is at most %d accounts",
+                       MAX_CHUNK);
+  }
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  arr_batch_run run, latest;
+  bool found = false, have_latest = false;
+  rc = arr_store_batch_run_latest(svc->db, &latest, &have_latest, err);
+  if (rc == ARR_OK && have_latest && latest.as_of > day) {
+    char d[ARR_DATE_FMT_MAX];
+    arr_date_format(latest.as_of, d);
+    rc = arr_err_set(err, ARR_ERR_CONFLICT,
+                     "the batch has already run for %s; runs go forward in time", d);
+  }
+  if (rc == ARR_OK) {
+    rc = arr_store_batch_run_get(svc->db, day, &run, &found, err);
+  }
+  if (rc == ARR_OK && !found) {
+    memset(&run, 0, sizeof run);
+    run.as_of = day;
+    svc_strcpy(run.status, sizeof run.status, "running");
+    svc_strcpy(run.phase, sizeof run.phase, "accounts");
+    svc_strcpy(run.started_at, sizeof run.started_at, svc->now_iso);
+    svc_strcpy(run.actor, sizeof run.actor, svc->actor);
+    rc = svc_begin(svc, err);
+    if (rc == ARR_OK) {
+      rc = arr_store_batch_run_insert(svc->db, &run, err);
+    }
+    if (rc == ARR_OK) {
+      rc = svc_audit(svc, "batch.start", "batch_run", run.id,
+                     json_pack("{s:s}", "as_of", as_of), err);
+    }
+    if (rc == ARR_OK) {
+      rc = svc_commit(svc, err);
+    } else {
+      svc_rollback(svc);
+    }
+  }
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  res->resumed = found && strcmp(run.status, "done") != 0;
+  res->already_done = found && strcmp(run.status, "done") == 0;
+  if (!res->already_done && strcmp(run.phase, "accounts") == 0) {
+    chunk c;
+    rc = chunk_alloc(&c, size, err);
+    bool more = rc == ARR_OK;
+    while (rc == ARR_OK && more) {
+      rc = run_chunk(svc, &run, &c, size, &more, err);
+      if (rc == ARR_OK && progress != NULL) {
+        res->accounts = run.accounts;
+        progress(ctx, res);
+      }
+    }
+    if (c.accounts != NULL) {
+      chunk_free(&c);
+    }
+    if (rc == ARR_OK) {
+      svc_strcpy(run.phase, sizeof run.phase, "arrangements");
+      rc = arr_store_batch_run_save(svc->db, &run, err);
+    }
+  }
+  if (rc == ARR_OK && !res->already_done && strcmp(run.phase, "arrangements") == 0) {
+    rc = arr_svc_arrangements_monitor(svc, as_of, &res->monitor, err);
+    if (rc == ARR_OK) {
+      svc_strcpy(run.phase, sizeof run.phase, "done");
+      svc_strcpy(run.status, sizeof run.status, "done");
+      svc_strcpy(run.finished_at, sizeof run.finished_at, svc->now_iso);
+      rc = svc_begin(svc, err);
+      if (rc == ARR_OK) {
+        rc = arr_store_batch_run_save(svc->db, &run, err);
+      }
+      if (rc == ARR_OK) {
+        rc = svc_audit(svc, "batch.done", "batch_run", run.id,
+                       json_pack("{s:s,s:I,s:I,s:I}", "as_of", as_of, "accounts",
+                                 (json_int_t)run.accounts, "interest_entries",
+                                 (json_int_t)run.interest_entries, "interest_cents",
+                                 (json_int_t)run.interest_cents),
+                       err);
+      }
+      if (rc == ARR_OK) {
+        rc = svc_commit(svc, err);
+      } else {
+        svc_rollback(svc);
+      }
+    }
+  }
+  res->run_id = run.id;
+  res->accounts = run.accounts;
+  res->interest_entries = run.interest_entries;
+  res->interest_cents = run.interest_cents;
+  res->time_barred = run.time_barred;
+  return rc;
+}
