@@ -178,7 +178,9 @@ static arr_rc store_arrangement(arr_svc *svc, arr_plan *p, const arr_installment
     p->replaces_id = cur.id;
   }
   bool pending = strcmp(p->status, "pending_approval") == 0;
-  if (rc == ARR_OK && has_current && !pending) {
+  /* Only an arrangement in force replaces the current one: an offer (or one waiting
+   * for approval) leaves it running until accepted (or approved). */
+  if (rc == ARR_OK && has_current && strcmp(p->status, "active") == 0) {
     rc = arr_store_plan_set_status(svc->db, cur.id, "superseded", NULL, NULL,
                                    svc->now_iso, err);
   }
@@ -455,6 +457,24 @@ arr_rc arr_svc_settlement_accept(arr_svc *svc, int64_t plan_id, json_t **out,
     rc = arr_err_set(err, ARR_ERR_CONFLICT, "the settlement offer %lld has expired",
                      (long long)plan_id);
   }
+  /* Accepted, the settlement replaces whatever else was in force or on offer. */
+  enum { MAX = 64 };
+  arr_plan *others = rc == ARR_OK ? malloc(sizeof *others * MAX) : NULL;
+  int no = 0;
+  if (rc == ARR_OK && others == NULL) {
+    rc = arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  if (rc == ARR_OK) {
+    rc = arr_store_plan_list(svc->db, p.account_id, others, MAX, &no, err);
+  }
+  for (int i = 0; rc == ARR_OK && i < no; i++) {
+    if (others[i].id != plan_id && (strcmp(others[i].status, "active") == 0 ||
+                                    strcmp(others[i].status, "offered") == 0)) {
+      rc = arr_store_plan_set_status(svc->db, others[i].id, "superseded", NULL, NULL,
+                                     svc->now_iso, err);
+    }
+  }
+  free(others);
   if (rc == ARR_OK) {
     rc = arr_store_plan_set_status(svc->db, plan_id, "active", NULL, NULL, svc->now_iso,
                                    err);
@@ -794,7 +814,7 @@ arr_rc arr_svc_approval_decide(arr_svc *svc, int64_t id, bool approve, const cha
     const char *next = !approve                            ? "rejected"
                        : strcmp(p.kind, "settlement") == 0 ? "offered"
                                                            : "active";
-    if (rc == ARR_OK && approve) {
+    if (rc == ARR_OK && approve && strcmp(next, "active") == 0) {
       bool has_current = false;
       arr_plan cur;
       rc = current_plan(svc, p.account_id, &cur, &has_current, err);

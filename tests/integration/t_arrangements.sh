@@ -176,6 +176,14 @@ assert_eq 0 "$(json_get "$output" .balance_cents.total)" "zero balance"
 assert_eq -36000 "$(jq '[.ledger[] | select(.kind == "settlement") | .total_cents] | add' <<<"$output")" "write-off = remainder"
 fails 1 arrears plan create ACME:P2 --total 10.00 --frequency monthly --count 1 --first 2027-01-31
 contains "is settled; no new arrangements" "$errout"
+# An offer leaves the plan in force until the debtor accepts it.
+ok arrears settlement offer ACME:P1 --amount 800.00 --due 2026-12-20 --json
+s2=$(json_get "$output" .id)
+ok arrears plan list ACME:P1 --json
+assert_eq active "$(jq -r --argjson p "$p2" '.items[] | select(.id == $p) | .status' <<<"$output")" "the plan runs while the offer is open"
+ok arrears settlement accept "$s2"
+ok arrears plan list ACME:P1 --json
+assert_eq superseded "$(jq -r --argjson p "$p2" '.items[] | select(.id == $p) | .status' <<<"$output")" "accepting replaces the plan"
 ok arrears audit verify
 
 step "property: every completed settlement leaves zero owed, the write-off equal to the remainder"
