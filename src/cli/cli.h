@@ -96,6 +96,7 @@ int cmd_statement_add(cli_args *a);
 int cmd_statement_show(cli_args *a);
 int cmd_extension_request(cli_args *a);
 int cmd_batch_run(cli_args *a);
+int cmd_batch_status(cli_args *a);
 int cmd_compliance_rules(cli_args *a);
 int cmd_compliance_rule(cli_args *a);
 int cmd_compliance_report(cli_args *a);

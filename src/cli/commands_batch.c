@@ -73,3 +73,33 @@ int cmd_batch_run(cli_args *a) {
   json_decref(o);
   return 0;
 }
+
+int cmd_batch_status(cli_args *a) {
+  EXPECT_ARGS(0, "batch status [--as-of DATE] [--json]");
+  const char *as_of = cli_opt_get(a, "as-of");
+  bool as_json = cli_flag(a, "json");
+  arr_svc *svc = NULL;
+  int rc = cli_open_checked(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  json_t *out = NULL;
+  arr_rc r = arr_svc_batch_status(svc, as_of, &out, &err);
+  arr_svc_close(svc);
+  if (r != ARR_OK) {
+    return cli_fail(&err);
+  }
+  if (as_json) {
+    cli_print_json(out);
+  } else {
+    printf("batch %s: %s (phase %s), %lld accounts, through account %lld\n",
+           json_string_value(json_object_get(out, "as_of")),
+           json_string_value(json_object_get(out, "status")),
+           json_string_value(json_object_get(out, "phase")),
+           (long long)json_integer_value(json_object_get(out, "accounts")),
+           (long long)json_integer_value(json_object_get(out, "last_account_id")));
+  }
+  json_decref(out);
+  return 0;
+}

@@ -84,6 +84,7 @@ static const char USAGE[] =
     "  approval list [--status S] [--json] | approval approve|reject ID [--note N]\n"
     "  arrangements monitor [--as-of DATE] [--json]   kept, partial, broken; settle\n"
     "  batch run --as-of DATE [--chunk N] [--json] [--quiet]   the nightly batch\n"
+    "  batch status [--as-of DATE] [--json]   a run's state and checkpoint\n"
     "  audit list [--action A] [--entity E] [--entity-id ID] [--limit N] [--before ID]\n"
     "  serve [--listen ADDR:PORT] [--config FILE] [--threads N] [--static DIR]\n"
     "        [--access-log FILE|-|off] [--secure-cookies] [--max-body-bytes N]\n"
@@ -272,6 +273,7 @@ static const command COMMANDS[] = {
     {"statement", "show", cmd_statement_show},
     {"extension", "request", cmd_extension_request},
     {"batch", "run", cmd_batch_run},
+    {"batch", "status", cmd_batch_status},
     {"compliance", "rule", cmd_compliance_rule},
     {"compliance", "report", cmd_compliance_report},
 };

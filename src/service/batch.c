@@ -354,3 +354,37 @@ arr_rc arr_svc_batch_run(arr_svc *svc, const char *as_of, int chunk_size,
   res->time_barred = run.time_barred;
   return rc;
 }
+
+arr_rc arr_svc_batch_status(arr_svc *svc, const char *as_of, json_t **out, arr_err *err) {
+  static const char *const READERS[] = {"supervisor", "compliance", "admin", NULL};
+  arr_rc rc = arr_svc_require(svc, "the batch's runs", READERS, err);
+  arr_date day = ARR_DATE_NONE;
+  if (rc == ARR_OK && as_of != NULL && !arr_date_parse(as_of, strlen(as_of), &day)) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "as-of",
+                       "--as-of must be a date like 2026-11-23");
+  }
+  arr_batch_run r;
+  bool found = false;
+  if (rc == ARR_OK) {
+    rc = day != ARR_DATE_NONE ? arr_store_batch_run_get(svc->db, day, &r, &found, err)
+                              : arr_store_batch_run_latest(svc->db, &r, &found, err);
+  }
+  if (rc == ARR_OK && !found) {
+    rc = arr_err_set(err, ARR_ERR_NOTFOUND, "no batch run%s%s", as_of ? " for " : "",
+                     as_of ? as_of : "");
+  }
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  char d[ARR_DATE_FMT_MAX];
+  arr_date_format(r.as_of, d);
+  *out = json_pack(
+      "{s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:s,s:o,s:s}", "id", (json_int_t)r.id,
+      "as_of", d, "status", r.status, "phase", r.phase, "last_account_id",
+      (json_int_t)r.last_account_id, "accounts", (json_int_t)r.accounts,
+      "interest_entries", (json_int_t)r.interest_entries, "interest_cents",
+      (json_int_t)r.interest_cents, "time_barred", (json_int_t)r.time_barred,
+      "started_at", r.started_at, "finished_at",
+      r.finished_at[0] ? json_string(r.finished_at) : json_null(), "actor", r.actor);
+  return ARR_OK;
+}

@@ -283,6 +283,11 @@ arr_rc arr_svc_batch_run(arr_svc *svc, const char *as_of, int chunk_size,
                          void (*progress)(void *ctx, const arr_batch_result *r),
                          void *ctx, arr_batch_result *res, arr_err *err);
 
+/* The run for as_of (NULL: the latest): {"id","as_of","status","phase",
+ * "last_account_id","accounts","interest_entries","interest_cents","time_barred",
+ * "started_at","finished_at","actor"}. */
+arr_rc arr_svc_batch_status(arr_svc *svc, const char *as_of, json_t **out, arr_err *err);
+
 /* ---- compliance (compliance.c) ---- */
 typedef struct {
   const char *account;

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# t_batch.sh — the nightly batch on both engines: running a date twice changes nothing;
+# skipping days and catching up posts exactly what running every day posts (against a
+# second database on SQLite: the engines agree too); a run killed with SIGKILL at
+# random moments and run again ends with the same ledger as an uninterrupted run.
+set -euo pipefail
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+other="sqlite:$PWD/other.db"
+
+# fresh_db NAME: a new empty database of the engine under test.
+fresh_db() {
+  if [[ $(engine) == sqlite ]]; then
+    echo "sqlite:$PWD/$1.db"
+  else
+    "$(dirname "${BASH_SOURCE[0]}")/../../scripts/pg-test" createdb "$ARREARS_TEST_PG_DIR" \
+      "it_batch_$1_$$"
+  fi
+}
+
+# The state of every account that the batch changes, one line per account.
+books() { # [--db URL]
+  local after=0 page
+  while :; do
+    ok arrears account list --json --limit 1000 --after "$after" "$@"
+    page=$output
+    [[ $(jq length <<<"$page") -gt 0 ]] || break
+    jq -c '.[] | [.id, .client_account, .balance_cents.interest, .balance_cents.total]' <<<"$page"
+    after=$(jq '.[-1].id' <<<"$page")
+  done
+}
+
+step "a date runs once: the second run changes nothing"
+ok arrears init
+ARREARS_NOW=2026-11-01T12:00:00Z ok arrears demo --accounts 300 --seed 5
+ARREARS_NOW=2026-11-20T12:00:00Z ok arrears batch run --as-of 2026-11-20 --json
+(($(json_get "$output" .interest_entries) > 0)) || fail "no interest posted"
+before=$(books)
+ARREARS_NOW=2026-11-20T12:00:00Z ok arrears batch run --as-of 2026-11-20 --json
+assert_eq true "$(json_get "$output" .already_done)" "already done"
+assert_eq "$before" "$(books)" "books after the second run"
+ARREARS_NOW=2026-11-20T12:00:00Z fails 1 arrears batch run --as-of 2026-11-19
+contains "runs go forward in time" "$errout"
+fails 1 arrears batch run --as-of 2099-01-01
+contains "in the future" "$errout"
+ARREARS_NOW=2026-11-21T12:00:00Z ok arrears batch run --as-of 2026-11-21 --json
+ok arrears audit verify
+
+step "catching up after skipped days equals running every day"
+ARREARS_DB=$(fresh_db daily)
+export ARREARS_DB
+# Payments go to principal first here, so that when interest is posted does not change
+# how a payment is split: the principal history is the same on both sides.
+for db in "" "--db $other"; do
+  # shellcheck disable=SC2086
+  ARREARS_NOW=2026-11-01T12:00:00Z ok arrears $db init
+  # shellcheck disable=SC2086
+  ARREARS_NOW=2026-11-01T12:00:00Z ok arrears $db client add DAILY --name Daily --allocation-order principal,interest,fees,costs
+done
+csv_file d.csv 'client_account,first_name,last_name,principal,interest_rate_pct,first_delinquency_date' \
+  'D1,Amy,Ash,1000.00,18,2025-01-01' 'D2,Bo,Birch,2500.55,24.99,2025-02-01' \
+  'D3,Cal,Cedar,333.33,7.25,2024-06-30' 'D4,Dee,Dogwood,98765.43,9.9,2023-03-15' \
+  'D5,Eve,Elm,50.00,0,2025-05-05'
+for db in "" "--db $other"; do
+  # shellcheck disable=SC2086
+  ARREARS_NOW=2026-11-01T12:00:00Z ok arrears $db import placements d.csv --client DAILY
+done
+pay() { # DB-ARGS ACCOUNT AMOUNT DATE KEY
+  local db=$1
+  # shellcheck disable=SC2086
+  ARREARS_NOW="$4T23:00:00Z" ok arrears $db pay "DAILY:$2" "$3" --date "$4" --key "$5"
+}
+payments=("D1 100.00 2026-11-05 k1" "D2 33.33 2026-11-05 k2" "D4 5000.00 2026-11-11 k3"
+  "D1 250.00 2026-11-17 k4" "D3 0.07 2026-11-23 k5" "D2 1000.00 2026-11-28 k6")
+# Every day on the database under test, paying on the day, then the batch.
+for d in $(seq -w 2 30); do
+  for p in "${payments[@]}"; do
+    read -r acct amt on key <<<"$p"
+    [[ $on == "2026-11-$d" ]] && pay "" "$acct" "$amt" "$on" "$key"
+  done
+  ARREARS_NOW="2026-11-${d}T23:30:00Z" ok arrears batch run --as-of "2026-11-$d" --quiet
+done
+# Once on the other: the same payments first, then two batch runs (day 9 and day 30).
+for p in "${payments[@]}"; do
+  read -r acct amt on key <<<"$p"
+  if [[ $on < 2026-11-09 ]]; then pay "--db $other" "$acct" "$amt" "$on" "$key"; fi
+done
+ARREARS_NOW=2026-11-09T23:30:00Z ok arrears --db "$other" batch run --as-of 2026-11-09 --quiet
+for p in "${payments[@]}"; do
+  read -r acct amt on key <<<"$p"
+  if [[ ! $on < 2026-11-09 ]]; then pay "--db $other" "$acct" "$amt" "$on" "$key"; fi
+done
+ARREARS_NOW=2026-11-30T23:30:00Z ok arrears --db "$other" batch run --as-of 2026-11-30 --quiet
+daily=$(books)
+caught=$(books --db "$other")
+assert_eq "$daily" "$caught" "balances after every day and after catching up"
+ok arrears account show DAILY:D1 --json
+(($(json_get "$output" .balance_cents.interest) > 0)) || fail "D1 accrued nothing"
+ok arrears account show DAILY:D4 --json
+assert_eq 29 "$(jq '[.ledger[] | select(.kind == "interest")] | length' <<<"$output")" "one entry per account per run"
+
+step "killed with SIGKILL at random moments, run again: the same ledger as one clean run"
+# A fresh database of the engine under test, and a clean run on SQLite to compare with.
+kill_db=$(fresh_db kill)
+clean="sqlite:$PWD/clean.db"
+for db in "$kill_db" "$clean"; do
+  ARREARS_NOW=2026-10-01T12:00:00Z ok arrears --db "$db" init
+  ARREARS_NOW=2026-10-01T12:00:00Z ok arrears --db "$db" demo --accounts 1500 --seed 9
+done
+export ARREARS_NOW=2026-11-30T12:00:00Z
+ok arrears --db "$clean" batch run --as-of 2026-11-30 --quiet
+# kill_runs DATE CHUNK N: N runs of the date, each killed with SIGKILL after a random
+# moment; counts in $killed those that left the run unfinished.
+kill_runs() {
+  local date=$1 chunk=$2 n=$3 pid
+  for _ in $(seq 1 "$n"); do
+    "$ARREARS" --db "$kill_db" batch run --as-of "$date" --chunk "$chunk" --quiet >/dev/null 2>&1 &
+    pid=$!
+    # A commit costs more on PostgreSQL: its runs last longer.
+    if [[ $(engine) == sqlite ]]; then
+      sleep "0.$(printf %02d $((RANDOM % 14 + 1)))"
+    else
+      sleep "0.$(printf %02d $((RANDOM % 60 + 10)))"
+    fi
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    # Killed before it began, mid-way, or after it ended: only mid-way counts.
+    _run arrears --db "$kill_db" batch status --as-of "$date" --json
+    if ((rc == 0)) && [[ $(json_get "$output" .status) == running ]]; then
+      killed=$((killed + 1))
+    fi
+  done
+}
+killed=0
+kill_runs 2026-11-30 1 8
+((killed >= 1)) || fail "no run was killed mid-way"
+ok arrears --db "$kill_db" batch run --as-of 2026-11-30 --chunk 1 --quiet --json
+assert_eq "$(books --db "$clean")" "$(books --db "$kill_db")" "books after kills and a rerun"
+ok arrears --db "$kill_db" audit verify
+export ARREARS_NOW=2026-12-31T12:00:00Z
+ok arrears --db "$clean" batch run --as-of 2026-12-31 --chunk 7 --quiet
+killed=0
+kill_runs 2026-12-31 1 6
+((killed >= 1)) || fail "no second run was killed mid-way"
+ok arrears --db "$kill_db" batch run --as-of 2026-12-31 --chunk 7 --quiet
+assert_eq "$(books --db "$clean")" "$(books --db "$kill_db")" "books after six kills in a second run"
+ok arrears --db "$kill_db" audit verify
