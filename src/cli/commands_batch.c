@@ -103,3 +103,222 @@ int cmd_batch_status(cli_args *a) {
   json_decref(out);
   return 0;
 }
+
+static char *read_text_file(const char *path, size_t max, const char **why) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    *why = "cannot be opened";
+    return NULL;
+  }
+  char *buf = malloc(max + 2);
+  size_t n = buf != NULL ? fread(buf, 1, max + 1, f) : 0;
+  fclose(f);
+  if (buf == NULL || n > max) {
+    free(buf);
+    *why = "is too large";
+    return NULL;
+  }
+  buf[n] = '\0';
+  return buf;
+}
+
+int cmd_strategy_save(cli_args *a) {
+  EXPECT_ARGS(0, "strategy save --file RULES.txt [--note TEXT]");
+  const char *path = cli_opt_get(a, "file"), *note = cli_opt_get(a, "note");
+  if (path == NULL) {
+    return cli_usage("strategy save needs --file FILE%s", "");
+  }
+  const char *why = NULL;
+  char *text = read_text_file(path, 65536, &why);
+  if (text == NULL) {
+    fprintf(stderr, "arrears: %s %s\n", path, why);
+    return 1;
+  }
+  arr_svc *svc = NULL;
+  int rc = cli_open_checked(a, &svc);
+  if (rc != 0) {
+    free(text);
+    return rc;
+  }
+  arr_err err;
+  json_t *out = NULL;
+  arr_rc r = arr_svc_strategy_save(svc, text, note, &out, &err);
+  arr_svc_close(svc);
+  free(text);
+  if (r != ARR_OK) {
+    return cli_fail(&err);
+  }
+  printf("strategy %lld saved as version %lld (%lld rules)\n",
+         (long long)json_integer_value(json_object_get(out, "id")),
+         (long long)json_integer_value(json_object_get(out, "version")),
+         (long long)json_integer_value(json_object_get(out, "rules")));
+  json_decref(out);
+  return 0;
+}
+
+static bool id_value(const char *s, int64_t *out) {
+  char *end = NULL;
+  long long v = s != NULL ? strtoll(s, &end, 10) : -1;
+  *out = v;
+  return s != NULL && s[0] != '\0' && *end == '\0' && v >= 0;
+}
+
+int cmd_strategy_assign(cli_args *a) {
+  EXPECT_ARGS(0, "strategy assign --champion ID [--challenger ID --pct N]");
+  const char *ch = cli_opt_get(a, "champion"), *cl = cli_opt_get(a, "challenger");
+  const char *pct_s = cli_opt_get(a, "pct");
+  int64_t champion = 0, challenger = 0, pct = 0;
+  if (!id_value(ch, &champion) || (cl != NULL && !id_value(cl, &challenger)) ||
+      (pct_s != NULL && !id_value(pct_s, &pct))) {
+    return cli_usage("strategy assign needs --champion ID (0: built in), and optionally "
+                     "--challenger ID --pct N%s",
+                     "");
+  }
+  arr_svc *svc = NULL;
+  int rc = cli_open_checked(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  arr_rc r = arr_svc_strategy_assign(svc, champion, challenger, (int)pct, &err);
+  arr_svc_close(svc);
+  if (r != ARR_OK) {
+    return cli_fail(&err);
+  }
+  printf("champion %lld", (long long)champion);
+  if (challenger != 0) {
+    printf(", challenger %lld on %lld%% of accounts", (long long)challenger,
+           (long long)pct);
+  }
+  printf("\n");
+  return 0;
+}
+
+/* The read-only strategy commands share a shape: call, print JSON or a summary. */
+static int show_json(cli_args *a, arr_rc (*fn)(arr_svc *, void *, json_t **, arr_err *),
+                     void *arg, void (*print)(json_t *)) {
+  bool as_json = cli_flag(a, "json");
+  arr_svc *svc = NULL;
+  int rc = cli_open_checked(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  json_t *out = NULL;
+  arr_rc r = fn(svc, arg, &out, &err);
+  arr_svc_close(svc);
+  if (r != ARR_OK) {
+    return cli_fail(&err);
+  }
+  if (as_json || print == NULL) {
+    cli_print_json(out);
+  } else {
+    print(out);
+  }
+  json_decref(out);
+  return 0;
+}
+
+static arr_rc list_fn(arr_svc *svc, void *arg, json_t **out, arr_err *err) {
+  (void)arg;
+  return arr_svc_strategy_list(svc, out, err);
+}
+
+static void print_list(json_t *out) {
+  size_t i;
+  json_t *x;
+  json_array_foreach(json_object_get(out, "items"), i, x) {
+    printf("%lld  version %lld  %-10s %s  %s  %s\n",
+           (long long)json_integer_value(json_object_get(x, "id")),
+           (long long)json_integer_value(json_object_get(x, "version")),
+           json_string_value(json_object_get(x, "role")),
+           json_string_value(json_object_get(x, "created_at")),
+           json_string_value(json_object_get(x, "created_by")),
+           json_string_value(json_object_get(x, "note")));
+  }
+  if (json_is_null(json_object_get(out, "champion_id"))) {
+    printf("champion: the built-in strategy (strategy show 0)\n");
+  }
+}
+
+int cmd_strategy_list(cli_args *a) {
+  EXPECT_ARGS(0, "strategy list [--json]");
+  return show_json(a, list_fn, NULL, print_list);
+}
+
+static arr_rc show_fn(arr_svc *svc, void *arg, json_t **out, arr_err *err) {
+  return arr_svc_strategy_show(svc, *(int64_t *)arg, out, err);
+}
+
+static void print_show(json_t *out) {
+  fputs(json_string_value(json_object_get(out, "text")), stdout);
+}
+
+int cmd_strategy_show(cli_args *a) {
+  EXPECT_ARGS(1, "strategy show ID [--json]   (0: the built-in strategy)");
+  int64_t id = 0;
+  if (!id_value(a->args[0], &id)) {
+    return cli_usage("strategy show needs an id, not \"%s\"", a->args[0]);
+  }
+  return show_json(a, show_fn, &id, print_show);
+}
+
+typedef struct {
+  const char *from, *to;
+} span;
+
+static arr_rc report_fn(arr_svc *svc, void *arg, json_t **out, arr_err *err) {
+  const span *s = arg;
+  return arr_svc_strategy_report(svc, s->from, s->to, out, err);
+}
+
+static void print_report(json_t *out) {
+  printf("version  arm         accounts        placed     collected  liquidation\n");
+  size_t i;
+  json_t *x;
+  json_array_foreach(json_object_get(out, "items"), i, x) {
+    int64_t bp = json_integer_value(json_object_get(x, "liquidation_bp"));
+    printf("%7lld  %-10s %9lld %13lld %13lld  %4lld.%02lld%%\n",
+           (long long)json_integer_value(json_object_get(x, "strategy_version")),
+           json_string_value(json_object_get(x, "arm")),
+           (long long)json_integer_value(json_object_get(x, "accounts")),
+           (long long)json_integer_value(json_object_get(x, "placed_cents")),
+           (long long)json_integer_value(json_object_get(x, "collected_cents")),
+           (long long)(bp / 100), (long long)(bp % 100));
+  }
+}
+
+int cmd_strategy_report(cli_args *a) {
+  EXPECT_ARGS(0, "strategy report --from DATE --to DATE [--json]");
+  span s = {cli_opt_get(a, "from"), cli_opt_get(a, "to")};
+  return show_json(a, report_fn, &s, print_report);
+}
+
+typedef struct {
+  const char *as_of, *kind;
+} actions_arg;
+
+static arr_rc actions_fn(arr_svc *svc, void *arg, json_t **out, arr_err *err) {
+  const actions_arg *x = arg;
+  return arr_svc_batch_actions(svc, x->as_of, x->kind, out, err);
+}
+
+static void print_actions(json_t *out) {
+  size_t i;
+  json_t *x;
+  json_array_foreach(json_object_get(out, "items"), i, x) {
+    printf("%lld  %-10s %-24s %s\n",
+           (long long)json_integer_value(json_object_get(x, "account_id")),
+           json_string_value(json_object_get(x, "kind")),
+           json_string_value(json_object_get(x, "name")),
+           json_string_value(json_object_get(x, "rule")));
+  }
+}
+
+int cmd_batch_actions(cli_args *a) {
+  EXPECT_ARGS(0,
+              "batch actions --as-of DATE [--kind letter|email|skip_trace|escalate|hold] "
+              "[--json]");
+  actions_arg x = {cli_opt_get(a, "as-of"), cli_opt_get(a, "kind")};
+  return show_json(a, actions_fn, &x, print_actions);
+}

@@ -85,6 +85,9 @@ static const char USAGE[] =
     "  arrangements monitor [--as-of DATE] [--json]   kept, partial, broken; settle\n"
     "  batch run --as-of DATE [--chunk N] [--json] [--quiet]   the nightly batch\n"
     "  batch status [--as-of DATE] [--json]   a run's state and checkpoint\n"
+    "  batch actions --as-of DATE [--kind K] [--json]   letters due, skip traces, holds\n"
+    "  strategy save --file F [--note N] | list | show ID | report --from D --to D\n"
+    "  strategy assign --champion ID [--challenger ID --pct N]   (0: the built-in one)\n"
     "  audit list [--action A] [--entity E] [--entity-id ID] [--limit N] [--before ID]\n"
     "  serve [--listen ADDR:PORT] [--config FILE] [--threads N] [--static DIR]\n"
     "        [--access-log FILE|-|off] [--secure-cookies] [--max-body-bytes N]\n"
@@ -274,6 +277,12 @@ static const command COMMANDS[] = {
     {"extension", "request", cmd_extension_request},
     {"batch", "run", cmd_batch_run},
     {"batch", "status", cmd_batch_status},
+    {"batch", "actions", cmd_batch_actions},
+    {"strategy", "save", cmd_strategy_save},
+    {"strategy", "assign", cmd_strategy_assign},
+    {"strategy", "list", cmd_strategy_list},
+    {"strategy", "show", cmd_strategy_show},
+    {"strategy", "report", cmd_strategy_report},
     {"compliance", "rule", cmd_compliance_rule},
     {"compliance", "report", cmd_compliance_report},
 };

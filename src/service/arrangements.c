@@ -637,14 +637,19 @@ arr_rc arr_svc_approval_list(arr_svc *svc, const char *status, json_t **out,
 static arr_rc apply_extension(arr_svc *svc, const arr_approval *a, arr_err *err) {
   json_t *pl = json_loads(a->payload, 0, NULL);
   const char *kind = json_string_value(json_object_get(pl, "kind"));
-  const char *to_s = json_string_value(json_object_get(pl, "to"));
+  /* Copied out: the strings die with the payload. */
+  char to_s[ARR_DATE_FMT_MAX] = "";
+  svc_strcpy(to_s, sizeof to_s,
+             json_string_value(json_object_get(pl, "to")) != NULL
+                 ? json_string_value(json_object_get(pl, "to"))
+                 : "");
   arr_date to = ARR_DATE_NONE;
   bool re_age = kind != NULL && strcmp(kind, "re_age") == 0;
-  arr_rc rc = to_s != NULL && arr_date_parse(to_s, strlen(to_s), &to)
+  json_decref(pl);
+  arr_rc rc = arr_date_parse(to_s, strlen(to_s), &to)
                   ? ARR_OK
                   : arr_err_set(err, ARR_ERR_INTEGRITY, "approval %lld: bad payload",
                                 (long long)a->id);
-  json_decref(pl);
   arr_plan p;
   if (rc == ARR_OK) {
     rc = arr_store_plan_get(svc->db, a->plan_id, &p, err);

@@ -21,6 +21,7 @@
 
 #include "core/interest.h"
 #include "core/sol.h"
+#include "core/strategy.h"
 #include "service/internal.h"
 
 enum {
@@ -35,17 +36,30 @@ enum {
 static const char *const RUNNERS[] = {"supervisor", "admin", NULL};
 
 /* The chunk in memory. */
+/* The strategies of this run: the champion, and a challenger for challenger_pct of the
+ * accounts (chosen by a hash of the account id salted with the challenger's id). */
+typedef struct {
+  arr_strategy *champion, *challenger;
+  int64_t champion_version, challenger_version, challenger_id;
+  int challenger_pct;
+  arr_strategy_action *actions;
+} strategies;
+
+extern const char ARR_DEFAULT_STRATEGY[];
+
 typedef struct {
   arr_account *accounts;
+  arr_account_facts *facts;
   arr_account_batch *state;
   arr_principal_day *days;
   arr_hold_event *holds;
   arr_principal_point *points;
-  int na, ns, nd, nh;
+  int na, ns, nd, nh, nf;
 } chunk;
 
 static void chunk_free(chunk *c) {
   free(c->accounts), free(c->state), free(c->days), free(c->holds), free(c->points);
+  free(c->facts);
 }
 
 static arr_rc chunk_alloc(chunk *c, int size, arr_err *err) {
@@ -55,8 +69,9 @@ static arr_rc chunk_alloc(chunk *c, int size, arr_err *err) {
   c->days = malloc(sizeof *c->days * MAX_DAYS);
   c->holds = malloc(sizeof *c->holds * MAX_HOLDS);
   c->points = malloc(sizeof *c->points * MAX_POINTS);
+  c->facts = malloc(sizeof *c->facts * (size_t)size);
   if (c->accounts == NULL || c->state == NULL || c->days == NULL || c->holds == NULL ||
-      c->points == NULL) {
+      c->points == NULL || c->facts == NULL) {
     chunk_free(c);
     return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
   }
@@ -106,11 +121,99 @@ static int hold_ranges(const arr_hold_event *h, int nh, arr_date_range *out, int
   return n;
 }
 
+static void copy_code(char *dst, size_t cap, const char *src) {
+  snprintf(dst, cap, "%s", src != NULL ? src : "");
+}
+
+/* Evaluates the account's strategy arm and records what it decided: the queue and its
+ * priority (a hold takes the account out of every queue), and the letters, emails,
+ * skip traces and escalations for the letters run and the reports. */
+static arr_rc apply_strategy(arr_svc *svc, const arr_batch_run *run, const arr_account *a,
+                             arr_account_batch *b, const arr_account_facts *fa,
+                             const arr_sol_status *sol, const strategies *st,
+                             arr_err *err) {
+  b->queue[0] = '\0';
+  b->priority = 0;
+  if (strcmp(a->status, "open") != 0 || st == NULL) {
+    return ARR_OK;
+  }
+  bool challenger =
+      st->challenger != NULL &&
+      arr_strategy_is_challenger(a->id, (uint64_t)st->challenger_id, st->challenger_pct);
+  const arr_strategy *s = challenger ? st->challenger : st->champion;
+  b->strategy_version = challenger ? st->challenger_version : st->champion_version;
+  copy_code(b->arm, sizeof b->arm, challenger ? "challenger" : "champion");
+  arr_strategy_facts f;
+  memset(&f, 0, sizeof f);
+  arr_balance_total(&a->balance, &f.balance_cents);
+  f.principal_cents = a->balance.cents[ARR_BUCKET_PRINCIPAL];
+  f.days_since_placement = a->placed_on != ARR_DATE_NONE ? run->as_of - a->placed_on : 0;
+  f.days_since_payment =
+      a->last_payment_on != ARR_DATE_NONE ? run->as_of - a->last_payment_on : -1;
+  f.days_past_due =
+      a->first_delinquency_on != ARR_DATE_NONE ? run->as_of - a->first_delinquency_on : 0;
+  f.payments_count = fa != NULL ? (int32_t)fa->payments : 0;
+  f.contacts_7d = fa != NULL ? (int32_t)fa->contacts_7d : 0;
+  f.score = (int32_t)b->score;
+  copy_code(f.age_bucket, sizeof f.age_bucket, b->age_bucket);
+  copy_code(f.state, sizeof f.state, sol->state_known ? sol->state : "");
+  copy_code(f.account_type, sizeof f.account_type, a->account_type);
+  copy_code(f.client, sizeof f.client, a->client_code);
+  f.time_barred = b->time_barred;
+  if (fa != NULL) {
+    f.disputed = fa->disputed;
+    f.promise_broken = fa->promise_broken;
+    f.plan_active = fa->plan_active;
+    f.has_phone = fa->has_phone;
+    f.has_email = fa->has_email;
+    f.cease = fa->cease;
+    f.bankruptcy = fa->bankruptcy;
+    f.deceased = fa->deceased;
+  }
+  int n = arr_strategy_eval(s, &f, st->actions, ARR_STRATEGY_MAX_OUT);
+  arr_rc rc = ARR_OK;
+  bool queued = false;
+  for (int i = 0; rc == ARR_OK && i < n; i++) {
+    const arr_strategy_action *x = &st->actions[i];
+    const char *rule = arr_strategy_rule_title(s, x->rule);
+    switch (x->kind) {
+    case ARR_ACTION_QUEUE:
+      if (!queued) {
+        copy_code(b->queue, sizeof b->queue, x->name);
+        b->priority = x->priority >= 0 ? x->priority : 50;
+        queued = true;
+      }
+      break;
+    case ARR_ACTION_HOLD:
+      if (!queued) {
+        copy_code(b->queue, sizeof b->queue, "hold");
+        b->priority = 0;
+        queued = true;
+      }
+      rc = arr_store_batch_action_put(svc->db, run->as_of, a->id, "hold", x->reason, rule,
+                                      b->strategy_version, err);
+      break;
+    case ARR_ACTION_LETTER:
+    case ARR_ACTION_EMAIL:
+    case ARR_ACTION_ESCALATE:
+    case ARR_ACTION_SKIP_TRACE:
+      rc = arr_store_batch_action_put(
+          svc->db, run->as_of, a->id, arr_strategy_action_kind_name(x->kind),
+          x->kind == ARR_ACTION_SKIP_TRACE ? "skip_trace" : x->name, rule,
+          b->strategy_version, err);
+      break;
+    case ARR_ACTION_STOP: break;
+    }
+  }
+  return rc;
+}
+
 /* Posts interest, ages the account, marks it time-barred; fills b. */
 static arr_rc process_account(arr_svc *svc, arr_batch_run *run, arr_account *a,
                               arr_account_batch *b, const arr_principal_day *days, int nd,
                               const arr_hold_event *holds, int nh,
-                              arr_principal_point *points, arr_err *err) {
+                              arr_principal_point *points, const arr_account_facts *facts,
+                              const strategies *st, arr_err *err) {
   /* Principal by day from the ledger: a point per day with a movement. */
   int np = 0;
   int64_t running = 0;
@@ -156,21 +259,25 @@ static arr_rc process_account(arr_svc *svc, arr_batch_run *run, arr_account *a,
   }
   svc_strcpy(b->age_bucket, sizeof b->age_bucket,
              arr_age_bucket_name(arr_aging_bucket(a->first_delinquency_on, run->as_of)));
+  arr_sol_status sol;
+  memset(&sol, 0, sizeof sol);
   if (rc == ARR_OK) {
-    arr_sol_status sol;
     rc = svc_sol(svc, a, run->as_of, &sol, err);
     b->time_barred = rc == ARR_OK && sol.time_barred;
     run->time_barred += b->time_barred;
   }
   b->account_id = a->id;
   b->as_of = run->as_of;
+  if (rc == ARR_OK) {
+    rc = apply_strategy(svc, run, a, b, facts, &sol, st, err);
+  }
   return rc;
 }
 
 /* One chunk of accounts after run->last_account_id, in one transaction with the
  * checkpoint. *more false when no accounts were left. */
-static arr_rc run_chunk(arr_svc *svc, arr_batch_run *run, chunk *c, int size, bool *more,
-                        arr_err *err) {
+static arr_rc run_chunk(arr_svc *svc, arr_batch_run *run, chunk *c, int size,
+                        const strategies *st, bool *more, arr_err *err) {
   arr_rc rc = svc_begin(svc, err);
   if (rc != ARR_OK) {
     return rc;
@@ -197,7 +304,13 @@ static arr_rc run_chunk(arr_svc *svc, arr_batch_run *run, chunk *c, int size, bo
   if (rc == ARR_OK && *more) {
     rc = arr_store_hold_events(svc->db, first, last, c->holds, MAX_HOLDS, &c->nh, err);
   }
-  int si = 0, di = 0, hi = 0;
+  if (rc == ARR_OK && *more) {
+    char since[ARR_TIME_FMT_MAX];
+    arr_time_format_utc((arr_time)(run->as_of - 6) * 86400, since);
+    rc = arr_store_account_facts(svc->db, first, last, since, run->as_of - 30, c->facts,
+                                 size, &c->nf, err);
+  }
+  int si = 0, di = 0, hi = 0, fi = 0;
   for (int i = 0; rc == ARR_OK && i < c->na; i++) {
     arr_account *a = &c->accounts[i];
     arr_account_batch b;
@@ -226,8 +339,13 @@ static arr_rc run_chunk(arr_svc *svc, arr_batch_run *run, chunk *c, int size, bo
     if (b.as_of != ARR_DATE_NONE && b.as_of >= run->as_of && b.account_id == a->id) {
       continue; /* processed for this date before a crash: never twice */
     }
+    while (fi < c->nf && c->facts[fi].account_id < a->id) {
+      fi++;
+    }
+    const arr_account_facts *fa =
+        fi < c->nf && c->facts[fi].account_id == a->id ? &c->facts[fi] : NULL;
     rc = process_account(svc, run, a, &b, &c->days[d0], di - d0, &c->holds[h0], hi - h0,
-                         c->points, err);
+                         c->points, fa, st, err);
     if (rc == ARR_OK) {
       rc = arr_store_account_batch_put(svc->db, &b, err);
     }
@@ -241,6 +359,63 @@ static arr_rc run_chunk(arr_svc *svc, arr_batch_run *run, chunk *c, int size, bo
     return svc_commit(svc, err);
   }
   svc_rollback(svc);
+  return rc;
+}
+
+static void strategies_free(strategies *st) {
+  free(st->champion), free(st->challenger), free(st->actions);
+  memset(st, 0, sizeof *st);
+}
+
+/* Parses one strategy version (0: the built-in default) into *out (allocated). */
+static arr_rc load_strategy(arr_svc *svc, int64_t id, arr_strategy **out,
+                            int64_t *version, arr_err *err) {
+  arr_strategy_row *row = malloc(sizeof *row);
+  *out = malloc(sizeof **out);
+  if (row == NULL || *out == NULL) {
+    free(row);
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  arr_rc rc = ARR_OK;
+  *version = 0;
+  const char *text = ARR_DEFAULT_STRATEGY;
+  if (id != 0) {
+    rc = arr_store_strategy_get(svc->db, id, row, err);
+    text = row->text;
+    *version = row->version;
+  }
+  arr_strategy_error pe;
+  if (rc == ARR_OK && !arr_strategy_parse(text, strlen(text), *out, &pe)) {
+    rc = arr_err_set(err, ARR_ERR_INTEGRITY, "strategy version %lld does not parse: %s",
+                     (long long)*version, pe.message);
+  }
+  free(row);
+  return rc;
+}
+
+static arr_rc load_strategies(arr_svc *svc, strategies *st, arr_err *err) {
+  arr_strategy_assignment a;
+  bool found = false;
+  arr_rc rc = arr_store_strategy_assignment(svc->db, &a, &found, err);
+  if (rc == ARR_OK) {
+    rc = load_strategy(svc, found ? a.champion_id : 0, &st->champion,
+                       &st->champion_version, err);
+  }
+  if (rc == ARR_OK && found && a.challenger_id != 0 && a.challenger_pct > 0) {
+    rc = load_strategy(svc, a.challenger_id, &st->challenger, &st->challenger_version,
+                       err);
+    st->challenger_id = a.challenger_id;
+    st->challenger_pct = a.challenger_pct;
+  }
+  if (rc == ARR_OK) {
+    st->actions = malloc(sizeof *st->actions * ARR_STRATEGY_MAX_OUT);
+    if (st->actions == NULL) {
+      rc = arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+    }
+  }
+  if (rc != ARR_OK) {
+    strategies_free(st);
+  }
   return rc;
 }
 
@@ -303,12 +478,17 @@ arr_rc arr_svc_batch_run(arr_svc *svc, const char *as_of, int chunk_size,
   }
   res->resumed = found && strcmp(run.status, "done") != 0;
   res->already_done = found && strcmp(run.status, "done") == 0;
+  strategies st;
+  memset(&st, 0, sizeof st);
   if (!res->already_done && strcmp(run.phase, "accounts") == 0) {
+    rc = load_strategies(svc, &st, err);
+  }
+  if (rc == ARR_OK && !res->already_done && strcmp(run.phase, "accounts") == 0) {
     chunk c;
     rc = chunk_alloc(&c, size, err);
     bool more = rc == ARR_OK;
     while (rc == ARR_OK && more) {
-      rc = run_chunk(svc, &run, &c, size, &more, err);
+      rc = run_chunk(svc, &run, &c, size, &st, &more, err);
       if (rc == ARR_OK && progress != NULL) {
         res->accounts = run.accounts;
         progress(ctx, res);
@@ -317,6 +497,7 @@ arr_rc arr_svc_batch_run(arr_svc *svc, const char *as_of, int chunk_size,
     if (c.accounts != NULL) {
       chunk_free(&c);
     }
+    strategies_free(&st);
     if (rc == ARR_OK) {
       svc_strcpy(run.phase, sizeof run.phase, "arrangements");
       rc = arr_store_batch_run_save(svc->db, &run, err);
@@ -386,5 +567,63 @@ arr_rc arr_svc_batch_status(arr_svc *svc, const char *as_of, json_t **out, arr_e
       (json_int_t)r.interest_cents, "time_barred", (json_int_t)r.time_barred,
       "started_at", r.started_at, "finished_at",
       r.finished_at[0] ? json_string(r.finished_at) : json_null(), "actor", r.actor);
+  return ARR_OK;
+}
+
+arr_rc arr_svc_batch_actions(arr_svc *svc, const char *as_of, const char *kind,
+                             json_t **out, arr_err *err) {
+  static const char *const READERS[] = {"supervisor", "compliance", "admin", NULL};
+  arr_rc rc = arr_svc_require(svc, "the batch's decisions", READERS, err);
+  arr_date day = ARR_DATE_NONE;
+  if (rc == ARR_OK && (as_of == NULL || !arr_date_parse(as_of, strlen(as_of), &day))) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "as-of",
+                       "--as-of must be a date like 2026-11-23");
+  }
+  static const char *const KINDS[] = {"letter",   "email", "skip_trace",
+                                      "escalate", "hold",  NULL};
+  bool known = kind == NULL;
+  for (int i = 0; !known && KINDS[i] != NULL; i++) {
+    known = strcmp(kind, KINDS[i]) == 0;
+  }
+  if (rc == ARR_OK && !known) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "kind",
+                       "kind must be letter, email, skip_trace, escalate or hold");
+  }
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  enum { PAGE = 1000, MAX = 100000 };
+  arr_batch_action *xs = malloc(sizeof *xs * PAGE);
+  if (xs == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  json_t *items = json_array();
+  int64_t after = 0;
+  int n = 0;
+  size_t total = 0;
+  do {
+    rc = arr_store_batch_actions(svc->db, day, kind, after, xs, PAGE, &n, err);
+    for (int i = 0; rc == ARR_OK && i < n; i++) {
+      /* Pages end at an account boundary: all of an account's actions come together. */
+      if (n == PAGE && i > 0 && xs[i].account_id == xs[n - 1].account_id &&
+          xs[0].account_id != xs[n - 1].account_id) {
+        break;
+      }
+      after = xs[i].account_id;
+      json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s,s:I}", "account_id",
+                                             (json_int_t)xs[i].account_id, "kind",
+                                             xs[i].kind, "name", xs[i].name, "rule",
+                                             xs[i].rule, "strategy_version",
+                                             (json_int_t)xs[i].strategy_version));
+      total++;
+    }
+  } while (rc == ARR_OK && n == PAGE && total < MAX);
+  free(xs);
+  if (rc != ARR_OK) {
+    json_decref(items);
+    return rc;
+  }
+  *out = json_pack("{s:s,s:o,s:b}", "as_of", as_of, "items", items, "truncated",
+                   total >= MAX);
   return ARR_OK;
 }

@@ -288,6 +288,30 @@ arr_rc arr_svc_batch_run(arr_svc *svc, const char *as_of, int chunk_size,
  * "started_at","finished_at","actor"}. */
 arr_rc arr_svc_batch_status(arr_svc *svc, const char *as_of, json_t **out, arr_err *err);
 
+/* What the batch decided for as_of (kind NULL = every kind): {"as_of","items":
+ * [{"account_id","kind","name","rule","strategy_version"}],"truncated"} — the
+ * letters due for the letters run among them. */
+arr_rc arr_svc_batch_actions(arr_svc *svc, const char *as_of, const char *kind,
+                             json_t **out, arr_err *err);
+
+/* ---- strategies (strategies.c) ---- */
+/* Saves a new version (supervisor, admin); a parse error names line and column.
+ * *out: {"id","version","rules"}. */
+arr_rc arr_svc_strategy_save(arr_svc *svc, const char *text, const char *note,
+                             json_t **out, arr_err *err);
+/* The champion (0: the built-in default) and a challenger (0: none) for pct (0..50)
+ * percent of the accounts. */
+arr_rc arr_svc_strategy_assign(arr_svc *svc, int64_t champion_id, int64_t challenger_id,
+                               int challenger_pct, arr_err *err);
+arr_rc arr_svc_strategy_list(arr_svc *svc, json_t **out, arr_err *err);
+/* id 0: the built-in default. {"id","version","text","note","created_by",
+ * "created_at","rules":[{"title","line"}]}. */
+arr_rc arr_svc_strategy_show(arr_svc *svc, int64_t id, json_t **out, arr_err *err);
+/* Liquidation by strategy version and arm: payments effective in [from, to] over
+ * what was placed. */
+arr_rc arr_svc_strategy_report(arr_svc *svc, const char *from, const char *to,
+                               json_t **out, arr_err *err);
+
 /* ---- compliance (compliance.c) ---- */
 typedef struct {
   const char *account;

@@ -7,10 +7,11 @@
  * list and search here adds that filter in SQL, and single-account operations go
  * through arr_svc_account_resolve, which refuses other clients' accounts.
  *
- * Until the nightly batch builds real queues, a collector's queue is their assigned
- * open accounts by total balance, largest first, leaving out accounts paying under an
- * active plan or an offered settlement (a broken one sends the account back, with the
- * reason as a note); "worked today" means the collector wrote a payment, contact or
+ * A collector's queue is their assigned open accounts, in the order the nightly
+ * batch's strategy gave them (priority; until the batch has run, the largest balance
+ * first), leaving out accounts the strategy holds and accounts paying under an active
+ * plan or an offered settlement (a broken one sends the account back, with the reason
+ * as a note); "worked today" means the collector wrote a payment, contact or
  * note on the account since midnight UTC.
  */
 #include <ctype.h>

@@ -662,4 +662,66 @@ typedef struct {
 arr_rc arr_store_hold_events(arr_db *db, int64_t first, int64_t last, arr_hold_event *out,
                              int cap, int *n, arr_err *err);
 
+/* ---- strategies (store_strategy.c) ---- */
+typedef struct {
+  int64_t id, version;
+  char text[65537];
+  char note[201];
+  char created_by[65], created_at[ARR_TIME_FMT_MAX];
+} arr_strategy_row;
+/* Stores a new version (version = the highest + 1); sets id and version. */
+arr_rc arr_store_strategy_insert(arr_db *db, arr_strategy_row *s, arr_err *err);
+arr_rc arr_store_strategy_get(arr_db *db, int64_t id, arr_strategy_row *out,
+                              arr_err *err);
+/* Newest first, without the text. */
+arr_rc arr_store_strategy_list(arr_db *db, arr_strategy_row *out, int cap, int *n,
+                               arr_err *err);
+typedef struct {
+  int64_t champion_id, challenger_id; /* 0 = none */
+  int challenger_pct;
+  char changed_by[65], changed_at[ARR_TIME_FMT_MAX];
+} arr_strategy_assignment;
+arr_rc arr_store_strategy_assignment(arr_db *db, arr_strategy_assignment *out,
+                                     bool *found, arr_err *err);
+arr_rc arr_store_strategy_assign(arr_db *db, const arr_strategy_assignment *a,
+                                 arr_err *err);
+
+typedef struct {
+  arr_date as_of;
+  int64_t account_id;
+  char kind[16]; /* letter, email, skip_trace, escalate, hold */
+  char name[65];
+  char rule[201];
+  int64_t strategy_version;
+} arr_batch_action;
+/* Once per (date, account, kind, name): a rerun adds nothing. */
+arr_rc arr_store_batch_action_put(arr_db *db, arr_date as_of, int64_t account_id,
+                                  const char *kind, const char *name, const char *rule,
+                                  int64_t strategy_version, arr_err *err);
+/* kind NULL = any; account_id > after_account, ordered. */
+arr_rc arr_store_batch_actions(arr_db *db, arr_date as_of, const char *kind,
+                               int64_t after_account, arr_batch_action *out, int cap,
+                               int *n, arr_err *err);
+
+/* What a strategy looks at beyond the account row, per account of a chunk. */
+typedef struct {
+  int64_t account_id, payments, contacts_7d;
+  bool disputed, cease, bankruptcy, deceased, plan_active, promise_broken, has_phone,
+      has_email;
+} arr_account_facts;
+arr_rc arr_store_account_facts(arr_db *db, int64_t first, int64_t last,
+                               const char *since_7d_iso, arr_date broken_since,
+                               arr_account_facts *out, int cap, int *n, arr_err *err);
+
+typedef struct {
+  int64_t strategy_version; /* 0 = none */
+  char arm[12];
+  int64_t accounts, placed_cents, collected_cents;
+} arr_liquidation_row;
+/* Per strategy version and arm (as the batch last assigned accounts): accounts, what
+ * was placed, and payments effective in [from, to]. */
+arr_rc arr_store_liquidation_by_strategy(arr_db *db, arr_date from, arr_date to,
+                                         arr_liquidation_row *out, int cap, int *n,
+                                         arr_err *err);
+
 #endif

@@ -212,12 +212,17 @@ arr_rc arr_store_account_search(arr_db *db, arr_search_kind kind, const char *ke
 arr_rc arr_store_work_queue(arr_db *db, int64_t collector_id, const char *actor,
                             const char *since_iso, bool only_unworked, int64_t offset,
                             arr_account_summary *out, int cap, int *n, arr_err *err) {
+  /* Once the nightly batch has run, its strategy orders the queue (priority) and
+   * takes held accounts out of it; before that, the largest balance comes first. */
   PREPARE(SUMMARY_SELECT ", CASE WHEN " WORKED_TODAY " THEN 1 ELSE 0 END" SUMMARY_JOINS
+                         " LEFT JOIN account_batch ab ON ab.account_id = a.id"
                          " WHERE a.collector_id = ? AND a.status = 'open'"
                          " AND NOT EXISTS (SELECT 1 FROM plans p WHERE p.account_id ="
                          " a.id AND p.status IN ('active', 'offered'))"
+                         " AND (ab.queue IS NULL OR ab.queue <> 'hold')"
                          " AND (? = 0 OR NOT " WORKED_TODAY ")"
-                         " ORDER BY a.principal_cents + a.interest_cents + a.fees_cents"
+                         " ORDER BY COALESCE(ab.priority, -1) DESC,"
+                         " a.principal_cents + a.interest_cents + a.fees_cents"
                          " + a.costs_cents + a.credit_cents DESC, a.id LIMIT ? OFFSET ?");
   int i = 1;
   for (int k = 0; k < 3; k++) {

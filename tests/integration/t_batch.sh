@@ -47,6 +47,33 @@ contains "in the future" "$errout"
 ARREARS_NOW=2026-11-21T12:00:00Z ok arrears batch run --as-of 2026-11-21 --json
 ok arrears audit verify
 
+step "a saved strategy orders the work queue; a hold takes accounts out of it"
+cat >s.txt <<'RULES'
+rule "small" when balance < 500.00 then hold "below 500"; stop
+rule "large" when balance >= 3000.00 then queue call_now priority 90; letter reminder_1
+rule "rest" then queue call_now priority 10
+RULES
+ok arrears strategy save --file s.txt --note "t_batch"
+sid=$(grep -o 'strategy [0-9]*' <<<"$output" | cut -d' ' -f2)
+echo 'rule "x" when balance >= then queue a' >bad.txt
+fails 1 arrears strategy save --file bad.txt
+contains "line 1, column 26: expected a number or money amount after '>='" "$errout"
+ok arrears strategy assign --champion "$sid"
+ARREARS_NOW=2026-11-22T12:00:00Z ok arrears batch run --as-of 2026-11-22 --json
+ok arrears --as alice work list --json --limit 200
+(($(json_get "$output" '.items | length') > 3)) || fail "alice's queue is nearly empty"
+assert_eq 0 "$(jq '[.items[] | select(.balance_cents.total < 50000)] | length' <<<"$output")" "held accounts are out"
+first_small=$(jq '[.items[] | .balance_cents.total < 300000] | index(true)' <<<"$output")
+after_big=$(jq '[.items[] | .balance_cents.total >= 300000] | rindex(true)' <<<"$output")
+if [[ $first_small != null && $after_big != null ]]; then
+  ((after_big < first_small)) || fail "priority 90 accounts are not first"
+fi
+ok arrears batch actions --as-of 2026-11-22 --kind letter --json
+(($(json_get "$output" '.items | length') > 0)) || fail "no letters due"
+assert_eq reminder_1 "$(json_get "$output" '.items[0].name')" "the letter the rule names"
+ok arrears strategy report --from 2026-01-01 --to 2026-11-22 --json
+assert_eq 1 "$(json_get "$output" '.items[0].strategy_version')" "accounts on version 1"
+
 step "catching up after skipped days equals running every day"
 ARREARS_DB=$(fresh_db daily)
 export ARREARS_DB

@@ -1,0 +1,208 @@
+/*
+ * store_strategy.c — strategy versions and the champion/challenger assignment, the
+ * batch's per-account decisions (batch_actions), the facts a strategy looks at
+ * (prefetched per chunk), and the liquidation report by strategy (see store.h).
+ */
+#include "store/store.h"
+#include "store/store_util.h"
+
+static void read_strategy(const arr_stmt *st, void *out) {
+  arr_strategy_row *s = out;
+  s->id = arr_db_col_int64(st, 0);
+  s->version = arr_db_col_int64(st, 1);
+  col_copy(st, 2, s->text, sizeof s->text);
+  col_copy(st, 3, s->note, sizeof s->note);
+  col_copy(st, 4, s->created_by, sizeof s->created_by);
+  col_copy(st, 5, s->created_at, sizeof s->created_at);
+}
+
+arr_rc arr_store_strategy_insert(arr_db *db, arr_strategy_row *s, arr_err *err) {
+  PREPARE("INSERT INTO strategies (version, text, note, created_by, created_at)"
+          " VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM strategies), ?, ?, ?, ?)"
+          " RETURNING id");
+  arr_db_bind_cstr(st, 1, s->text);
+  bind_opt(st, 2, s->note);
+  arr_db_bind_cstr(st, 3, s->created_by);
+  arr_db_bind_cstr(st, 4, s->created_at);
+  arr_rc rc = run_returning_id(st, &s->id, err);
+  if (rc == ARR_OK) {
+    arr_strategy_row again;
+    rc = arr_store_strategy_get(db, s->id, &again, err);
+    s->version = again.version;
+  }
+  return rc;
+}
+
+arr_rc arr_store_strategy_get(arr_db *db, int64_t id, arr_strategy_row *out,
+                              arr_err *err) {
+  PREPARE("SELECT id, version, text, note, created_by, created_at FROM strategies"
+          " WHERE id = ?");
+  arr_db_bind_int64(st, 1, id);
+  arr_rc rc = step_one(st, err, "strategy");
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  read_strategy(st, out);
+  arr_db_reset(st);
+  return ARR_OK;
+}
+
+arr_rc arr_store_strategy_list(arr_db *db, arr_strategy_row *out, int cap, int *n,
+                               arr_err *err) {
+  PREPARE("SELECT id, version, '', note, created_by, created_at FROM strategies"
+          " ORDER BY version DESC LIMIT ?");
+  arr_db_bind_int64(st, 1, cap);
+  return read_rows(st, out, sizeof *out, cap, n, read_strategy, err);
+}
+
+arr_rc arr_store_strategy_assignment(arr_db *db, arr_strategy_assignment *out,
+                                     bool *found, arr_err *err) {
+  PREPARE("SELECT champion_id, challenger_id, challenger_pct, changed_by, changed_at"
+          " FROM strategy_assignment WHERE id = 1");
+  arr_rc rc = arr_db_step(st, err);
+  *found = rc == ARR_OK && arr_db_has_row(st);
+  if (*found) {
+    out->champion_id = col_i64(st, 0);
+    out->challenger_id = col_i64(st, 1);
+    out->challenger_pct = (int)arr_db_col_int64(st, 2);
+    col_copy(st, 3, out->changed_by, sizeof out->changed_by);
+    col_copy(st, 4, out->changed_at, sizeof out->changed_at);
+  }
+  arr_db_reset(st);
+  return rc;
+}
+
+arr_rc arr_store_strategy_assign(arr_db *db, const arr_strategy_assignment *a,
+                                 arr_err *err) {
+  PREPARE("INSERT INTO strategy_assignment (id, champion_id, challenger_id,"
+          " challenger_pct, changed_by, changed_at) VALUES (1, ?, ?, ?, ?, ?)"
+          " ON CONFLICT (id) DO UPDATE SET champion_id = excluded.champion_id,"
+          " challenger_id = excluded.challenger_id,"
+          " challenger_pct = excluded.challenger_pct, changed_by = excluded.changed_by,"
+          " changed_at = excluded.changed_at");
+  bind_opt_id(st, 1, a->champion_id);
+  bind_opt_id(st, 2, a->challenger_id);
+  arr_db_bind_int64(st, 3, a->challenger_pct);
+  arr_db_bind_cstr(st, 4, a->changed_by);
+  arr_db_bind_cstr(st, 5, a->changed_at);
+  return arr_db_run(st, err);
+}
+
+arr_rc arr_store_batch_action_put(arr_db *db, arr_date as_of, int64_t account_id,
+                                  const char *kind, const char *name, const char *rule,
+                                  int64_t strategy_version, arr_err *err) {
+  PREPARE("INSERT INTO batch_actions (as_of, account_id, kind, name, rule,"
+          " strategy_version) VALUES (?, ?, ?, ?, ?, ?)"
+          " ON CONFLICT (as_of, account_id, kind, name) DO NOTHING");
+  bind_date(st, 1, as_of);
+  arr_db_bind_int64(st, 2, account_id);
+  arr_db_bind_cstr(st, 3, kind);
+  arr_db_bind_cstr(st, 4, name);
+  arr_db_bind_cstr(st, 5, rule);
+  arr_db_bind_int64(st, 6, strategy_version);
+  return arr_db_run(st, err);
+}
+
+static void read_action(const arr_stmt *st, void *out) {
+  arr_batch_action *a = out;
+  a->as_of = col_date(st, 0);
+  a->account_id = arr_db_col_int64(st, 1);
+  col_copy(st, 2, a->kind, sizeof a->kind);
+  col_copy(st, 3, a->name, sizeof a->name);
+  col_copy(st, 4, a->rule, sizeof a->rule);
+  a->strategy_version = arr_db_col_int64(st, 5);
+}
+
+arr_rc arr_store_batch_actions(arr_db *db, arr_date as_of, const char *kind,
+                               int64_t after_account, arr_batch_action *out, int cap,
+                               int *n, arr_err *err) {
+  PREPARE("SELECT as_of, account_id, kind, name, rule, strategy_version FROM"
+          " batch_actions WHERE as_of = ? AND (CAST(? AS TEXT) IS NULL OR kind = ?)"
+          " AND account_id > ? ORDER BY account_id, kind, name LIMIT ?");
+  bind_date(st, 1, as_of);
+  bind_opt(st, 2, kind);
+  bind_opt(st, 3, kind);
+  arr_db_bind_int64(st, 4, after_account);
+  arr_db_bind_int64(st, 5, cap);
+  return read_rows(st, out, sizeof *out, cap, n, read_action, err);
+}
+
+static void read_facts(const arr_stmt *st, void *out) {
+  arr_account_facts *f = out;
+  f->account_id = arr_db_col_int64(st, 0);
+  f->payments = arr_db_col_int64(st, 1);
+  f->contacts_7d = arr_db_col_int64(st, 2);
+  f->disputed = arr_db_col_int64(st, 3) != 0;
+  f->cease = arr_db_col_int64(st, 4) != 0;
+  f->bankruptcy = arr_db_col_int64(st, 5) != 0;
+  f->deceased = arr_db_col_int64(st, 6) != 0;
+  f->plan_active = arr_db_col_int64(st, 7) != 0;
+  f->promise_broken = arr_db_col_int64(st, 8) != 0;
+  f->has_phone = arr_db_col_int64(st, 9) != 0;
+  f->has_email = arr_db_col_int64(st, 10) != 0;
+}
+
+arr_rc arr_store_account_facts(arr_db *db, int64_t first, int64_t last,
+                               const char *since_7d_iso, arr_date broken_since,
+                               arr_account_facts *out, int cap, int *n, arr_err *err) {
+  /* One row per account of counts and flags, each a correlated lookup on an indexed
+   * column: the batch reads a chunk's facts in one statement. */
+  PREPARE(
+      "SELECT a.id,"
+      " (SELECT COUNT(*) FROM payments p WHERE p.account_id = a.id AND p.status ="
+      " 'posted'),"
+      " (SELECT COUNT(*) FROM contacts c WHERE c.account_id = a.id AND c.at >= ?),"
+      " CASE WHEN EXISTS (SELECT 1 FROM account_events e WHERE e.account_id = a.id AND"
+      " e.type IN ('dispute_written', 'dispute_oral') AND e.released_at IS NULL) THEN 1"
+      " ELSE 0 END,"
+      " CASE WHEN EXISTS (SELECT 1 FROM account_events e WHERE e.account_id = a.id AND"
+      " e.type = 'cease_written' AND e.released_at IS NULL) THEN 1 ELSE 0 END,"
+      " CASE WHEN EXISTS (SELECT 1 FROM account_events e WHERE e.account_id = a.id AND"
+      " e.type = 'bankruptcy_filed' AND e.released_at IS NULL) THEN 1 ELSE 0 END,"
+      " CASE WHEN EXISTS (SELECT 1 FROM account_events e WHERE e.account_id = a.id AND"
+      " e.type = 'deceased_reported' AND e.released_at IS NULL) THEN 1 ELSE 0 END,"
+      " CASE WHEN EXISTS (SELECT 1 FROM plans pl WHERE pl.account_id = a.id AND"
+      " pl.kind = 'plan' AND pl.status = 'active') THEN 1 ELSE 0 END,"
+      " CASE WHEN EXISTS (SELECT 1 FROM promises pr WHERE pr.account_id = a.id AND"
+      " pr.status IN ('broken', 'partial') AND pr.due_on >= ?) THEN 1 ELSE 0 END,"
+      " CASE WHEN EXISTS (SELECT 1 FROM phones ph WHERE ph.debtor_id = a.debtor_id AND"
+      " ph.valid_to IS NULL AND ph.status NOT IN ('bad', 'wrong_number',"
+      " 'disconnected')) THEN 1 ELSE 0 END,"
+      " CASE WHEN EXISTS (SELECT 1 FROM emails em WHERE em.debtor_id = a.debtor_id AND"
+      " em.valid_to IS NULL AND em.status NOT IN ('bad', 'bounced') AND em.consent <>"
+      " 'revoked') THEN 1 ELSE 0 END"
+      " FROM accounts a WHERE a.id BETWEEN ? AND ? ORDER BY a.id LIMIT ?");
+  arr_db_bind_cstr(st, 1, since_7d_iso);
+  bind_date(st, 2, broken_since);
+  arr_db_bind_int64(st, 3, first);
+  arr_db_bind_int64(st, 4, last);
+  arr_db_bind_int64(st, 5, cap);
+  return read_rows(st, out, sizeof *out, cap, n, read_facts, err);
+}
+
+static void read_liquidation(const arr_stmt *st, void *out) {
+  arr_liquidation_row *r = out;
+  r->strategy_version = col_i64(st, 0);
+  col_copy(st, 1, r->arm, sizeof r->arm);
+  r->accounts = arr_db_col_int64(st, 2);
+  r->placed_cents = arr_db_col_int64(st, 3);
+  r->collected_cents = arr_db_col_int64(st, 4);
+}
+
+arr_rc arr_store_liquidation_by_strategy(arr_db *db, arr_date from, arr_date to,
+                                         arr_liquidation_row *out, int cap, int *n,
+                                         arr_err *err) {
+  PREPARE("SELECT ab.strategy_version, COALESCE(ab.arm, ''), COUNT(*),"
+          " SUM((SELECT COALESCE(SUM(l.principal_cents + l.interest_cents + l.fees_cents"
+          " + l.costs_cents), 0) FROM ledger_entries l WHERE l.account_id = ab.account_id"
+          " AND l.kind = 'placement')),"
+          " SUM((SELECT COALESCE(SUM(p.amount_cents), 0) FROM payments p WHERE"
+          " p.account_id = ab.account_id AND p.status = 'posted' AND p.effective_on"
+          " BETWEEN ? AND ?))"
+          " FROM account_batch ab GROUP BY ab.strategy_version, COALESCE(ab.arm, '')"
+          " ORDER BY 1, 2 LIMIT ?");
+  bind_date(st, 1, from);
+  bind_date(st, 2, to);
+  arr_db_bind_int64(st, 3, cap);
+  return read_rows(st, out, sizeof *out, cap, n, read_liquidation, err);
+}
