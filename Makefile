@@ -1,7 +1,8 @@
 # Makefile — convenience entry points for arrears (the build itself is Meson's).
 #
 #   make build   install missing Debian packages, configure ./build, compile
-#   make demo    build, a fresh arrears.db with a 5000-account demo portfolio, then
+#   make demo    build, a fresh arrears.db with a 5000-account demo portfolio and the
+#                nightly batch for today (interest, aging, strategy queues), then
 #                `arrears serve` on http://127.0.0.1:8080 (Ctrl-C stops it)
 #   make test    the whole suite: unit, ASan+UBSan, PostgreSQL, integration, fuzz
 #   make bench   benchmarks (bench/run)
@@ -30,6 +31,7 @@ demo: build
 	rm -f arrears.db arrears.db-wal arrears.db-shm
 	$(ARREARS) init </dev/null
 	$(ARREARS) demo --accounts 5000 --seed 42 </dev/null
+	$(ARREARS) batch run --as-of $$(date -u +%F) --quiet </dev/null
 	@echo
 	@echo "Demo database ready: $(CURDIR)/arrears.db (5000 accounts, seed 42)."
 	@echo

@@ -953,6 +953,96 @@ static void h_approval_reject(http_req *r, json_t *body) {
   approval_decide(r, body, false);
 }
 
+/* ---- the nightly batch, strategies, queues ---- */
+
+static void h_batch_status(http_req *r, json_t *body) {
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_batch_status(r->svc, query(r, "as_of"), &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_batch_actions(http_req *r, json_t *body) {
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc =
+      arr_svc_batch_actions(r->svc, query(r, "as_of"), query(r, "kind"), &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_queues(http_req *r, json_t *body) {
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_queue_summary(r->svc, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_strategies(http_req *r, json_t *body) {
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_strategy_list(r->svc, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_strategy_save(http_req *r, json_t *body) {
+  const char *text = NULL, *note = NULL;
+  if (!body_str(r, body, "text", true, 65536, &text) ||
+      !body_str(r, body, "note", false, 200, &note)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_strategy_save(r->svc, text, note, &out, &err);
+  reply(r, rc, &err, 201, out);
+}
+
+static void h_strategy_show(http_req *r, json_t *body) {
+  char *end = NULL;
+  long long id = strtoll(r->params[0], &end, 10);
+  if (r->params[0][0] == '\0' || *end != '\0' || id < 0) {
+    http_error(r, 400, "invalid", "a strategy id is a whole number (0: built in)", "id");
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_strategy_show(r->svc, id, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_strategy_assign(http_req *r, json_t *body) {
+  json_t *ch = json_object_get(body, "champion_id");
+  json_t *cl = json_object_get(body, "challenger_id");
+  json_t *pct = json_object_get(body, "challenger_pct");
+  if (!json_is_integer(ch) || json_integer_value(ch) < 0 ||
+      (cl != NULL && !json_is_null(cl) &&
+       (!json_is_integer(cl) || json_integer_value(cl) < 0)) ||
+      (pct != NULL && (!json_is_integer(pct) || json_integer_value(pct) < 0 ||
+                       json_integer_value(pct) > 100))) {
+    http_error(r, 400, "invalid",
+               "champion_id (0: built in), challenger_id and challenger_pct are whole "
+               "numbers",
+               "champion_id");
+    return;
+  }
+  arr_err err;
+  arr_rc rc = arr_svc_strategy_assign(
+      r->svc, json_integer_value(ch), json_is_integer(cl) ? json_integer_value(cl) : 0,
+      pct != NULL ? (int)json_integer_value(pct) : 0, &err);
+  json_t *out = NULL;
+  if (rc == ARR_OK) {
+    rc = arr_svc_strategy_list(r->svc, &out, &err);
+  }
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_strategy_report(http_req *r, json_t *body) {
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc =
+      arr_svc_strategy_report(r->svc, query(r, "from"), query(r, "to"), &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
 /* ---- routing ---- */
 
 static const route ROUTES[] = {
@@ -1003,6 +1093,14 @@ static const route ROUTES[] = {
     {"POST", "/api/v1/settlements/*/accept", h_settlement_accept, R_STAFF},
     {"POST", "/api/v1/plans/*/extensions", h_extension, R_STAFF},
     {"GET", "/api/v1/approvals", h_approvals, R_OVERSEERS},
+    {"GET", "/api/v1/batch", h_batch_status, R_OVERSEERS},
+    {"GET", "/api/v1/batch/actions", h_batch_actions, R_OVERSEERS},
+    {"GET", "/api/v1/queues", h_queues, R_OVERSEERS},
+    {"GET", "/api/v1/strategies", h_strategies, R_OVERSEERS},
+    {"POST", "/api/v1/strategies", h_strategy_save, R_SUPERVISOR | R_ADMIN},
+    {"PUT", "/api/v1/strategies/assignment", h_strategy_assign, R_SUPERVISOR | R_ADMIN},
+    {"GET", "/api/v1/strategies/report", h_strategy_report, R_OVERSEERS},
+    {"GET", "/api/v1/strategies/*", h_strategy_show, R_OVERSEERS},
     {"POST", "/api/v1/approvals/*/approve", h_approval_approve, R_SUPERVISOR | R_ADMIN},
     {"POST", "/api/v1/approvals/*/reject", h_approval_reject, R_SUPERVISOR | R_ADMIN},
     {"GET", "/api/v1/compliance/rules", h_rules, R_OVERSEERS},

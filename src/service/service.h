@@ -294,6 +294,12 @@ arr_rc arr_svc_batch_status(arr_svc *svc, const char *as_of, json_t **out, arr_e
 arr_rc arr_svc_batch_actions(arr_svc *svc, const char *as_of, const char *kind,
                              json_t **out, arr_err *err);
 
+/* Supervisors' view: per collector, open accounts by batch queue, how many were
+ * worked today, and balances. {"since","collectors":[{"collector","accounts",
+ * "worked_today","balance_cents","queues":[{"queue","accounts","worked_today",
+ * "balance_cents"}]}]}. */
+arr_rc arr_svc_queue_summary(arr_svc *svc, json_t **out, arr_err *err);
+
 /* ---- strategies (strategies.c) ---- */
 /* Saves a new version (supervisor, admin); a parse error names line and column.
  * *out: {"id","version","rules"}. */

@@ -72,6 +72,9 @@ static json_t *summary_json(const arr_account_summary *s, bool with_worked) {
       s->collector[0] ? json_string(s->collector) : json_null());
   if (with_worked) {
     json_object_set_new(o, "worked_today", json_boolean(s->worked_today));
+    json_object_set_new(o, "queue", s->queue[0] ? json_string(s->queue) : json_null());
+    json_object_set_new(o, "priority",
+                        s->priority >= 0 ? json_integer(s->priority) : json_null());
   }
   return o;
 }
@@ -777,4 +780,51 @@ arr_rc arr_svc_audit_list(arr_svc *svc, const char *action, const char *entity,
   }
   free(rows);
   return rc;
+}
+
+arr_rc arr_svc_queue_summary(arr_svc *svc, json_t **out, arr_err *err) {
+  arr_rc rc = arr_svc_require(svc, "the queues", OVERSEERS, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  enum { MAX = 2000 };
+  arr_queue_count *rows = malloc(sizeof *rows * MAX);
+  if (rows == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  char midnight[ARR_TIME_FMT_MAX];
+  arr_time_format_utc((arr_time)svc->today * 86400, midnight);
+  int n = 0;
+  rc = arr_store_queue_counts(svc->db, midnight, rows, MAX, &n, err);
+  json_t *collectors = json_array();
+  json_t *cur = NULL;
+  for (int i = 0; rc == ARR_OK && i < n; i++) {
+    if (cur == NULL || strcmp(json_string_value(json_object_get(cur, "collector")),
+                              rows[i].collector) != 0) {
+      cur = json_pack("{s:s,s:I,s:I,s:I,s:o}", "collector", rows[i].collector, "accounts",
+                      (json_int_t)0, "worked_today", (json_int_t)0, "balance_cents",
+                      (json_int_t)0, "queues", json_array());
+      json_array_append_new(collectors, cur);
+    }
+    json_array_append_new(json_object_get(cur, "queues"),
+                          json_pack("{s:s,s:I,s:I,s:I}", "queue",
+                                    rows[i].queue[0] ? rows[i].queue : "unsorted",
+                                    "accounts", (json_int_t)rows[i].accounts,
+                                    "worked_today", (json_int_t)rows[i].worked_today,
+                                    "balance_cents", (json_int_t)rows[i].balance_cents));
+    static const char *const SUMS[] = {"accounts", "worked_today", "balance_cents"};
+    int64_t add[] = {rows[i].accounts, rows[i].worked_today, rows[i].balance_cents};
+    for (int k = 0; k < 3; k++) {
+      json_object_set_new(
+          cur, SUMS[k],
+          json_integer(json_integer_value(json_object_get(cur, SUMS[k])) + add[k]));
+    }
+  }
+  free(rows);
+  if (rc != ARR_OK) {
+    json_decref(collectors);
+    return rc;
+  }
+  *out = json_pack("{s:s,s:o}", "since", midnight, "collectors", collectors);
+  return ARR_OK;
 }

@@ -378,6 +378,8 @@ typedef struct {
   char first_name[201], last_name[201];
   char collector[65];
   bool worked_today;
+  char queue[33];   /* work queue reads: the batch's queue ("" before it ran) */
+  int64_t priority; /* and its priority (-1 before it ran) */
 } arr_account_summary;
 
 typedef enum {
@@ -723,5 +725,15 @@ typedef struct {
 arr_rc arr_store_liquidation_by_strategy(arr_db *db, arr_date from, arr_date to,
                                          arr_liquidation_row *out, int cap, int *n,
                                          arr_err *err);
+
+/* Open accounts per collector and batch queue ("" before the batch has run): how
+ * many, how many the collector worked since since_iso, and their balance. */
+typedef struct {
+  char collector[65];
+  char queue[33];
+  int64_t accounts, worked_today, balance_cents;
+} arr_queue_count;
+arr_rc arr_store_queue_counts(arr_db *db, const char *since_iso, arr_queue_count *out,
+                              int cap, int *n, arr_err *err);
 
 #endif

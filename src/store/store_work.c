@@ -125,8 +125,17 @@ static void read_summary(const arr_stmt *st, void *out) {
   col_copy(st, ACCOUNT_NCOLS, s->first_name, sizeof s->first_name);
   col_copy(st, ACCOUNT_NCOLS + 1, s->last_name, sizeof s->last_name);
   col_copy(st, ACCOUNT_NCOLS + 2, s->collector, sizeof s->collector);
+  bool queued = arr_db_col_count(st) > ACCOUNT_NCOLS + 5;
   s->worked_today =
       arr_db_col_count(st) > ACCOUNT_NCOLS + 3 && col_i64(st, ACCOUNT_NCOLS + 3) != 0;
+  s->queue[0] = '\0';
+  s->priority = -1;
+  if (queued) {
+    col_copy(st, ACCOUNT_NCOLS + 4, s->queue, sizeof s->queue);
+    s->priority = arr_db_col_is_null(st, ACCOUNT_NCOLS + 5)
+                      ? -1
+                      : arr_db_col_int64(st, ACCOUNT_NCOLS + 5);
+  }
 }
 
 arr_rc arr_store_account_summaries(arr_db *db, const arr_account_filter *f,
@@ -214,7 +223,8 @@ arr_rc arr_store_work_queue(arr_db *db, int64_t collector_id, const char *actor,
                             arr_account_summary *out, int cap, int *n, arr_err *err) {
   /* Once the nightly batch has run, its strategy orders the queue (priority) and
    * takes held accounts out of it; before that, the largest balance comes first. */
-  PREPARE(SUMMARY_SELECT ", CASE WHEN " WORKED_TODAY " THEN 1 ELSE 0 END" SUMMARY_JOINS
+  PREPARE(SUMMARY_SELECT ", CASE WHEN " WORKED_TODAY " THEN 1 ELSE 0 END, ab.queue,"
+                         " ab.priority" SUMMARY_JOINS
                          " LEFT JOIN account_batch ab ON ab.account_id = a.id"
                          " WHERE a.collector_id = ? AND a.status = 'open'"
                          " AND NOT EXISTS (SELECT 1 FROM plans p WHERE p.account_id ="
@@ -274,4 +284,35 @@ arr_rc arr_store_audit_list(arr_db *db, const arr_audit_filter *f, arr_audit_eve
           " FROM audit_log WHERE (? = 0 OR id < ?)" AUDIT_FILTER
           " ORDER BY id DESC LIMIT ?");
   return audit_list_run(st, f, f->before_id, out, cap, n, err);
+}
+
+/* ---- supervisors' view of the queues ---- */
+
+static void read_queue_count(const arr_stmt *st, void *out) {
+  arr_queue_count *q = out;
+  col_copy(st, 0, q->collector, sizeof q->collector);
+  col_copy(st, 1, q->queue, sizeof q->queue);
+  q->accounts = arr_db_col_int64(st, 2);
+  q->worked_today = arr_db_col_int64(st, 3);
+  q->balance_cents = arr_db_col_int64(st, 4);
+}
+
+arr_rc arr_store_queue_counts(arr_db *db, const char *since_iso, arr_queue_count *out,
+                              int cap, int *n, arr_err *err) {
+  PREPARE("SELECT u.username, COALESCE(ab.queue, ''), COUNT(*),"
+          " SUM(CASE WHEN EXISTS (SELECT 1 FROM contacts x WHERE x.account_id = a.id AND"
+          " x.actor = u.username AND x.at >= ?) OR EXISTS (SELECT 1 FROM notes x WHERE"
+          " x.account_id = a.id AND x.actor = u.username AND x.created_at >= ?) OR"
+          " EXISTS (SELECT 1 FROM payments x WHERE x.account_id = a.id AND x.actor ="
+          " u.username AND x.created_at >= ?) THEN 1 ELSE 0 END),"
+          " SUM(a.principal_cents + a.interest_cents + a.fees_cents + a.costs_cents +"
+          " a.credit_cents)"
+          " FROM accounts a JOIN users u ON u.id = a.collector_id"
+          " LEFT JOIN account_batch ab ON ab.account_id = a.id WHERE a.status = 'open'"
+          " GROUP BY u.username, COALESCE(ab.queue, '') ORDER BY 1, 2 LIMIT ?");
+  arr_db_bind_cstr(st, 1, since_iso);
+  arr_db_bind_cstr(st, 2, since_iso);
+  arr_db_bind_cstr(st, 3, since_iso);
+  arr_db_bind_int64(st, 4, cap);
+  return read_rows(st, out, sizeof *out, cap, n, read_queue_count, err);
 }

@@ -133,7 +133,7 @@ test('audit log: without after, newest first; before/next_before walk back to th
   assert.equal(got.length, got[0], 'no gaps: the audit chain has ids 1..N');
 });
 
-test('work queue: after is an offset; the walk covers the queue once, largest balance first', async () => {
+test('work queue: after is an offset; the walk covers the queue once, by priority then balance', async () => {
   const alice = await as('collector');
   const pages = await walk('/api/v1/work', 4, alice);
   const items = pages.flatMap((p) => p.items);
@@ -144,7 +144,14 @@ test('work queue: after is an offset; the walk covers the queue once, largest ba
     assert.equal(a.collector, DEMO.collector);
     assert.equal(a.status, 'open');
   }
-  for (let i = 1; i < items.length; i++) assert.ok(items[i - 1].balance_cents.total >= items[i].balance_cents.total, 'largest total balance first');
+  // The nightly batch's strategy orders the queue; within a priority, the largest
+  // balance comes first.
+  const key = (a) => [a.priority ?? -1, a.balance_cents.total];
+  for (let i = 1; i < items.length; i++) {
+    const [p0, b0] = key(items[i - 1]);
+    const [p1, b1] = key(items[i]);
+    assert.ok(p0 > p1 || (p0 === p1 && b0 >= b1), `priority then balance: ${p0}/${b0} before ${p1}/${b1}`);
+  }
   const once = await call('GET', '/api/v1/work', { as: alice, query: { limit: 200 } });
   assert.deepEqual(once.body.items.map((i) => i.id), got);
   let offset = 0;

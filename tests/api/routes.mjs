@@ -126,6 +126,14 @@ export const samples = {
     return { path: `/api/v1/settlements/${plan}/accept` };
   },
   listApprovals: () => ({ path: '/api/v1/approvals' }),
+  batchStatus: () => ({ path: '/api/v1/batch' }),
+  batchActions: () => ({ path: '/api/v1/batch/actions', query: { as_of: '2026-11-23' } }),
+  queueSummary: () => ({ path: '/api/v1/queues' }),
+  listStrategies: () => ({ path: '/api/v1/strategies' }),
+  saveStrategy: () => ({ path: '/api/v1/strategies', body: { text: 'rule "all" then queue call_now priority 50\n', note: 'role matrix' } }),
+  assignStrategies: () => ({ path: '/api/v1/strategies/assignment', body: { champion_id: 0 } }),
+  strategyReport: () => ({ path: '/api/v1/strategies/report', query: { from: '2026-01-01', to: '2026-11-30' } }),
+  getStrategy: () => ({ path: '/api/v1/strategies/0' }),
   getStatement: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/statement` }),
   addStatement: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/statement`, body: { dependents: 1, income: [{ source: 'wages', amount: '2000.00', period: 'monthly' }], expenses: [{ category: 'housing', amount: '900.00', period: 'monthly' }] } }),
   requestExtension: async (ctx) => {
