@@ -103,6 +103,7 @@ int cmd_strategy_assign(cli_args *a);
 int cmd_strategy_list(cli_args *a);
 int cmd_strategy_show(cli_args *a);
 int cmd_strategy_report(cli_args *a);
+int cmd_score_train(cli_args *a);
 int cmd_compliance_rules(cli_args *a);
 int cmd_compliance_rule(cli_args *a);
 int cmd_compliance_report(cli_args *a);

@@ -322,3 +322,39 @@ int cmd_batch_actions(cli_args *a) {
   actions_arg x = {cli_opt_get(a, "as-of"), cli_opt_get(a, "kind")};
   return show_json(a, actions_fn, &x, print_actions);
 }
+
+int cmd_score_train(cli_args *a) {
+  EXPECT_ARGS(0, "score train [--as-of DATE] [--holdout-pct N] [--json]");
+  const char *as_of = cli_opt_get(a, "as-of"), *pct_s = cli_opt_get(a, "holdout-pct");
+  bool as_json = cli_flag(a, "json");
+  int64_t pct = 20;
+  if (pct_s != NULL && !id_value(pct_s, &pct)) {
+    return cli_usage("--holdout-pct must be a whole number%s", "");
+  }
+  arr_svc *svc = NULL;
+  int rc = cli_open_checked(a, &svc);
+  if (rc != 0) {
+    return rc;
+  }
+  arr_err err;
+  json_t *out = NULL;
+  arr_rc r = arr_svc_score_train(svc, as_of, (int)pct, &out, &err);
+  arr_svc_close(svc);
+  if (r != ARR_OK) {
+    return cli_fail(&err);
+  }
+  if (as_json) {
+    cli_print_json(out);
+  } else {
+    int64_t auc = json_integer_value(json_object_get(out, "auc_e4"));
+    printf("score model %lld: trained on %lld accounts (%lld paid within 30 days), "
+           "AUC %lld.%04lld on %lld held out\n",
+           (long long)json_integer_value(json_object_get(out, "id")),
+           (long long)json_integer_value(json_object_get(out, "n_train")),
+           (long long)json_integer_value(json_object_get(out, "positives")),
+           (long long)(auc / 10000), (long long)(auc % 10000),
+           (long long)json_integer_value(json_object_get(out, "n_test")));
+  }
+  json_decref(out);
+  return 0;
+}

@@ -88,6 +88,7 @@ static const char USAGE[] =
     "  batch actions --as-of DATE [--kind K] [--json]   letters due, skip traces, holds\n"
     "  strategy save --file F [--note N] | list | show ID | report --from D --to D\n"
     "  strategy assign --champion ID [--challenger ID --pct N]   (0: the built-in one)\n"
+    "  score train [--as-of DATE] [--holdout-pct N] [--json]   propensity model, AUC\n"
     "  audit list [--action A] [--entity E] [--entity-id ID] [--limit N] [--before ID]\n"
     "  serve [--listen ADDR:PORT] [--config FILE] [--threads N] [--static DIR]\n"
     "        [--access-log FILE|-|off] [--secure-cookies] [--max-body-bytes N]\n"
@@ -283,6 +284,7 @@ static const command COMMANDS[] = {
     {"strategy", "list", cmd_strategy_list},
     {"strategy", "show", cmd_strategy_show},
     {"strategy", "report", cmd_strategy_report},
+    {"score", "train", cmd_score_train},
     {"compliance", "rule", cmd_compliance_rule},
     {"compliance", "report", cmd_compliance_report},
 };

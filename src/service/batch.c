@@ -43,6 +43,8 @@ typedef struct {
   int64_t champion_version, challenger_version, challenger_id;
   int challenger_pct;
   arr_strategy_action *actions;
+  bool has_model; /* the newest propensity model scores every account */
+  arr_score_model model;
 } strategies;
 
 extern const char ARR_DEFAULT_STRATEGY[];
@@ -50,16 +52,17 @@ extern const char ARR_DEFAULT_STRATEGY[];
 typedef struct {
   arr_account *accounts;
   arr_account_facts *facts;
+  arr_score_row *scores;
   arr_account_batch *state;
   arr_principal_day *days;
   arr_hold_event *holds;
   arr_principal_point *points;
-  int na, ns, nd, nh, nf;
+  int na, ns, nd, nh, nf, nsc;
 } chunk;
 
 static void chunk_free(chunk *c) {
   free(c->accounts), free(c->state), free(c->days), free(c->holds), free(c->points);
-  free(c->facts);
+  free(c->facts), free(c->scores);
 }
 
 static arr_rc chunk_alloc(chunk *c, int size, arr_err *err) {
@@ -70,8 +73,9 @@ static arr_rc chunk_alloc(chunk *c, int size, arr_err *err) {
   c->holds = malloc(sizeof *c->holds * MAX_HOLDS);
   c->points = malloc(sizeof *c->points * MAX_POINTS);
   c->facts = malloc(sizeof *c->facts * (size_t)size);
+  c->scores = malloc(sizeof *c->scores * (size_t)size);
   if (c->accounts == NULL || c->state == NULL || c->days == NULL || c->holds == NULL ||
-      c->points == NULL || c->facts == NULL) {
+      c->points == NULL || c->facts == NULL || c->scores == NULL) {
     chunk_free(c);
     return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
   }
@@ -310,7 +314,12 @@ static arr_rc run_chunk(arr_svc *svc, arr_batch_run *run, chunk *c, int size,
     rc = arr_store_account_facts(svc->db, first, last, since, run->as_of - 30, c->facts,
                                  size, &c->nf, err);
   }
-  int si = 0, di = 0, hi = 0, fi = 0;
+  c->nsc = 0;
+  if (rc == ARR_OK && *more && st != NULL && st->has_model) {
+    rc = svc_score_rows(svc, first, last, run->as_of, ARR_DATE_NONE, c->scores, size,
+                        &c->nsc, err);
+  }
+  int si = 0, di = 0, hi = 0, fi = 0, sci = 0;
   for (int i = 0; rc == ARR_OK && i < c->na; i++) {
     arr_account *a = &c->accounts[i];
     arr_account_batch b;
@@ -338,6 +347,14 @@ static arr_rc run_chunk(arr_svc *svc, arr_batch_run *run, chunk *c, int size,
     }
     if (b.as_of != ARR_DATE_NONE && b.as_of >= run->as_of && b.account_id == a->id) {
       continue; /* processed for this date before a crash: never twice */
+    }
+    while (sci < c->nsc && c->scores[sci].account_id < a->id) {
+      sci++;
+    }
+    if (sci < c->nsc && c->scores[sci].account_id == a->id) {
+      double x[ARR_SF_COUNT];
+      svc_score_features(&c->scores[sci], run->as_of, x);
+      b.score = arr_score_points(&st->model, x);
     }
     while (fi < c->nf && c->facts[fi].account_id < a->id) {
       fi++;
@@ -406,6 +423,14 @@ static arr_rc load_strategies(arr_svc *svc, strategies *st, arr_err *err) {
                        err);
     st->challenger_id = a.challenger_id;
     st->challenger_pct = a.challenger_pct;
+  }
+  if (rc == ARR_OK) {
+    arr_score_model_row *row = malloc(sizeof *row);
+    bool have = false;
+    rc = row != NULL ? arr_store_score_model_latest(svc->db, row, &have, err)
+                     : arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+    st->has_model = rc == ARR_OK && have && svc_score_model_load(row->model, &st->model);
+    free(row);
   }
   if (rc == ARR_OK) {
     st->actions = malloc(sizeof *st->actions * ARR_STRATEGY_MAX_OUT);

@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "core/score.h"
 #include "core/sol.h"
 #include "service/service.h"
 #include "store/store.h"
@@ -87,6 +88,14 @@ void svc_sol_evaluate(const arr_account *a, const char *state, arr_date as_of,
 arr_rc svc_sol(arr_svc *svc, const arr_account *a, arr_date as_of, arr_sol_status *out,
                arr_err *err);
 json_t *svc_sol_json(const arr_sol_status *s);
+
+/* The propensity model's features (core/score.h arr_score_feature) of one account as
+ * of the end of day ref, its store row, and a stored model back from its JSON. */
+void svc_score_features(const arr_score_row *r, arr_date ref, double *x);
+arr_rc svc_score_rows(arr_svc *svc, int64_t first, int64_t last, arr_date ref,
+                      arr_date label_end, arr_score_row *out, int cap, int *n,
+                      arr_err *err);
+bool svc_score_model_load(const char *text, arr_score_model *m);
 
 /* Frees text returned by json_dumps with jansson's current allocator (the server
  * gives jansson a per-request arena; see src/http/server.c). */

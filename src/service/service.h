@@ -300,6 +300,14 @@ arr_rc arr_svc_batch_actions(arr_svc *svc, const char *as_of, const char *kind,
  * "balance_cents"}]}]}. */
 arr_rc arr_svc_queue_summary(arr_svc *svc, json_t **out, arr_err *err);
 
+/* ---- scores (scores.c) ---- */
+/* Trains the propensity model on history: features as of as_of - 30 days (NULL: today),
+ * label = paid in the 30 days after; holdout_pct percent of accounts (by hash) held out
+ * for the AUC. Supervisor or admin. {"id","n_train","n_test","positives","auc_e4",
+ * "auc","window_days"}. */
+arr_rc arr_svc_score_train(arr_svc *svc, const char *as_of, int holdout_pct, json_t **out,
+                           arr_err *err);
+
 /* ---- strategies (strategies.c) ---- */
 /* Saves a new version (supervisor, admin); a parse error names line and column.
  * *out: {"id","version","rules"}. */

@@ -75,6 +75,7 @@ static json_t *summary_json(const arr_account_summary *s, bool with_worked) {
     json_object_set_new(o, "queue", s->queue[0] ? json_string(s->queue) : json_null());
     json_object_set_new(o, "priority",
                         s->priority >= 0 ? json_integer(s->priority) : json_null());
+    json_object_set_new(o, "score", s->score >= 0 ? json_integer(s->score) : json_null());
   }
   return o;
 }

@@ -380,6 +380,7 @@ typedef struct {
   bool worked_today;
   char queue[33];   /* work queue reads: the batch's queue ("" before it ran) */
   int64_t priority; /* and its priority (-1 before it ran) */
+  int64_t score;    /* and the propensity score, 0..1000 (-1: none) */
 } arr_account_summary;
 
 typedef enum {
@@ -735,5 +736,30 @@ typedef struct {
 } arr_queue_count;
 arr_rc arr_store_queue_counts(arr_db *db, const char *since_iso, arr_queue_count *out,
                               int cap, int *n, arr_err *err);
+
+/* ---- scores (store_strategy.c) ---- */
+/* What the propensity model looks at for one account, as of the end of a day. */
+typedef struct {
+  int64_t account_id;
+  char account_type[16];
+  arr_date placed_on, last_payment_on;
+  int64_t balance_cents, payments, rpc_90d, promises, promises_kept;
+  bool has_phone, has_email, disputed;
+  bool paid_after; /* a payment in (ref, label_end]: the training label */
+} arr_score_row;
+arr_rc arr_store_score_rows(arr_db *db, int64_t first, int64_t last, arr_date ref,
+                            const char *ref_end_iso, const char *rpc_from_iso,
+                            arr_date label_end, arr_score_row *out, int cap, int *n,
+                            arr_err *err);
+typedef struct {
+  int64_t id;
+  arr_date as_of;
+  int64_t window_days, n_train, n_test, auc_e4; /* AUC x 10^4 on the held-out set */
+  char model[4096];                             /* JSON: d, mean, sd, w, bias */
+  char created_by[65], created_at[ARR_TIME_FMT_MAX];
+} arr_score_model_row;
+arr_rc arr_store_score_model_insert(arr_db *db, arr_score_model_row *m, arr_err *err);
+arr_rc arr_store_score_model_latest(arr_db *db, arr_score_model_row *out, bool *found,
+                                    arr_err *err);
 
 #endif

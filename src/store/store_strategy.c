@@ -206,3 +206,108 @@ arr_rc arr_store_liquidation_by_strategy(arr_db *db, arr_date from, arr_date to,
   arr_db_bind_int64(st, 3, cap);
   return read_rows(st, out, sizeof *out, cap, n, read_liquidation, err);
 }
+
+/* ---- scores ---- */
+
+static void read_score_row(const arr_stmt *st, void *out) {
+  arr_score_row *r = out;
+  r->account_id = arr_db_col_int64(st, 0);
+  col_copy(st, 1, r->account_type, sizeof r->account_type);
+  r->placed_on = col_date(st, 2);
+  r->balance_cents = arr_db_col_int64(st, 3);
+  r->last_payment_on = col_date(st, 4);
+  r->payments = arr_db_col_int64(st, 5);
+  r->rpc_90d = arr_db_col_int64(st, 6);
+  r->promises = arr_db_col_int64(st, 7);
+  r->promises_kept = arr_db_col_int64(st, 8);
+  r->has_phone = arr_db_col_int64(st, 9) != 0;
+  r->has_email = arr_db_col_int64(st, 10) != 0;
+  r->disputed = arr_db_col_int64(st, 11) != 0;
+  r->paid_after = arr_db_col_int64(st, 12) != 0;
+}
+
+arr_rc arr_store_score_rows(arr_db *db, int64_t first, int64_t last, arr_date ref,
+                            const char *ref_end_iso, const char *rpc_from_iso,
+                            arr_date label_end, arr_score_row *out, int cap, int *n,
+                            arr_err *err) {
+  /* Everything as of the end of day `ref`, and whether a payment came in
+   * (ref, label_end]: the label when training, ignored when scoring. */
+  PREPARE(
+      "SELECT a.id, a.account_type, a.placed_on,"
+      " (SELECT COALESCE(SUM(l.principal_cents + l.interest_cents + l.fees_cents +"
+      " l.costs_cents + l.credit_cents), 0) FROM ledger_entries l WHERE l.account_id ="
+      " a.id AND l.effective_on <= ?),"
+      " (SELECT MAX(p.effective_on) FROM payments p WHERE p.account_id = a.id AND"
+      " p.status = 'posted' AND p.effective_on <= ?),"
+      " (SELECT COUNT(*) FROM payments p WHERE p.account_id = a.id AND p.status ="
+      " 'posted' AND p.effective_on <= ?),"
+      " (SELECT COUNT(*) FROM contacts c WHERE c.account_id = a.id AND c.outcome ="
+      " 'conversation' AND c.at > ? AND c.at <= ?),"
+      " (SELECT COUNT(*) FROM promises pr WHERE pr.account_id = a.id AND pr.due_on <= ?),"
+      " (SELECT COUNT(*) FROM promises pr WHERE pr.account_id = a.id AND pr.due_on <= ?"
+      " AND pr.status = 'kept'),"
+      " CASE WHEN EXISTS (SELECT 1 FROM phones ph WHERE ph.debtor_id = a.debtor_id AND"
+      " ph.valid_to IS NULL AND ph.status NOT IN ('bad', 'wrong_number',"
+      " 'disconnected')) THEN 1 ELSE 0 END,"
+      " CASE WHEN EXISTS (SELECT 1 FROM emails em WHERE em.debtor_id = a.debtor_id AND"
+      " em.valid_to IS NULL AND em.status NOT IN ('bad', 'bounced') AND em.consent <>"
+      " 'revoked') THEN 1 ELSE 0 END,"
+      " CASE WHEN EXISTS (SELECT 1 FROM account_events e WHERE e.account_id = a.id AND"
+      " e.type IN ('dispute_written', 'dispute_oral') AND e.at <= ?) THEN 1 ELSE 0 END,"
+      " CASE WHEN EXISTS (SELECT 1 FROM payments p WHERE p.account_id = a.id AND"
+      " p.status = 'posted' AND p.effective_on > ? AND p.effective_on <= ?) THEN 1"
+      " ELSE 0 END"
+      " FROM accounts a WHERE a.id BETWEEN ? AND ? ORDER BY a.id LIMIT ?");
+  int i = 1;
+  bind_date(st, i++, ref);
+  bind_date(st, i++, ref);
+  bind_date(st, i++, ref);
+  arr_db_bind_cstr(st, i++, rpc_from_iso);
+  arr_db_bind_cstr(st, i++, ref_end_iso);
+  bind_date(st, i++, ref);
+  bind_date(st, i++, ref);
+  arr_db_bind_cstr(st, i++, ref_end_iso);
+  bind_date(st, i++, ref);
+  bind_date(st, i++, label_end != ARR_DATE_NONE ? label_end : ref);
+  arr_db_bind_int64(st, i++, first);
+  arr_db_bind_int64(st, i++, last);
+  arr_db_bind_int64(st, i++, cap);
+  return read_rows(st, out, sizeof *out, cap, n, read_score_row, err);
+}
+
+arr_rc arr_store_score_model_insert(arr_db *db, arr_score_model_row *m, arr_err *err) {
+  PREPARE("INSERT INTO score_models (as_of, window_days, n_train, n_test, auc_e4, model,"
+          " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  bind_date(st, 1, m->as_of);
+  arr_db_bind_int64(st, 2, m->window_days);
+  arr_db_bind_int64(st, 3, m->n_train);
+  arr_db_bind_int64(st, 4, m->n_test);
+  arr_db_bind_int64(st, 5, m->auc_e4);
+  arr_db_bind_cstr(st, 6, m->model);
+  arr_db_bind_cstr(st, 7, m->created_by);
+  arr_db_bind_cstr(st, 8, m->created_at);
+  return run_returning_id(st, &m->id, err);
+}
+
+static void read_model(const arr_stmt *st, void *out) {
+  arr_score_model_row *m = out;
+  m->id = arr_db_col_int64(st, 0);
+  m->as_of = col_date(st, 1);
+  m->window_days = arr_db_col_int64(st, 2);
+  m->n_train = arr_db_col_int64(st, 3);
+  m->n_test = arr_db_col_int64(st, 4);
+  m->auc_e4 = arr_db_col_int64(st, 5);
+  col_copy(st, 6, m->model, sizeof m->model);
+  col_copy(st, 7, m->created_by, sizeof m->created_by);
+  col_copy(st, 8, m->created_at, sizeof m->created_at);
+}
+
+arr_rc arr_store_score_model_latest(arr_db *db, arr_score_model_row *out, bool *found,
+                                    arr_err *err) {
+  PREPARE("SELECT id, as_of, window_days, n_train, n_test, auc_e4, model, created_by,"
+          " created_at FROM score_models ORDER BY id DESC LIMIT 1");
+  int n = 0;
+  arr_rc rc = read_rows(st, out, sizeof *out, 1, &n, read_model, err);
+  *found = rc == ARR_OK && n == 1;
+  return rc;
+}

@@ -125,16 +125,20 @@ static void read_summary(const arr_stmt *st, void *out) {
   col_copy(st, ACCOUNT_NCOLS, s->first_name, sizeof s->first_name);
   col_copy(st, ACCOUNT_NCOLS + 1, s->last_name, sizeof s->last_name);
   col_copy(st, ACCOUNT_NCOLS + 2, s->collector, sizeof s->collector);
-  bool queued = arr_db_col_count(st) > ACCOUNT_NCOLS + 5;
+  bool queued = arr_db_col_count(st) > ACCOUNT_NCOLS + 6;
   s->worked_today =
       arr_db_col_count(st) > ACCOUNT_NCOLS + 3 && col_i64(st, ACCOUNT_NCOLS + 3) != 0;
   s->queue[0] = '\0';
   s->priority = -1;
+  s->score = -1;
   if (queued) {
     col_copy(st, ACCOUNT_NCOLS + 4, s->queue, sizeof s->queue);
     s->priority = arr_db_col_is_null(st, ACCOUNT_NCOLS + 5)
                       ? -1
                       : arr_db_col_int64(st, ACCOUNT_NCOLS + 5);
+    s->score = arr_db_col_is_null(st, ACCOUNT_NCOLS + 6)
+                   ? -1
+                   : arr_db_col_int64(st, ACCOUNT_NCOLS + 6);
   }
 }
 
@@ -221,10 +225,11 @@ arr_rc arr_store_account_search(arr_db *db, arr_search_kind kind, const char *ke
 arr_rc arr_store_work_queue(arr_db *db, int64_t collector_id, const char *actor,
                             const char *since_iso, bool only_unworked, int64_t offset,
                             arr_account_summary *out, int cap, int *n, arr_err *err) {
-  /* Once the nightly batch has run, its strategy orders the queue (priority) and
-   * takes held accounts out of it; before that, the largest balance comes first. */
+  /* Once the nightly batch has run, its strategy orders the queue (priority, then the
+   * propensity score) and takes held accounts out of it; before that, the largest
+   * balance comes first. */
   PREPARE(SUMMARY_SELECT ", CASE WHEN " WORKED_TODAY " THEN 1 ELSE 0 END, ab.queue,"
-                         " ab.priority" SUMMARY_JOINS
+                         " ab.priority, ab.score" SUMMARY_JOINS
                          " LEFT JOIN account_batch ab ON ab.account_id = a.id"
                          " WHERE a.collector_id = ? AND a.status = 'open'"
                          " AND NOT EXISTS (SELECT 1 FROM plans p WHERE p.account_id ="
@@ -232,6 +237,7 @@ arr_rc arr_store_work_queue(arr_db *db, int64_t collector_id, const char *actor,
                          " AND (ab.queue IS NULL OR ab.queue <> 'hold')"
                          " AND (? = 0 OR NOT " WORKED_TODAY ")"
                          " ORDER BY COALESCE(ab.priority, -1) DESC,"
+                         " COALESCE(ab.score, -1) DESC,"
                          " a.principal_cents + a.interest_cents + a.fees_cents"
                          " + a.costs_cents + a.credit_cents DESC, a.id LIMIT ? OFFSET ?");
   int i = 1;

@@ -144,13 +144,12 @@ test('work queue: after is an offset; the walk covers the queue once, by priorit
     assert.equal(a.collector, DEMO.collector);
     assert.equal(a.status, 'open');
   }
-  // The nightly batch's strategy orders the queue; within a priority, the largest
-  // balance comes first.
-  const key = (a) => [a.priority ?? -1, a.balance_cents.total];
+  // The nightly batch's strategy orders the queue: priority, then the propensity
+  // score, then the largest balance.
+  const key = (a) => [a.priority ?? -1, a.score ?? -1, a.balance_cents.total];
+  const before = (x, z) => x[0] > z[0] || (x[0] === z[0] && (x[1] > z[1] || (x[1] === z[1] && x[2] >= z[2])));
   for (let i = 1; i < items.length; i++) {
-    const [p0, b0] = key(items[i - 1]);
-    const [p1, b1] = key(items[i]);
-    assert.ok(p0 > p1 || (p0 === p1 && b0 >= b1), `priority then balance: ${p0}/${b0} before ${p1}/${b1}`);
+    assert.ok(before(key(items[i - 1]), key(items[i])), `priority, score, balance: ${key(items[i - 1])} before ${key(items[i])}`);
   }
   const once = await call('GET', '/api/v1/work', { as: alice, query: { limit: 200 } });
   assert.deepEqual(once.body.items.map((i) => i.id), got);

@@ -74,6 +74,19 @@ assert_eq reminder_1 "$(json_get "$output" '.items[0].name')" "the letter the ru
 ok arrears strategy report --from 2026-01-01 --to 2026-11-22 --json
 assert_eq 1 "$(json_get "$output" '.items[0].strategy_version')" "accounts on version 1"
 
+step "the propensity model: trained on history, AUC on held-out accounts, scores in the queue"
+ARREARS_NOW=2026-11-22T13:00:00Z ok arrears score train --json
+(($(json_get "$output" .n_train) >= 50)) || fail "too few training rows"
+(($(json_get "$output" .n_test) >= 10)) || fail "too few held-out rows"
+auc=$(json_get "$output" .auc_e4)
+((auc > 5000 && auc <= 10000)) || fail "AUC $auc/10000 is no better than chance"
+ARREARS_NOW=2026-11-22T13:00:00Z fails 1 arrears score train --holdout-pct 90
+contains "5 to 50 percent" "$errout"
+ARREARS_NOW=2026-11-23T12:00:00Z ok arrears batch run --as-of 2026-11-23 --json
+ok arrears --as alice work list --json --limit 200
+assert_eq 0 "$(jq '[.items[] | select(.score == null)] | length' <<<"$output")" "every queued account scored"
+jq -e '[.items[].score] | all(. >= 0 and . <= 1000)' <<<"$output" >/dev/null || fail "scores out of 0..1000"
+
 step "catching up after skipped days equals running every day"
 ARREARS_DB=$(fresh_db daily)
 export ARREARS_DB
