@@ -314,21 +314,52 @@ arr_rc arr_svc_work_queue(arr_svc *svc, int64_t offset, int limit, json_t **out,
   return rc;
 }
 
+/* How many of the queue's next accounts `work next` considers when the compliance
+ * engine refuses a call now: enough to find one, bounded so Next stays quick. */
+enum { NEXT_LOOKAHEAD = 50 };
+
+/* The first account of the caller's queue not worked today. An account the strategy
+ * queued to call now is passed over while the compliance engine would refuse a call
+ * at this moment (its hours, the call limits, a hold), so Next only offers calls that
+ * may be made; how many were passed over is reported. */
 arr_rc arr_svc_work_next(arr_svc *svc, json_t **out, arr_err *err) {
-  arr_account_summary *row = alloc_rows(1, err);
-  if (row == NULL) {
+  arr_account_summary *rows = alloc_rows(NEXT_LOOKAHEAD, err);
+  if (rows == NULL) {
     return ARR_ERR_NOMEM;
   }
   int n = 0;
-  arr_rc rc = queue_read(svc, true, 0, 1, row, &n, err);
+  arr_rc rc = queue_read(svc, true, 0, NEXT_LOOKAHEAD, rows, &n, err);
   if (rc == ARR_OK && n == 0) {
     rc = arr_err_set(err, ARR_ERR_NOTFOUND,
                      "every account in your queue was worked today");
   }
-  if (rc == ARR_OK) {
-    *out = summary_json(row, true);
+  int pick = -1, passed = 0;
+  for (int i = 0; rc == ARR_OK && i < n && pick < 0; i++) {
+    if (strcmp(rows[i].queue, "call_now") != 0) {
+      pick = i;
+      break;
+    }
+    bool allowed = false;
+    char why[256];
+    json_t *codes = NULL;
+    rc = svc_contact_allowed(svc, rows[i].a.id, "call", NULL, NULL, svc->now, &allowed,
+                             why, sizeof why, &codes, err);
+    json_decref(codes);
+    if (rc == ARR_OK && allowed) {
+      pick = i;
+    } else {
+      passed++;
+    }
   }
-  free(row);
+  if (rc == ARR_OK && pick < 0) {
+    rc = arr_err_set(err, ARR_ERR_NOTFOUND,
+                     "none of the next %d accounts in your queue may be called now", n);
+  }
+  if (rc == ARR_OK) {
+    *out = summary_json(&rows[pick], true);
+    json_object_set_new(*out, "passed_over", json_integer(passed));
+  }
+  free(rows);
   return rc;
 }
 

@@ -87,6 +87,25 @@ ok arrears --as alice work list --json --limit 200
 assert_eq 0 "$(jq '[.items[] | select(.score == null)] | length' <<<"$output")" "every queued account scored"
 jq -e '[.items[].score] | all(. >= 0 and . <= 1000)' <<<"$output" >/dev/null || fail "scores out of 0..1000"
 
+step "Next offers only accounts that may be called now"
+# 10:00 UTC is 05:00 in New York and 02:00 in Los Angeles: mainland accounts are
+# passed over; whatever Next offers (Hawaii, Guam...) the engine allows.
+ARREARS_NOW=2026-11-23T10:00:00Z _run arrears --as alice work next --json
+if ((rc == 0)); then
+  (($(json_get "$output" .passed_over) >= 1)) || fail "nothing was passed over at 05:00 Eastern"
+  early=$(json_get "$output" .id)
+  ARREARS_NOW=2026-11-23T10:00:00Z ok arrears contact check "$early" --channel call --at 2026-11-23T10:00:00Z --json
+  assert_eq true "$(json_get "$output" .allowed)" "an offered account may be called"
+else
+  contains "may be called now" "$errout"
+fi
+# 19:00 UTC is afternoon everywhere on the mainland.
+ARREARS_NOW=2026-11-23T19:00:00Z ok arrears --as alice work next --json
+assert_eq call_now "$(json_get "$output" .queue)" "a call_now account"
+acct=$(json_get "$output" .id)
+ARREARS_NOW=2026-11-23T19:00:00Z ok arrears contact check "$acct" --channel call --at 2026-11-23T19:00:00Z --json
+assert_eq true "$(json_get "$output" .allowed)" "the engine agrees"
+
 step "catching up after skipped days equals running every day"
 ARREARS_DB=$(fresh_db daily)
 export ARREARS_DB
