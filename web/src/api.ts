@@ -1,5 +1,6 @@
 // The one place that talks to the server: JSON in and out, the session cookie
 // (credentials: same-origin) and the CSRF header on every state-changing request.
+import type { BatchActionKind, BatchActions, BatchRun, QueuesBody, StrategyDetail, StrategyList, StrategyReport, StrategySaved } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -100,3 +101,28 @@ export function url(path: string, params: Record<string, string | number | null 
 export function accountPath(ref: string | number): string {
   return `/accounts/${encodeURIComponent(String(ref))}`;
 }
+
+// ---- the nightly batch, work queues, strategies (docs/API.md) ---------------------
+
+export const batchApi = {
+  /** The latest run (or the run of as_of); 404 when the batch has not run. */
+  run: (asOf?: string) => get<BatchRun>(url('/batch', { as_of: asOf })),
+  /** What the run of as_of decided (every item: the UI shows the first few hundred). */
+  actions: (asOf: string, kind?: BatchActionKind) => get<BatchActions>(url('/batch/actions', { as_of: asOf, kind })),
+  queues: () => get<QueuesBody>(url('/queues')),
+};
+
+export const strategyApi = {
+  list: () => get<StrategyList>(url('/strategies')),
+  /** id 0: the built-in strategy. */
+  show: (id: number) => get<StrategyDetail>(url(`/strategies/${id}`)),
+  /** 400 with "line L, column C: ..." when the text does not parse. */
+  save: (text: string, note?: string) => post<StrategySaved>(url('/strategies'), note ? { text, note } : { text }),
+  assign: (championId: number, challengerId: number | null, challengerPct: number) =>
+    put<StrategyList>(url('/strategies/assignment'), {
+      champion_id: championId,
+      challenger_id: challengerId,
+      challenger_pct: challengerId === null ? 0 : challengerPct,
+    }),
+  report: (from: string, to: string) => get<StrategyReport>(url('/strategies/report', { from, to })),
+};

@@ -15,6 +15,8 @@ import { renderReport } from './views/report';
 import { renderRules } from './views/rules';
 import { refreshApprovalsCount, renderApprovals } from './views/approvals';
 import { renderPlanBuilder } from './views/planbuilder';
+import { renderQueues } from './views/queues';
+import { renderStrategies } from './views/strategies';
 import { searchBox } from './views/search';
 import { showHelp } from './views/help';
 
@@ -53,6 +55,8 @@ function shell(): void {
         can.rules() ? navLink('#/rules', 'Rules', 'k') : null,
         can.rules() ? navLink('#/report', 'Report', 'o') : null,
         can.approvals() ? approvalsLink() : null,
+        can.queues() ? navLink('#/queues', 'Queues', 'q') : null,
+        can.strategies() ? navLink('#/strategies', 'Strategies', 's') : null,
       ),
       search.el,
       h(
@@ -131,6 +135,12 @@ function route(): void {
     case 'report':
       if (can.rules()) return void renderReport(view);
       break;
+    case 'queues':
+      if (can.queues()) return void renderQueues(view);
+      break;
+    case 'strategies':
+      if (can.strategies()) return void renderStrategies(view);
+      break;
   }
   location.replace(homeRoute());
 }
@@ -172,6 +182,14 @@ function onKey(e: KeyboardEvent): void {
       break;
     case 'o':
       if (can.rules()) go('#/report');
+      else handled = false;
+      break;
+    case 'q':
+      if (can.queues()) go('#/queues');
+      else handled = false;
+      break;
+    case 's':
+      if (can.strategies()) go('#/strategies');
       else handled = false;
       break;
     default:

@@ -36,6 +36,12 @@ export const can = {
   approvals: has(['supervisor', 'compliance', 'admin']),
   // ... decided by supervisors and admins.
   decide: has(['supervisor', 'admin']),
+  // Collection strategies and the batch's queues: read by supervisors, compliance and
+  // admins ...
+  strategies: has(['supervisor', 'compliance', 'admin']),
+  queues: has(['supervisor', 'compliance', 'admin']),
+  // ... saved and assigned (champion / challenger) by supervisors and admins.
+  editStrategies: has(['supervisor', 'admin']),
 };
 
 /** Where a user lands after signing in. */

@@ -42,6 +42,10 @@ export interface AccountSummary {
   last_payment_on: string | null;
   collector: string | null;
   worked_today?: boolean;
+  /** Work queue items (GET /api/v1/work): the strategy's queue and priority (0..100,
+   * higher is worked first); null before the nightly batch has run. */
+  queue?: string | null;
+  priority?: number | null;
 }
 
 export interface Debtor {
@@ -408,4 +412,114 @@ export interface Approval {
   decided_by: string | null;
   decided_at: string | null;
   note: string | null;
+}
+
+// ---- the nightly batch, work queues, strategies ----------------------------------
+
+/** A run of the nightly batch (GET /api/v1/batch). status: running or done. */
+export interface BatchRun {
+  id: number;
+  as_of: string;
+  status: 'running' | 'done' | string;
+  phase: string;
+  last_account_id: number;
+  accounts: number;
+  interest_entries: number;
+  interest_cents: number;
+  time_barred: number;
+  started_at: string;
+  finished_at: string | null;
+  actor: string;
+}
+
+export type BatchActionKind = 'letter' | 'email' | 'skip_trace' | 'escalate' | 'hold';
+
+/** What the batch decided for one account (GET /api/v1/batch/actions). */
+export interface BatchAction {
+  account_id: number;
+  kind: BatchActionKind | string;
+  /** The letter or email template, the escalation, or the hold's reason. */
+  name: string;
+  /** The title of the strategy rule that decided it. */
+  rule: string;
+  strategy_version: number;
+}
+
+export interface BatchActions {
+  as_of: string;
+  items: BatchAction[];
+  truncated: boolean;
+}
+
+export interface QueueCount {
+  /** "unsorted" for accounts no strategy put in a queue. */
+  queue: string;
+  accounts: number;
+  worked_today: number;
+  balance_cents: number;
+}
+
+export interface CollectorQueues extends Omit<QueueCount, 'queue'> {
+  collector: string;
+  queues: QueueCount[];
+}
+
+/** GET /api/v1/queues; worked_today counts work since `since` (midnight UTC). */
+export interface QueuesBody {
+  since: string;
+  collectors: CollectorQueues[];
+}
+
+export type StrategyRole = 'champion' | 'challenger' | 'none';
+
+/** A saved strategy version (GET /api/v1/strategies). */
+export interface StrategyVersion {
+  id: number;
+  version: number;
+  note: string;
+  created_by: string;
+  created_at: string;
+  role: StrategyRole | string;
+}
+
+/** The versions and the assignment; champion_id null: the built-in strategy. */
+export interface StrategyList {
+  items: StrategyVersion[];
+  champion_id: number | null;
+  challenger_id: number | null;
+  challenger_pct: number;
+}
+
+/** GET /api/v1/strategies/{id} (id 0: the built-in strategy). */
+export interface StrategyDetail {
+  id: number;
+  version: number;
+  text: string;
+  note: string;
+  created_by: string;
+  created_at: string;
+  rules: Array<{ title: string; line: number }>;
+}
+
+/** POST /api/v1/strategies: the new version and its number of rules. */
+export interface StrategySaved {
+  id: number;
+  version: number;
+  rules: number;
+}
+
+export interface LiquidationRow {
+  strategy_version: number;
+  arm: 'champion' | 'challenger' | string;
+  accounts: number;
+  placed_cents: number;
+  collected_cents: number;
+  /** collected / placed in basis points (integer). */
+  liquidation_bp: number;
+}
+
+export interface StrategyReport {
+  from: string;
+  to: string;
+  items: LiquidationRow[];
 }

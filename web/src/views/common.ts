@@ -13,8 +13,23 @@ export function statusBadge(status: string): HTMLElement {
   return badge(status, kind);
 }
 
+/** The strategy's queue and priority of a work item as a small badge (null before the
+ * nightly batch has run: nothing then). */
+export function queueBadge(a: { queue?: string | null; priority?: number | null }): HTMLElement | null {
+  if (!a.queue) return null;
+  const pri = typeof a.priority === 'number' ? a.priority : null;
+  return h(
+    'span',
+    { class: 'badge queue-badge', title: `Queue ${a.queue}${pri === null ? '' : `, priority ${pri} (0–100, higher is worked first)`}` },
+    a.queue,
+    pri === null ? null : h('span', { class: 'queue-pri' }, String(pri)),
+  );
+}
+
+export type SummaryColumn = 'client' | 'account' | 'debtor' | 'status' | 'balance' | 'last' | 'placed' | 'collector' | 'worked' | 'queue';
+
 /** A table of account summaries whose rows open the account on click. */
-export function summaryTable(items: AccountSummary[], cols: Array<'client' | 'account' | 'debtor' | 'status' | 'balance' | 'last' | 'placed' | 'collector' | 'worked'>): HTMLTableElement {
+export function summaryTable(items: AccountSummary[], cols: SummaryColumn[]): HTMLTableElement {
   const head: Record<string, [string, string]> = {
     client: ['Client', ''],
     account: ['Account', ''],
@@ -25,6 +40,7 @@ export function summaryTable(items: AccountSummary[], cols: Array<'client' | 'ac
     placed: ['Placed', 'date'],
     collector: ['Collector', ''],
     worked: ['Worked today', 'center'],
+    queue: ['Queue', 'nowrap'],
   };
   const cell = (a: AccountSummary, c: string): Child => {
     switch (c) {
@@ -44,6 +60,8 @@ export function summaryTable(items: AccountSummary[], cols: Array<'client' | 'ac
         return dash(a.placed_on);
       case 'collector':
         return dash(a.collector);
+      case 'queue':
+        return queueBadge(a);
       case 'worked':
         return a.worked_today ? h('span', { class: 'check', title: 'Worked today' }, '✓', h('span', { class: 'sr-only' }, 'yes')) : h('span', { class: 'sr-only' }, 'no');
     }
@@ -59,7 +77,7 @@ export function summaryTable(items: AccountSummary[], cols: Array<'client' | 'ac
       items.map((a) =>
         h(
           'tr',
-          { 'data-id': a.id, class: a.worked_today ? 'worked' : null },
+          { 'data-id': a.id, 'data-queue': a.queue ?? null, class: a.worked_today ? 'worked' : null },
           cols.map((c) => h('td', { class: head[c][1] }, cell(a, c))),
         ),
       ),

@@ -12,6 +12,8 @@ export function showHelp(): void {
     ['u', 'Audit log', can.audit()],
     ['k', 'Compliance rules', can.rules()],
     ['o', 'Compliance report', can.rules()],
+    ['q', 'Collectors’ queues and the nightly batch', can.queues()],
+    ['s', 'Collection strategies', can.strategies()],
     ['c', 'Log a call (account screen)', can.logCall()],
     ['p', 'Post a payment (account screen)', can.pay()],
     ['m', 'Add a note (account screen)', can.addNote()],

@@ -4,9 +4,11 @@ import { h, replace } from '../dom';
 import type { AccountSummary, Page } from '../types';
 import { errorText, flash, kbd } from '../ui';
 import { go, type View } from '../view';
-import { summaryTable, appendRows } from './common';
+import { summaryTable, appendRows, type SummaryColumn } from './common';
 
-const COLS = ['client', 'account', 'debtor', 'balance', 'last', 'placed', 'worked'] as const;
+const COLS: SummaryColumn[] = ['client', 'account', 'debtor', 'balance', 'last', 'placed', 'worked'];
+// With the queue (and priority) the nightly batch gave each account, once it has run.
+const COLS_QUEUED: SummaryColumn[] = ['client', 'account', 'debtor', 'queue', 'balance', 'last', 'placed', 'worked'];
 
 let nextBusy = false;
 
@@ -42,6 +44,7 @@ export async function renderWork(view: View): Promise<void> {
     ),
   );
   let table: HTMLTableElement | null = null;
+  let cols: SummaryColumn[] | null = null;
   let count = 0;
   let worked = 0;
   const load = async (after: number | null): Promise<void> => {
@@ -55,7 +58,9 @@ export async function renderWork(view: View): Promise<void> {
     if (!view.current()) return;
     count += page.items.length;
     worked += page.items.filter((a) => a.worked_today).length;
-    const t = summaryTable(page.items, [...COLS]);
+    // Every page keeps the first page's columns, so that appended rows line up.
+    cols ??= page.items.some((a) => a.queue) ? COLS_QUEUED : COLS;
+    const t = summaryTable(page.items, cols);
     if (!table) {
       table = t;
       replace(body, page.items.length ? t : h('p', { class: 'empty' }, 'No accounts are assigned to you.'));
