@@ -101,6 +101,10 @@ arr_rc arr_svc_strategy_assign(arr_svc *svc, int64_t champion_id, int64_t challe
   if (rc == ARR_OK && challenger_id == 0 && challenger_pct != 0) {
     rc = arr_err_field(err, ARR_ERR_INVALID, "pct", "a share needs a challenger");
   }
+  if (rc == ARR_OK && challenger_id != 0 && challenger_pct == 0) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "pct",
+                       "a challenger needs a share of the accounts (1 to 50 percent)");
+  }
   if (rc == ARR_OK) {
     rc = svc_begin(svc, err);
   }

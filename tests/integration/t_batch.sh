@@ -59,6 +59,10 @@ echo 'rule "x" when balance >= then queue a' >bad.txt
 fails 1 arrears strategy save --file bad.txt
 contains "line 1, column 26: expected a number or money amount after '>='" "$errout"
 ok arrears strategy assign --champion "$sid"
+fails 1 arrears strategy assign --champion 0 --challenger "$sid" --pct 0
+contains "a challenger needs a share" "$errout"
+fails 1 arrears strategy assign --champion "$sid" --challenger "$sid" --pct 10
+contains "must differ from the champion" "$errout"
 ARREARS_NOW=2026-11-22T12:00:00Z ok arrears batch run --as-of 2026-11-22 --json
 ok arrears --as alice work list --json --limit 200
 (($(json_get "$output" '.items | length') > 3)) || fail "alice's queue is nearly empty"
