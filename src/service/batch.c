@@ -265,9 +265,14 @@ static arr_rc process_account(arr_svc *svc, arr_batch_run *run, arr_account *a,
              arr_age_bucket_name(arr_aging_bucket(a->first_delinquency_on, run->as_of)));
   arr_sol_status sol;
   memset(&sol, 0, sizeof sol);
-  if (rc == ARR_OK) {
+  if (rc == ARR_OK && facts != NULL) {
+    /* The chunk prefetched the current address's state: no query per account. */
+    svc_sol_evaluate(a, facts->state, run->as_of, &sol);
+  } else if (rc == ARR_OK) {
     rc = svc_sol(svc, a, run->as_of, &sol, err);
-    b->time_barred = rc == ARR_OK && sol.time_barred;
+  }
+  if (rc == ARR_OK) {
+    b->time_barred = sol.time_barred;
     run->time_barred += b->time_barred;
   }
   b->account_id = a->id;

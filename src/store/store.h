@@ -711,6 +711,7 @@ typedef struct {
   int64_t account_id, payments, contacts_7d;
   bool disputed, cease, bankruptcy, deceased, plan_active, promise_broken, has_phone,
       has_email;
+  char state[3]; /* the current address's state ("" = none) */
 } arr_account_facts;
 arr_rc arr_store_account_facts(arr_db *db, int64_t first, int64_t last,
                                const char *since_7d_iso, arr_date broken_since,

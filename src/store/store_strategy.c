@@ -140,6 +140,7 @@ static void read_facts(const arr_stmt *st, void *out) {
   f->promise_broken = arr_db_col_int64(st, 8) != 0;
   f->has_phone = arr_db_col_int64(st, 9) != 0;
   f->has_email = arr_db_col_int64(st, 10) != 0;
+  col_copy(st, 11, f->state, sizeof f->state);
 }
 
 arr_rc arr_store_account_facts(arr_db *db, int64_t first, int64_t last,
@@ -170,7 +171,13 @@ arr_rc arr_store_account_facts(arr_db *db, int64_t first, int64_t last,
       " 'disconnected')) THEN 1 ELSE 0 END,"
       " CASE WHEN EXISTS (SELECT 1 FROM emails em WHERE em.debtor_id = a.debtor_id AND"
       " em.valid_to IS NULL AND em.status NOT IN ('bad', 'bounced') AND em.consent <>"
-      " 'revoked') THEN 1 ELSE 0 END"
+      " 'revoked') THEN 1 ELSE 0 END,"
+      /* The current address's state, as svc_current_address picks it: the first (by
+       * id) address in effect, not bad or former, with a state. */
+      " (SELECT ad.state FROM addresses ad WHERE ad.debtor_id = a.debtor_id AND"
+      " ad.valid_to IS NULL AND ad.status NOT IN ('bad', 'wrong_number',"
+      " 'disconnected', 'returned', 'bounced', 'former') AND ad.state IS NOT NULL AND"
+      " ad.state <> '' ORDER BY ad.id LIMIT 1)"
       " FROM accounts a WHERE a.id BETWEEN ? AND ? ORDER BY a.id LIMIT ?");
   arr_db_bind_cstr(st, 1, since_7d_iso);
   bind_date(st, 2, broken_since);

@@ -47,6 +47,17 @@ contains "in the future" "$errout"
 ARREARS_NOW=2026-11-21T12:00:00Z ok arrears batch run --as-of 2026-11-21 --json
 ok arrears audit verify
 
+step "the batch's time-barred marks agree with account show's statute of limitations"
+# The batch reads the current address's state in its chunk query; account show reads
+# the addresses itself. Both must pick the same address.
+for id in $(seq 1 7 300); do
+  got=$(db_sql "SELECT CASE WHEN time_barred = 1 THEN 'true' ELSE 'false' END FROM account_batch WHERE account_id = $id")
+  [[ -n $got ]] || continue
+  ok arrears account show "$id" --json --as-of 2026-11-21
+  want=$(json_get "$output" .statute_of_limitations.time_barred)
+  assert_eq "$want" "$got" "account $id time-barred on 2026-11-21"
+done
+
 step "a saved strategy orders the work queue; a hold takes accounts out of it"
 cat >s.txt <<'RULES'
 rule "small" when balance < 500.00 then hold "below 500"; stop
