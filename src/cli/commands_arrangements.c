@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/money.h"
 
 /* A whole number option: -1 when absent; false (usage error printed) when not a
  * number in [lo, hi]. */
@@ -342,12 +343,6 @@ int cmd_statement_add(cli_args *a) {
   return 0;
 }
 
-static void money(int64_t cents, char *buf, size_t cap) {
-  snprintf(buf, cap, "%s%lld.%02lld", cents < 0 ? "-" : "",
-           (long long)(cents < 0 ? -cents : cents) / 100,
-           (long long)(cents < 0 ? -cents : cents) % 100);
-}
-
 int cmd_statement_show(cli_args *a) {
   EXPECT_ARGS(1, "statement show ACCOUNT [--json]");
   bool as_json = cli_flag(a, "json");
@@ -368,23 +363,23 @@ int cmd_statement_show(cli_args *a) {
     json_decref(out);
     return 0;
   }
-  char m1[32], m2[32], m3[32];
+  char m1[ARR_MONEY_FMT_MAX], m2[ARR_MONEY_FMT_MAX], m3[ARR_MONEY_FMT_MAX];
   json_t *af = json_object_get(out, "affordability");
   if (json_is_null(af)) {
     printf("no financial statement on file\n");
   } else {
-    money(json_integer_value(json_object_get(af, "income_monthly_cents")), m1, sizeof m1);
-    money(json_integer_value(json_object_get(af, "expenses_monthly_cents")), m2,
-          sizeof m2);
-    money(json_integer_value(json_object_get(af, "disposable_monthly_cents")), m3,
-          sizeof m3);
+    arr_money_format(json_integer_value(json_object_get(af, "income_monthly_cents")), m1);
+    arr_money_format(json_integer_value(json_object_get(af, "expenses_monthly_cents")),
+                     m2);
+    arr_money_format(json_integer_value(json_object_get(af, "disposable_monthly_cents")),
+                     m3);
     printf("monthly income %s, expenses %s, disposable %s\n", m1, m2, m3);
   }
   size_t i;
   json_t *o;
   json_array_foreach(json_object_get(out, "options"), i, o) {
-    money(json_integer_value(json_object_get(o, "total_cents")), m1, sizeof m1);
-    money(json_integer_value(json_object_get(o, "installment_cents")), m2, sizeof m2);
+    arr_money_format(json_integer_value(json_object_get(o, "total_cents")), m1);
+    arr_money_format(json_integer_value(json_object_get(o, "installment_cents")), m2);
     printf("  %-22s %12s = %3lld x %10s %s%s\n",
            json_string_value(json_object_get(o, "kind")), m1,
            (long long)json_integer_value(json_object_get(o, "count")), m2,

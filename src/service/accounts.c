@@ -111,15 +111,6 @@ arr_rc arr_svc_client_list(arr_svc *svc, json_t **out, arr_err *err) {
   return ARR_OK;
 }
 
-static json_t *date_json(arr_date d) {
-  if (d == ARR_DATE_NONE) {
-    return json_null();
-  }
-  char buf[ARR_DATE_FMT_MAX];
-  arr_date_format(d, buf);
-  return json_string(buf);
-}
-
 static json_t *opt_str(const char *s) {
   return s[0] != '\0' ? json_string(s) : json_null();
 }
@@ -224,8 +215,8 @@ static void point_common(json_t *j, const char *status, const char *source,
                          arr_date valid_from, arr_date valid_to) {
   svc_set_str(j, "status", status);
   svc_set_str(j, "source", source);
-  svc_set(j, "valid_from", date_json(valid_from));
-  svc_set(j, "valid_to", date_json(valid_to));
+  svc_set(j, "valid_from", svc_date_json(valid_from));
+  svc_set(j, "valid_to", svc_date_json(valid_to));
 }
 
 static arr_rc contact_points_json(arr_svc *svc, int64_t debtor_id, json_t *obj,
@@ -311,7 +302,7 @@ static arr_rc ledger_json(arr_svc *svc, int64_t account_id, arr_date as_of, json
     json_t *j = json_object();
     svc_set_int(j, "id", e->id);
     svc_set_str(j, "kind", e->kind);
-    svc_set(j, "effective_on", date_json(e->effective_on));
+    svc_set(j, "effective_on", svc_date_json(e->effective_on));
     svc_set_str(j, "posted_at", e->posted_at);
     svc_set_int(j, "principal_cents", e->amount.cents[ARR_BUCKET_PRINCIPAL]);
     svc_set_int(j, "interest_cents", e->amount.cents[ARR_BUCKET_INTEREST]);
@@ -342,7 +333,7 @@ static arr_rc itemization_json(arr_svc *svc, const arr_account *a, json_t *obj,
     return rc;
   }
   json_t *j = json_object();
-  svc_set(j, "date", date_json(it.date));
+  svc_set(j, "date", svc_date_json(it.date));
   svc_set(j, "basis", opt_str(it.basis));
   svc_set_int(j, "amount_cents", it.amount_cents);
   svc_set_int(j, "interest_cents", it.interest_cents);
@@ -369,7 +360,7 @@ static arr_rc payments_json(arr_svc *svc, int64_t account_id, json_t *obj, arr_e
     svc_set_int(j, "amount_cents", ps[i].amount_cents);
     svc_set_str(j, "currency", ps[i].currency);
     svc_set_str(j, "method", ps[i].method);
-    svc_set(j, "effective_on", date_json(ps[i].effective_on));
+    svc_set(j, "effective_on", svc_date_json(ps[i].effective_on));
     svc_set_str(j, "status", ps[i].status);
     svc_set(j, "reference", opt_str(ps[i].reference));
     svc_set(j, "reversal_reason", opt_str(ps[i].reversal_reason));
@@ -439,12 +430,13 @@ static arr_rc account_json(arr_svc *svc, const arr_account *a,
       "{s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
       (json_int_t)a->id, "client", a->client_code, "client_account", a->client_account,
       "status", a->status, "debtor", debtor, "balance_cents", svc_balance_json(&bal),
-      "currency", a->currency, "placed_on", date_json(a->placed_on),
-      "first_delinquency_on", date_json(a->first_delinquency_on), "last_payment_on",
-      date_json(last_payment), "open_date", date_json(a->open_date), "charge_off_date",
-      date_json(a->charge_off_date), "itemization_date", date_json(a->itemization_date),
-      "original_creditor", opt_str(a->original_creditor), "as_of",
-      as_of != ARR_DATE_NONE ? date_json(as_of) : json_null(), "account_type",
+      "currency", a->currency, "placed_on", svc_date_json(a->placed_on),
+      "first_delinquency_on", svc_date_json(a->first_delinquency_on), "last_payment_on",
+      svc_date_json(last_payment), "open_date", svc_date_json(a->open_date),
+      "charge_off_date", svc_date_json(a->charge_off_date), "itemization_date",
+      svc_date_json(a->itemization_date), "original_creditor",
+      opt_str(a->original_creditor), "as_of",
+      as_of != ARR_DATE_NONE ? svc_date_json(as_of) : json_null(), "account_type",
       json_string(a->account_type));
   json_object_set_new(o, "interest_rate_pct", pct_json(a->interest_rate_pct_e4));
   json_object_set_new(o, "collector_id",

@@ -85,15 +85,6 @@ static json_t *needs_json(int needs) {
   return a;
 }
 
-static json_t *day_json(arr_date d) {
-  if (d == ARR_DATE_NONE) {
-    return json_null();
-  }
-  char buf[ARR_DATE_FMT_MAX];
-  arr_date_format(d, buf);
-  return json_string(buf);
-}
-
 /* The plan with its installments as JSON (SPEC.md's plan create --json shape plus the
  * plan's other fields). */
 static arr_rc plan_json(arr_svc *svc, const arr_plan *p, json_t **out, arr_err *err) {
@@ -106,7 +97,7 @@ static arr_rc plan_json(arr_svc *svc, const arr_plan *p, json_t **out, arr_err *
   json_t *inst = json_array();
   for (int i = 0; rc == ARR_OK && i < n; i++) {
     json_t *j = json_object();
-    svc_set(j, "due_on", day_json(is[i].inst.due_on));
+    svc_set(j, "due_on", svc_date_json(is[i].inst.due_on));
     svc_set_int(j, "amount_cents", is[i].inst.amount_cents);
     svc_set(j, "down_payment", json_boolean(is[i].inst.down_payment));
     svc_set_str(j, "status", is[i].status);
@@ -128,15 +119,15 @@ static arr_rc plan_json(arr_svc *svc, const arr_plan *p, json_t **out, arr_err *
   svc_set_int(o, "balance_cents", p->balance_cents);
   svc_set_str(o, "currency", p->currency);
   svc_set_str(o, "frequency", p->frequency);
-  svc_set(o, "first_due_on", day_json(p->first_due_on));
-  svc_set(o, "starts_on", day_json(p->starts_on));
-  svc_set(o, "expires_on", day_json(p->expires_on));
+  svc_set(o, "first_due_on", svc_date_json(p->first_due_on));
+  svc_set(o, "starts_on", svc_date_json(p->starts_on));
+  svc_set(o, "expires_on", svc_date_json(p->expires_on));
   svc_set(o, "needs_approval", needs_json(p->needs_approval));
   svc_set(o, "reason", p->reason[0] ? json_string(p->reason) : json_null());
   svc_set(o, "replaces_id", p->replaces_id ? json_integer(p->replaces_id) : json_null());
   svc_set(o, "authorization",
           p->auth_method[0] ? json_pack("{s:s,s:o,s:s}", "method", p->auth_method, "on",
-                                        day_json(p->auth_on), "by", p->auth_by)
+                                        svc_date_json(p->auth_on), "by", p->auth_by)
                             : json_null());
   svc_set_str(o, "created_by", p->created_by);
   svc_set_str(o, "created_at", p->created_at);
@@ -566,7 +557,8 @@ arr_rc arr_svc_promise_add(arr_svc *svc, const char *account, const char *amount
   if (rc == ARR_OK) {
     rc = svc_audit(svc, "promise.add", "promise", p.id,
                    json_pack("{s:I,s:I,s:o}", "account_id", (json_int_t)a.id,
-                             "amount_cents", (json_int_t)cents, "due_on", day_json(due)),
+                             "amount_cents", (json_int_t)cents, "due_on",
+                             svc_date_json(due)),
                    err);
   }
   if (rc == ARR_OK) {

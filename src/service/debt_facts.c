@@ -199,19 +199,8 @@ json_t *svc_sol_json(const arr_sol_status *s) {
   svc_set(o, "years", s->no_limit ? json_null() : json_integer(s->years));
   svc_set(o, "no_limit", json_boolean(s->no_limit));
   svc_set(o, "known", json_boolean(s->known));
-  char d[ARR_DATE_FMT_MAX];
-  if (s->starts_on != ARR_DATE_NONE) {
-    arr_date_format(s->starts_on, d);
-    svc_set_str(o, "starts_on", d);
-  } else {
-    svc_set(o, "starts_on", json_null());
-  }
-  if (s->expires_on != ARR_DATE_NONE) {
-    arr_date_format(s->expires_on, d);
-    svc_set_str(o, "expires_on", d);
-  } else {
-    svc_set(o, "expires_on", json_null());
-  }
+  svc_set(o, "starts_on", svc_date_json(s->starts_on));
+  svc_set(o, "expires_on", svc_date_json(s->expires_on));
   svc_set(o, "time_barred", json_boolean(s->time_barred));
   svc_set_str(o, "citation", s->citation);
   return o;

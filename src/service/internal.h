@@ -97,6 +97,16 @@ arr_rc svc_score_rows(arr_svc *svc, int64_t first, int64_t last, arr_date ref,
                       arr_err *err);
 bool svc_score_model_load(const char *text, arr_score_model *m);
 
+/* "YYYY-MM-DD", or JSON null for ARR_DATE_NONE. */
+static inline json_t *svc_date_json(arr_date d) {
+  if (d == ARR_DATE_NONE) {
+    return json_null();
+  }
+  char buf[ARR_DATE_FMT_MAX];
+  arr_date_format(d, buf);
+  return json_string(buf);
+}
+
 /* Frees text returned by json_dumps with jansson's current allocator (the server
  * gives jansson a per-request arena; see src/http/server.c). */
 void svc_json_text_free(char *text);

@@ -51,15 +51,6 @@ static int64_t scope_client(const arr_svc *svc) {
   return svc->has_principal ? svc->principal.client_id : 0;
 }
 
-static json_t *date_or_null(arr_date d) {
-  if (d == ARR_DATE_NONE) {
-    return json_null();
-  }
-  char buf[ARR_DATE_FMT_MAX];
-  arr_date_format(d, buf);
-  return json_string(buf);
-}
-
 static json_t *summary_json(const arr_account_summary *s, bool with_worked) {
   char name[420];
   snprintf(name, sizeof name, "%s %s", s->first_name, s->last_name);
@@ -67,8 +58,8 @@ static json_t *summary_json(const arr_account_summary *s, bool with_worked) {
       "{s:I,s:s,s:s,s:s,s:s,s:o,s:s,s:o,s:o,s:o}", "id", (json_int_t)s->a.id, "client",
       s->a.client_code, "client_account", s->a.client_account, "status", s->a.status,
       "debtor_name", name, "balance_cents", svc_balance_json(&s->a.balance), "currency",
-      s->a.currency, "placed_on", date_or_null(s->a.placed_on), "last_payment_on",
-      date_or_null(s->a.last_payment_on), "collector",
+      s->a.currency, "placed_on", svc_date_json(s->a.placed_on), "last_payment_on",
+      svc_date_json(s->a.last_payment_on), "collector",
       s->collector[0] ? json_string(s->collector) : json_null());
   if (with_worked) {
     json_object_set_new(o, "worked_today", json_boolean(s->worked_today));
@@ -368,7 +359,7 @@ arr_rc arr_svc_work_next(arr_svc *svc, json_t **out, arr_err *err) {
 static json_t *promise_json(const arr_promise *p) {
   return json_pack("{s:I,s:I,s:s,s:o,s:s}", "id", (json_int_t)p->id, "amount_cents",
                    (json_int_t)p->amount_cents, "currency", p->currency, "due_on",
-                   date_or_null(p->due_on), "status", p->status);
+                   svc_date_json(p->due_on), "status", p->status);
 }
 
 static json_t *opt_text(const char *s) {
