@@ -511,6 +511,9 @@ arr_rc arr_svc_batch_run(arr_svc *svc, const char *as_of, int chunk_size,
   strategies st;
   memset(&st, 0, sizeof st);
   if (!res->already_done && strcmp(run.phase, "accounts") == 0) {
+    rc = arr_db_bulk_writer(svc->db, err);
+  }
+  if (rc == ARR_OK && !res->already_done && strcmp(run.phase, "accounts") == 0) {
     rc = load_strategies(svc, &st, err);
   }
   if (rc == ARR_OK && !res->already_done && strcmp(run.phase, "accounts") == 0) {

@@ -397,7 +397,7 @@ static arr_rc demo_history(arr_svc *svc, rng *r, arr_account *a, arr_date today,
   /* Candidate times in order; each call is placed at the first moment the compliance
    * engine allows from its candidate on (a demo agency is a compliant one: the
    * compliance report on a fresh demo finds nothing). */
-  arr_time times[5];
+  arr_time times[5] = {0}; /* read by the sort even when span is 0 */
   for (int i = 0; i < ncalls && span > 0; i++) {
     times[i] = (arr_time)(a->placed_on + rrange(r, 0, span - 1)) * 86400 +
                rrange(r, 13 * 60, 25 * 60) * 60; /* 13:00-01:00 UTC */

@@ -252,6 +252,12 @@ arr_rc arr_db_exec(arr_db *db, const char *sql, arr_err *err) {
                                      : arr_pg_exec(db, sql, err);
 }
 
+arr_rc arr_db_bulk_writer(arr_db *db, arr_err *err) {
+  assert(db != NULL);
+  return db->engine == ARR_DB_SQLITE ? arr_sq_exec(db, "PRAGMA mmap_size=0", err)
+                                     : ARR_OK;
+}
+
 /* Nesting and stray commits are refused up front: SQLite treats them as errors while
  * PostgreSQL only warns, and one behaviour for both engines keeps store code honest. */
 arr_rc arr_db_begin(arr_db *db, arr_err *err) {

@@ -47,6 +47,12 @@ const char *arr_db_sqlite_path(const arr_db *db);
  * On PostgreSQL sent as one simple query. */
 arr_rc arr_db_exec(arr_db *db, const char *sql, arr_err *err);
 
+/* Tunes this connection for a job that rewrites a large share of the database (the
+ * nightly batch). SQLite: reads go through the page cache instead of the memory map,
+ * because with the WAL that such a job grows, every read of a mapped page first
+ * searches the WAL index (1M-account batch: 23.4 s -> 17.9 s). PostgreSQL: nothing. */
+arr_rc arr_db_bulk_writer(arr_db *db, arr_err *err);
+
 arr_rc arr_db_begin(arr_db *db, arr_err *err);
 /* A read-only snapshot (SQLite: deferred, takes no write lock; PostgreSQL: repeatable
  * read, read only), for long consistent reads such as `audit verify`. End it with

@@ -8,7 +8,7 @@
 typedef struct {
   int version;
   const char *name;
-  const char *sql; /* may contain {{ID}}, replaced per engine */
+  const char *sql; /* may contain {{ID}} and {{KEY}}, replaced per engine */
 } arr_migration;
 
 extern const arr_migration arr_migrations[];

@@ -646,7 +646,9 @@ arr_rc arr_store_account_batch_get(arr_db *db, int64_t account_id, arr_account_b
                                    bool *found, arr_err *err);
 arr_rc arr_store_account_batch_put(arr_db *db, const arr_account_batch *b, arr_err *err);
 
-/* Principal movements per account and effective day (ledger sums), ordered. */
+/* Principal movements per account and effective day (ledger sums), ordered, of the
+ * accounts in first..last that accrue interest (open, with a rate): the others need
+ * none, and on a typical portfolio they are most of the ledger. */
 typedef struct {
   int64_t account_id;
   arr_date on;
@@ -655,7 +657,8 @@ typedef struct {
 arr_rc arr_store_principal_days(arr_db *db, int64_t first, int64_t last,
                                 arr_principal_day *out, int cap, int *n, arr_err *err);
 /* Events that stop interest (written disputes until verification, bankruptcy) and
- * settlements (type "settlement", at = its start date), ordered by account and time. */
+ * settlements (type "settlement", at = its start date), ordered by account and time;
+ * like arr_store_principal_days, of the accounts that accrue interest. */
 typedef struct {
   int64_t account_id;
   char type[32];

@@ -140,6 +140,10 @@ arr_rc arr_store_account_batch_put(arr_db *db, const arr_account_batch *b, arr_e
   return arr_db_run(st, err);
 }
 
+/* The accounts the batch accrues interest on (service/batch.c: an open account's
+ * rate; a closed account accrues nothing). */
+#define ACCRUES "a.status = 'open' AND a.interest_rate_pct_e4 > 0"
+
 static void read_principal_day(const arr_stmt *st, void *out) {
   arr_principal_day *d = out;
   d->account_id = arr_db_col_int64(st, 0);
@@ -149,9 +153,10 @@ static void read_principal_day(const arr_stmt *st, void *out) {
 
 arr_rc arr_store_principal_days(arr_db *db, int64_t first, int64_t last,
                                 arr_principal_day *out, int cap, int *n, arr_err *err) {
-  PREPARE("SELECT account_id, effective_on, SUM(principal_cents) FROM ledger_entries"
-          " WHERE account_id BETWEEN ? AND ? GROUP BY account_id, effective_on"
-          " ORDER BY account_id, effective_on LIMIT ?");
+  PREPARE("SELECT l.account_id, l.effective_on, SUM(l.principal_cents) FROM accounts a"
+          " JOIN ledger_entries l ON l.account_id = a.id WHERE a.id BETWEEN ? AND ?"
+          " AND " ACCRUES " GROUP BY l.account_id, l.effective_on"
+          " ORDER BY l.account_id, l.effective_on LIMIT ?");
   arr_db_bind_int64(st, 1, first);
   arr_db_bind_int64(st, 2, last);
   arr_db_bind_int64(st, 3, cap);
@@ -168,13 +173,15 @@ static void read_hold(const arr_stmt *st, void *out) {
 
 arr_rc arr_store_hold_events(arr_db *db, int64_t first, int64_t last, arr_hold_event *out,
                              int cap, int *n, arr_err *err) {
-  PREPARE("SELECT account_id, type, at, released_at FROM account_events"
-          " WHERE account_id BETWEEN ? AND ? AND type IN ('dispute_written',"
-          " 'verification_sent', 'bankruptcy_filed')"
-          " UNION ALL SELECT account_id, 'settlement', starts_on, NULL FROM plans"
-          " WHERE account_id BETWEEN ? AND ? AND kind = 'settlement' AND status IN"
-          " ('active', 'offered', 'completed')"
-          " ORDER BY 1, 3 LIMIT ?");
+  PREPARE(
+      "SELECT e.account_id, e.type, e.at, e.released_at FROM accounts a"
+      " JOIN account_events e ON e.account_id = a.id WHERE a.id BETWEEN ? AND ?"
+      " AND " ACCRUES " AND e.type IN ('dispute_written', 'verification_sent',"
+      " 'bankruptcy_filed')"
+      " UNION ALL SELECT p.account_id, 'settlement', p.starts_on, NULL FROM accounts a"
+      " JOIN plans p ON p.account_id = a.id WHERE a.id BETWEEN ? AND ? AND " ACCRUES
+      " AND p.kind = 'settlement' AND p.status IN ('active', 'offered', 'completed')"
+      " ORDER BY 1, 3 LIMIT ?");
   arr_db_bind_int64(st, 1, first);
   arr_db_bind_int64(st, 2, last);
   arr_db_bind_int64(st, 3, first);

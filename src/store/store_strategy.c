@@ -3,6 +3,8 @@
  * batch's per-account decisions (batch_actions), the facts a strategy looks at
  * (prefetched per chunk), and the liquidation report by strategy (see store.h).
  */
+#include <string.h>
+
 #include "store/store.h"
 #include "store/store_util.h"
 
@@ -127,45 +129,21 @@ arr_rc arr_store_batch_actions(arr_db *db, arr_date as_of, const char *kind,
   return read_rows(st, out, sizeof *out, cap, n, read_action, err);
 }
 
-static void read_facts(const arr_stmt *st, void *out) {
+/* The accounts of a chunk with what is keyed by debtor (a usable phone, a usable email,
+ * the current address's state); the per-account counts and flags start at zero. */
+static void read_facts_base(const arr_stmt *st, void *out) {
   arr_account_facts *f = out;
+  memset(f, 0, sizeof *f);
   f->account_id = arr_db_col_int64(st, 0);
-  f->payments = arr_db_col_int64(st, 1);
-  f->contacts_7d = arr_db_col_int64(st, 2);
-  f->disputed = arr_db_col_int64(st, 3) != 0;
-  f->cease = arr_db_col_int64(st, 4) != 0;
-  f->bankruptcy = arr_db_col_int64(st, 5) != 0;
-  f->deceased = arr_db_col_int64(st, 6) != 0;
-  f->plan_active = arr_db_col_int64(st, 7) != 0;
-  f->promise_broken = arr_db_col_int64(st, 8) != 0;
-  f->has_phone = arr_db_col_int64(st, 9) != 0;
-  f->has_email = arr_db_col_int64(st, 10) != 0;
-  col_copy(st, 11, f->state, sizeof f->state);
+  f->has_phone = arr_db_col_int64(st, 1) != 0;
+  f->has_email = arr_db_col_int64(st, 2) != 0;
+  col_copy(st, 3, f->state, sizeof f->state);
 }
 
-arr_rc arr_store_account_facts(arr_db *db, int64_t first, int64_t last,
-                               const char *since_7d_iso, arr_date broken_since,
-                               arr_account_facts *out, int cap, int *n, arr_err *err) {
-  /* One row per account of counts and flags, each a correlated lookup on an indexed
-   * column: the batch reads a chunk's facts in one statement. */
+static arr_rc facts_base(arr_db *db, int64_t first, int64_t last, arr_account_facts *out,
+                         int cap, int *n, arr_err *err) {
   PREPARE(
       "SELECT a.id,"
-      " (SELECT COUNT(*) FROM payments p WHERE p.account_id = a.id AND p.status ="
-      " 'posted'),"
-      " (SELECT COUNT(*) FROM contacts c WHERE c.account_id = a.id AND c.at >= ?),"
-      " CASE WHEN EXISTS (SELECT 1 FROM account_events e WHERE e.account_id = a.id AND"
-      " e.type IN ('dispute_written', 'dispute_oral') AND e.released_at IS NULL) THEN 1"
-      " ELSE 0 END,"
-      " CASE WHEN EXISTS (SELECT 1 FROM account_events e WHERE e.account_id = a.id AND"
-      " e.type = 'cease_written' AND e.released_at IS NULL) THEN 1 ELSE 0 END,"
-      " CASE WHEN EXISTS (SELECT 1 FROM account_events e WHERE e.account_id = a.id AND"
-      " e.type = 'bankruptcy_filed' AND e.released_at IS NULL) THEN 1 ELSE 0 END,"
-      " CASE WHEN EXISTS (SELECT 1 FROM account_events e WHERE e.account_id = a.id AND"
-      " e.type = 'deceased_reported' AND e.released_at IS NULL) THEN 1 ELSE 0 END,"
-      " CASE WHEN EXISTS (SELECT 1 FROM plans pl WHERE pl.account_id = a.id AND"
-      " pl.kind = 'plan' AND pl.status = 'active') THEN 1 ELSE 0 END,"
-      " CASE WHEN EXISTS (SELECT 1 FROM promises pr WHERE pr.account_id = a.id AND"
-      " pr.status IN ('broken', 'partial') AND pr.due_on >= ?) THEN 1 ELSE 0 END,"
       " CASE WHEN EXISTS (SELECT 1 FROM phones ph WHERE ph.debtor_id = a.debtor_id AND"
       " ph.valid_to IS NULL AND ph.status NOT IN ('bad', 'wrong_number',"
       " 'disconnected')) THEN 1 ELSE 0 END,"
@@ -179,12 +157,108 @@ arr_rc arr_store_account_facts(arr_db *db, int64_t first, int64_t last,
       " 'disconnected', 'returned', 'bounced', 'former') AND ad.state IS NOT NULL AND"
       " ad.state <> '' ORDER BY ad.id LIMIT 1)"
       " FROM accounts a WHERE a.id BETWEEN ? AND ? ORDER BY a.id LIMIT ?");
-  arr_db_bind_cstr(st, 1, since_7d_iso);
-  bind_date(st, 2, broken_since);
+  arr_db_bind_int64(st, 1, first);
+  arr_db_bind_int64(st, 2, last);
+  arr_db_bind_int64(st, 3, cap);
+  return read_rows(st, out, sizeof *out, cap, n, read_facts_base, err);
+}
+
+/* Steps st, whose rows are ordered by account id (column 0), and hands each row to
+ * apply() with its account's facts in out[0..n) (sorted by id). */
+static arr_rc facts_merge(arr_stmt *st, arr_account_facts *out, int n,
+                          void (*apply)(const arr_stmt *st, arr_account_facts *f),
+                          arr_err *err) {
+  int pos = 0;
+  arr_rc rc;
+  while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st)) {
+    int64_t id = arr_db_col_int64(st, 0);
+    while (pos < n && out[pos].account_id < id) {
+      pos++;
+    }
+    if (pos < n && out[pos].account_id == id) {
+      apply(st, &out[pos]);
+    }
+  }
+  arr_db_reset(st);
+  return rc;
+}
+
+static void apply_counts(const arr_stmt *st, arr_account_facts *f) {
+  f->payments = arr_db_col_int64(st, 1);
+  f->contacts_7d = arr_db_col_int64(st, 2);
+}
+
+/* Posted payments and contacts in the last 7 days, per account of the range. */
+static arr_rc facts_counts(arr_db *db, int64_t first, int64_t last, const char *since_7d,
+                           arr_account_facts *out, int n, arr_err *err) {
+  PREPARE("SELECT account_id, SUM(payments), SUM(contacts) FROM ("
+          " SELECT account_id, COUNT(*) AS payments, 0 AS contacts FROM payments"
+          " WHERE account_id BETWEEN ? AND ? AND status = 'posted' GROUP BY account_id"
+          " UNION ALL SELECT account_id, 0, COUNT(*) FROM contacts"
+          " WHERE account_id BETWEEN ? AND ? AND at >= ? GROUP BY account_id) AS x"
+          " GROUP BY account_id ORDER BY account_id");
+  arr_db_bind_int64(st, 1, first);
+  arr_db_bind_int64(st, 2, last);
   arr_db_bind_int64(st, 3, first);
   arr_db_bind_int64(st, 4, last);
-  arr_db_bind_int64(st, 5, cap);
-  return read_rows(st, out, sizeof *out, cap, n, read_facts, err);
+  arr_db_bind_cstr(st, 5, since_7d);
+  return facts_merge(st, out, n, apply_counts, err);
+}
+
+static void apply_flag(const arr_stmt *st, arr_account_facts *f) {
+  const char *t = arr_db_col_text(st, 1);
+  if (t == NULL) {
+    return;
+  }
+  if (strcmp(t, "dispute_written") == 0 || strcmp(t, "dispute_oral") == 0) {
+    f->disputed = true;
+  } else if (strcmp(t, "cease_written") == 0) {
+    f->cease = true;
+  } else if (strcmp(t, "bankruptcy_filed") == 0) {
+    f->bankruptcy = true;
+  } else if (strcmp(t, "deceased_reported") == 0) {
+    f->deceased = true;
+  } else if (strcmp(t, "plan_active") == 0) {
+    f->plan_active = true;
+  } else if (strcmp(t, "promise_broken") == 0) {
+    f->promise_broken = true;
+  }
+}
+
+/* The flags of the range's accounts: unreleased disputes, ceases, bankruptcies and
+ * deaths, an active plan, a promise broken (or partly kept) since broken_since. */
+static arr_rc facts_flags(arr_db *db, int64_t first, int64_t last, arr_date broken_since,
+                          arr_account_facts *out, int n, arr_err *err) {
+  PREPARE("SELECT account_id, type FROM account_events WHERE account_id BETWEEN ? AND ?"
+          " AND type IN ('dispute_written', 'dispute_oral', 'cease_written',"
+          " 'bankruptcy_filed', 'deceased_reported') AND released_at IS NULL"
+          " UNION ALL SELECT account_id, 'plan_active' FROM plans WHERE account_id"
+          " BETWEEN ? AND ? AND kind = 'plan' AND status = 'active'"
+          " UNION ALL SELECT account_id, 'promise_broken' FROM promises WHERE account_id"
+          " BETWEEN ? AND ? AND status IN ('broken', 'partial') AND due_on >= ?"
+          " ORDER BY 1");
+  for (int i = 0; i < 3; i++) {
+    arr_db_bind_int64(st, 2 * i + 1, first);
+    arr_db_bind_int64(st, 2 * i + 2, last);
+  }
+  bind_date(st, 7, broken_since);
+  return facts_merge(st, out, n, apply_flag, err);
+}
+
+arr_rc arr_store_account_facts(arr_db *db, int64_t first, int64_t last,
+                               const char *since_7d_iso, arr_date broken_since,
+                               arr_account_facts *out, int cap, int *n, arr_err *err) {
+  /* A few range scans merged by account id rather than a dozen correlated lookups per
+   * account: the nightly batch reads millions of accounts' facts this way (on 1M
+   * accounts the correlated form was 40% of the batch's time). */
+  arr_rc rc = facts_base(db, first, last, out, cap, n, err);
+  if (rc == ARR_OK && *n > 0) {
+    rc = facts_counts(db, first, last, since_7d_iso, out, *n, err);
+  }
+  if (rc == ARR_OK && *n > 0) {
+    rc = facts_flags(db, first, last, broken_since, out, *n, err);
+  }
+  return rc;
 }
 
 static void read_liquidation(const arr_stmt *st, void *out) {
