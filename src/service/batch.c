@@ -15,6 +15,7 @@
  * catching up posts exactly what running every day would have. Written disputes (until
  * verification), bankruptcy and settlements stop it.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,47 +284,50 @@ static arr_rc process_account(arr_svc *svc, arr_batch_run *run, arr_account *a,
   return rc;
 }
 
-/* One chunk of accounts after run->last_account_id, in one transaction with the
- * checkpoint. *more false when no accounts were left. */
-static arr_rc run_chunk(arr_svc *svc, arr_batch_run *run, chunk *c, int size,
-                        const strategies *st, bool *more, arr_err *err) {
-  arr_rc rc = svc_begin(svc, err);
-  if (rc != ARR_OK) {
+/* Reads the chunk of up to size accounts after `after` into c, through db: the
+ * accounts, their batch state, what interest needs (principal movements by day, hold
+ * events), the strategy's facts and the scoring rows. c->na is 0 when no accounts are
+ * left. */
+static arr_rc chunk_read(arr_db *db, arr_date as_of, int64_t after, int size, bool scores,
+                         chunk *c, arr_err *err) {
+  c->na = c->ns = c->nd = c->nh = c->nf = c->nsc = 0;
+  arr_account_filter f = {0, NULL, after, size};
+  arr_rc rc = arr_store_account_list(db, &f, c->accounts, size, &c->na, err);
+  if (rc != ARR_OK || c->na == 0) {
     return rc;
   }
-  arr_account_filter f = {0, NULL, run->last_account_id, size};
-  rc = arr_store_account_list(svc->db, &f, c->accounts, size, &c->na, err);
-  *more = rc == ARR_OK && c->na > 0;
-  int64_t first = 0, last = 0;
-  if (*more) {
-    first = c->accounts[0].id;
-    last = c->accounts[c->na - 1].id;
-    rc = arr_store_account_batch_range(svc->db, first, last, c->state, size, &c->ns, err);
+  int64_t first = c->accounts[0].id, last = c->accounts[c->na - 1].id;
+  rc = arr_store_account_batch_range(db, first, last, c->state, size, &c->ns, err);
+  if (rc == ARR_OK) {
+    rc = arr_store_principal_days(db, first, last, c->days, MAX_DAYS, &c->nd, err);
   }
-  if (rc == ARR_OK && *more) {
-    rc = arr_store_principal_days(svc->db, first, last, c->days, MAX_DAYS, &c->nd, err);
-    if (rc == ARR_OK && c->nd == MAX_DAYS) {
-      rc = arr_err_set(
-          err, ARR_ERR_INTEGRITY,
-          "accounts %lld..%lld have more than %d days of principal movements; "
-          "run with a smaller chunk",
-          (long long)first, (long long)last, MAX_DAYS);
-    }
+  if (rc == ARR_OK && c->nd == MAX_DAYS) {
+    rc = arr_err_set(err, ARR_ERR_INTEGRITY,
+                     "accounts %lld..%lld have more than %d days of principal movements; "
+                     "run with a smaller chunk",
+                     (long long)first, (long long)last, MAX_DAYS);
   }
-  if (rc == ARR_OK && *more) {
-    rc = arr_store_hold_events(svc->db, first, last, c->holds, MAX_HOLDS, &c->nh, err);
+  if (rc == ARR_OK) {
+    rc = arr_store_hold_events(db, first, last, c->holds, MAX_HOLDS, &c->nh, err);
   }
-  if (rc == ARR_OK && *more) {
+  if (rc == ARR_OK) {
     char since[ARR_TIME_FMT_MAX];
-    arr_time_format_utc((arr_time)(run->as_of - 6) * 86400, since);
-    rc = arr_store_account_facts(svc->db, first, last, since, run->as_of - 30, c->facts,
-                                 size, &c->nf, err);
+    arr_time_format_utc((arr_time)(as_of - 6) * 86400, since);
+    rc = arr_store_account_facts(db, first, last, since, as_of - 30, c->facts, size,
+                                 &c->nf, err);
   }
-  c->nsc = 0;
-  if (rc == ARR_OK && *more && st != NULL && st->has_model) {
-    rc = svc_score_rows(svc, first, last, run->as_of, ARR_DATE_NONE, c->scores, size,
-                        &c->nsc, err);
+  if (rc == ARR_OK && scores) {
+    rc = svc_score_rows(db, first, last, as_of, ARR_DATE_NONE, c->scores, size, &c->nsc,
+                        err);
   }
+  return rc;
+}
+
+/* Decides and writes the chunk in c (read for run->last_account_id) in the open
+ * transaction, and moves the checkpoint past it. */
+static arr_rc chunk_write(arr_svc *svc, arr_batch_run *run, chunk *c,
+                          const strategies *st, arr_err *err) {
+  arr_rc rc = ARR_OK;
   int si = 0, di = 0, hi = 0, fi = 0, sci = 0;
   for (int i = 0; rc == ARR_OK && i < c->na; i++) {
     arr_account *a = &c->accounts[i];
@@ -373,14 +377,205 @@ static arr_rc run_chunk(arr_svc *svc, arr_batch_run *run, chunk *c, int size,
     }
     run->accounts++;
   }
-  if (rc == ARR_OK && *more) {
-    run->last_account_id = last;
+  if (rc == ARR_OK) {
+    run->last_account_id = c->accounts[c->na - 1].id;
     rc = arr_store_batch_run_save(svc->db, run, err);
   }
-  if (rc == ARR_OK) {
-    return svc_commit(svc, err);
+  return rc;
+}
+
+/* ---- the read-ahead thread (SQLite) ----
+ *
+ * SQLite has one writer at a time, so the chunks are written one after another; but
+ * reading the next chunk needs no write lock. While the batch decides and writes chunk
+ * k, a second thread with its own connection reads chunk k+1, so the two cores share
+ * the work (reading is about half of it).
+ *
+ * Why what it read is still true when chunk k+1 is written: the read starts after the
+ * batch has taken the write lock for chunk k, so until the batch commits chunk k nobody
+ * else can commit; the batch's own chunk k changes nothing that chunk k+1 reads (its
+ * accounts, their ledger, events, state and facts are all keyed by accounts of chunk
+ * k+1). In the gap between committing chunk k and taking the lock for chunk k+1 another
+ * process may commit (a payment from the API), and SQLite's data_version, read under
+ * the lock at both points, says whether one did: if so the read-ahead is discarded and
+ * the chunk is read again under the lock. PostgreSQL runs the batch without it. */
+typedef struct {
+  pthread_t thread;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  arr_db *db; /* the thread's own connection */
+  bool busy, quit, started;
+  /* the request, set while not busy */
+  arr_date as_of;
+  int64_t after;
+  int size;
+  bool scores;
+  chunk *buf;
+  /* the result, when not busy */
+  arr_rc rc;
+  arr_err err;
+} read_ahead;
+
+static void *read_ahead_main(void *arg) {
+  read_ahead *r = arg;
+  pthread_mutex_lock(&r->mu);
+  for (;;) {
+    while (!r->busy && !r->quit) {
+      pthread_cond_wait(&r->cv, &r->mu);
+    }
+    if (r->quit) {
+      break;
+    }
+    pthread_mutex_unlock(&r->mu);
+    arr_err err;
+    memset(&err, 0, sizeof err);
+    /* One snapshot for the whole chunk. */
+    arr_rc rc = arr_db_begin_read(r->db, &err);
+    if (rc == ARR_OK) {
+      rc = chunk_read(r->db, r->as_of, r->after, r->size, r->scores, r->buf, &err);
+    }
+    arr_db_rollback(r->db);
+    pthread_mutex_lock(&r->mu);
+    r->rc = rc;
+    r->err = err;
+    r->busy = false;
+    pthread_cond_broadcast(&r->cv);
   }
-  svc_rollback(svc);
+  pthread_mutex_unlock(&r->mu);
+  return NULL;
+}
+
+/* Starts the thread on SQLite; false (and the batch reads each chunk itself) on
+ * PostgreSQL or when the second connection cannot be had. */
+static bool read_ahead_start(arr_svc *svc, read_ahead *r) {
+  memset(r, 0, sizeof *r);
+  const char *path = arr_db_sqlite_path(svc->db);
+  if (path == NULL || strlen(path) > 4000) {
+    return false;
+  }
+  char url[4100];
+  snprintf(url, sizeof url, "sqlite:%s", path);
+  arr_err err;
+  if (arr_db_open(url, &r->db, &err) != ARR_OK) {
+    return false;
+  }
+  if (arr_db_bulk_session(r->db, &err) != ARR_OK) {
+    arr_db_close(r->db);
+    return false;
+  }
+  pthread_mutex_init(&r->mu, NULL);
+  pthread_cond_init(&r->cv, NULL);
+  if (pthread_create(&r->thread, NULL, read_ahead_main, r) != 0) {
+    pthread_cond_destroy(&r->cv);
+    pthread_mutex_destroy(&r->mu);
+    arr_db_close(r->db);
+    return false;
+  }
+  r->started = true;
+  return true;
+}
+
+static void read_ahead_request(read_ahead *r, arr_date as_of, int64_t after, int size,
+                               bool scores, chunk *buf) {
+  pthread_mutex_lock(&r->mu);
+  r->as_of = as_of, r->after = after, r->size = size, r->scores = scores, r->buf = buf;
+  r->busy = true;
+  pthread_cond_broadcast(&r->cv);
+  pthread_mutex_unlock(&r->mu);
+}
+
+/* Waits for the request in flight, if any. */
+static void read_ahead_wait(read_ahead *r) {
+  pthread_mutex_lock(&r->mu);
+  while (r->busy) {
+    pthread_cond_wait(&r->cv, &r->mu);
+  }
+  pthread_mutex_unlock(&r->mu);
+}
+
+static void read_ahead_stop(read_ahead *r) {
+  if (!r->started) {
+    return;
+  }
+  read_ahead_wait(r);
+  pthread_mutex_lock(&r->mu);
+  r->quit = true;
+  pthread_cond_broadcast(&r->cv);
+  pthread_mutex_unlock(&r->mu);
+  pthread_join(r->thread, NULL);
+  pthread_cond_destroy(&r->cv);
+  pthread_mutex_destroy(&r->mu);
+  arr_db_close(r->db);
+  r->started = false;
+}
+
+/* The accounts phase: every chunk after run->last_account_id, each in one transaction
+ * with the checkpoint. */
+static arr_rc run_accounts(arr_svc *svc, arr_batch_run *run, int size,
+                           const strategies *st,
+                           void (*progress)(void *ctx, const arr_batch_result *r),
+                           void *ctx, arr_batch_result *res, arr_err *err) {
+  chunk bufs[2];
+  arr_rc rc = chunk_alloc(&bufs[0], size, err);
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  rc = chunk_alloc(&bufs[1], size, err);
+  if (rc != ARR_OK) {
+    chunk_free(&bufs[0]);
+    return rc;
+  }
+  read_ahead ra;
+  bool piped = read_ahead_start(svc, &ra);
+  int cur = 0;
+  bool ahead = false; /* bufs[cur] holds a read-ahead of the accounts after ahead_after */
+  int64_t ahead_after = 0, ahead_version = 0;
+  bool more = true;
+  while (rc == ARR_OK && more) {
+    chunk *c = &bufs[cur];
+    rc = svc_begin(svc, err);
+    if (rc != ARR_OK) {
+      break;
+    }
+    int64_t version = 0;
+    if (piped) {
+      rc = arr_db_data_version(svc->db, &version, err);
+      read_ahead_wait(&ra);
+    }
+    bool fresh = ahead && ra.rc == ARR_OK && version == ahead_version &&
+                 ahead_after == run->last_account_id;
+    if (rc == ARR_OK && !fresh) {
+      rc = chunk_read(svc->db, run->as_of, run->last_account_id, size, st->has_model, c,
+                      err);
+    }
+    more = rc == ARR_OK && c->na > 0;
+    ahead = false;
+    if (more && piped) {
+      read_ahead_request(&ra, run->as_of, c->accounts[c->na - 1].id, size, st->has_model,
+                         &bufs[1 - cur]);
+      ahead = true;
+      ahead_after = c->accounts[c->na - 1].id;
+      ahead_version = version;
+    }
+    if (more) {
+      rc = chunk_write(svc, run, c, st, err);
+    }
+    if (rc == ARR_OK) {
+      rc = svc_commit(svc, err);
+    } else {
+      svc_rollback(svc);
+    }
+    if (rc == ARR_OK && more && progress != NULL) {
+      res->accounts = run->accounts;
+      progress(ctx, res);
+    }
+    cur = 1 - cur;
+  }
+  if (piped) {
+    read_ahead_stop(&ra);
+  }
+  chunk_free(&bufs[0]);
+  chunk_free(&bufs[1]);
   return rc;
 }
 
@@ -511,25 +706,13 @@ arr_rc arr_svc_batch_run(arr_svc *svc, const char *as_of, int chunk_size,
   strategies st;
   memset(&st, 0, sizeof st);
   if (!res->already_done && strcmp(run.phase, "accounts") == 0) {
-    rc = arr_db_bulk_writer(svc->db, err);
+    rc = arr_db_bulk_session(svc->db, err);
   }
   if (rc == ARR_OK && !res->already_done && strcmp(run.phase, "accounts") == 0) {
     rc = load_strategies(svc, &st, err);
   }
   if (rc == ARR_OK && !res->already_done && strcmp(run.phase, "accounts") == 0) {
-    chunk c;
-    rc = chunk_alloc(&c, size, err);
-    bool more = rc == ARR_OK;
-    while (rc == ARR_OK && more) {
-      rc = run_chunk(svc, &run, &c, size, &st, &more, err);
-      if (rc == ARR_OK && progress != NULL) {
-        res->accounts = run.accounts;
-        progress(ctx, res);
-      }
-    }
-    if (c.accounts != NULL) {
-      chunk_free(&c);
-    }
+    rc = run_accounts(svc, &run, size, &st, progress, ctx, res, err);
     strategies_free(&st);
     if (rc == ARR_OK) {
       svc_strcpy(run.phase, sizeof run.phase, "arrangements");

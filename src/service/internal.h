@@ -92,7 +92,7 @@ json_t *svc_sol_json(const arr_sol_status *s);
 /* The propensity model's features (core/score.h arr_score_feature) of one account as
  * of the end of day ref, its store row, and a stored model back from its JSON. */
 void svc_score_features(const arr_score_row *r, arr_date ref, double *x);
-arr_rc svc_score_rows(arr_svc *svc, int64_t first, int64_t last, arr_date ref,
+arr_rc svc_score_rows(arr_db *db, int64_t first, int64_t last, arr_date ref,
                       arr_date label_end, arr_score_row *out, int cap, int *n,
                       arr_err *err);
 bool svc_score_model_load(const char *text, arr_score_model *m);

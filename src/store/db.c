@@ -252,10 +252,29 @@ arr_rc arr_db_exec(arr_db *db, const char *sql, arr_err *err) {
                                      : arr_pg_exec(db, sql, err);
 }
 
-arr_rc arr_db_bulk_writer(arr_db *db, arr_err *err) {
+arr_rc arr_db_bulk_session(arr_db *db, arr_err *err) {
   assert(db != NULL);
   return db->engine == ARR_DB_SQLITE ? arr_sq_exec(db, "PRAGMA mmap_size=0", err)
                                      : ARR_OK;
+}
+
+arr_rc arr_db_data_version(arr_db *db, int64_t *out, arr_err *err) {
+  assert(db != NULL && out != NULL);
+  if (db->engine != ARR_DB_SQLITE) {
+    return arr_db__fail(err, ARR_ERR_USAGE, "data_version is SQLite's", NULL);
+  }
+  arr_stmt *st = NULL;
+  arr_rc rc = arr_db_prepare(db, "PRAGMA data_version", &st, err);
+  if (rc == ARR_OK) {
+    rc = arr_db_step(st, err);
+  }
+  if (rc == ARR_OK) {
+    *out = arr_db_has_row(st) ? arr_db_col_int64(st, 0) : 0;
+  }
+  if (st != NULL) {
+    arr_db_reset(st);
+  }
+  return rc;
 }
 
 /* Nesting and stray commits are refused up front: SQLite treats them as errors while

@@ -48,10 +48,16 @@ const char *arr_db_sqlite_path(const arr_db *db);
 arr_rc arr_db_exec(arr_db *db, const char *sql, arr_err *err);
 
 /* Tunes this connection for a job that rewrites a large share of the database (the
- * nightly batch). SQLite: reads go through the page cache instead of the memory map,
- * because with the WAL that such a job grows, every read of a mapped page first
- * searches the WAL index (1M-account batch: 23.4 s -> 17.9 s). PostgreSQL: nothing. */
-arr_rc arr_db_bulk_writer(arr_db *db, arr_err *err);
+ * nightly batch) or reads alongside one. SQLite: reads go through the page cache
+ * instead of the memory map, because with the WAL that such a job grows, every read of
+ * a mapped page first searches the WAL index (1M-account batch: 23.4 s -> 17.9 s).
+ * PostgreSQL: nothing. */
+arr_rc arr_db_bulk_session(arr_db *db, arr_err *err);
+
+/* SQLite's PRAGMA data_version: a number that changes when another connection commits
+ * to the database (never for this connection's own commits), so a reader can tell
+ * whether what it read elsewhere is still current. PostgreSQL: ARR_ERR_USAGE. */
+arr_rc arr_db_data_version(arr_db *db, int64_t *out, arr_err *err);
 
 arr_rc arr_db_begin(arr_db *db, arr_err *err);
 /* A read-only snapshot (SQLite: deferred, takes no write lock; PostgreSQL: repeatable
