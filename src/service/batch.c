@@ -45,6 +45,7 @@ typedef struct {
   int challenger_pct;
   arr_strategy_action *actions;
   bool has_model; /* the newest propensity model scores every account */
+  bool decisions; /* ARR_BATCH_DECISIONS: limitation, score, strategy this run */
   arr_score_model model;
 } strategies;
 
@@ -235,6 +236,11 @@ static arr_rc process_account(arr_svc *svc, arr_batch_run *run, arr_account *a,
     points[np++] = (arr_principal_point){days[i].on, running};
   }
   arr_date_range ranges[MAX_RANGES];
+  if (nh > MAX_RANGES) {
+    return arr_err_set(err, ARR_ERR_INTEGRITY,
+                       "account %lld has more than %d events that stop interest",
+                       (long long)a->id, MAX_RANGES);
+  }
   int nr = hold_ranges(holds, nh, ranges, MAX_RANGES);
   arr_date start = a->placed_on != ARR_DATE_NONE ? a->placed_on + 1 : ARR_DATE_NONE;
   int64_t rate = strcmp(a->status, "open") == 0 ? a->interest_rate_pct_e4 : 0;
@@ -264,32 +270,43 @@ static arr_rc process_account(arr_svc *svc, arr_batch_run *run, arr_account *a,
   }
   svc_strcpy(b->age_bucket, sizeof b->age_bucket,
              arr_age_bucket_name(arr_aging_bucket(a->first_delinquency_on, run->as_of)));
+  b->account_id = a->id;
+  b->as_of = run->as_of;
+  if (rc != ARR_OK || !st->decisions) {
+    return rc; /* the limitation, score and queue stay as the last full run left them */
+  }
   arr_sol_status sol;
   memset(&sol, 0, sizeof sol);
-  if (rc == ARR_OK && facts != NULL) {
+  if (facts != NULL) {
     /* The chunk prefetched the current address's state: no query per account. */
     svc_sol_evaluate(a, facts->state, run->as_of, &sol);
-  } else if (rc == ARR_OK) {
+  } else {
     rc = svc_sol(svc, a, run->as_of, &sol, err);
   }
   if (rc == ARR_OK) {
     b->time_barred = sol.time_barred;
     run->time_barred += b->time_barred;
   }
-  b->account_id = a->id;
-  b->as_of = run->as_of;
   if (rc == ARR_OK) {
     rc = apply_strategy(svc, run, a, b, facts, &sol, st, err);
   }
   return rc;
 }
 
+enum { READ_FACTS = 1u, READ_SCORES = 2u };
+
+/* What a run reads per chunk besides the accounts and what interest needs. */
+static unsigned reads_of(const strategies *st) {
+  return st->decisions ? READ_FACTS | (st->has_model ? READ_SCORES : 0u) : 0u;
+}
+
 /* Reads the chunk of up to size accounts after `after` into c, through db: the
  * accounts, their batch state, what interest needs (principal movements by day, hold
- * events), the strategy's facts and the scoring rows. c->na is 0 when no accounts are
- * left. */
-static arr_rc chunk_read(arr_db *db, arr_date as_of, int64_t after, int size, bool scores,
-                         chunk *c, arr_err *err) {
+ * events), and as `reads` says the strategy's facts and the scoring rows. c->na is 0
+ * when no accounts are left. */
+
+static arr_rc chunk_read(arr_db *db, arr_date as_of, int64_t after, int size,
+                         unsigned reads, chunk *c, arr_err *err) {
   c->na = c->ns = c->nd = c->nh = c->nf = c->nsc = 0;
   arr_account_filter f = {0, NULL, after, size};
   arr_rc rc = arr_store_account_list(db, &f, c->accounts, size, &c->na, err);
@@ -310,13 +327,19 @@ static arr_rc chunk_read(arr_db *db, arr_date as_of, int64_t after, int size, bo
   if (rc == ARR_OK) {
     rc = arr_store_hold_events(db, first, last, c->holds, MAX_HOLDS, &c->nh, err);
   }
-  if (rc == ARR_OK) {
+  if (rc == ARR_OK && c->nh == MAX_HOLDS) {
+    rc = arr_err_set(err, ARR_ERR_INTEGRITY,
+                     "accounts %lld..%lld have more than %d events that stop interest; "
+                     "run with a smaller chunk",
+                     (long long)first, (long long)last, MAX_HOLDS);
+  }
+  if (rc == ARR_OK && (reads & READ_FACTS) != 0) {
     char since[ARR_TIME_FMT_MAX];
     arr_time_format_utc((arr_time)(as_of - 6) * 86400, since);
     rc = arr_store_account_facts(db, first, last, since, as_of - 30, c->facts, size,
                                  &c->nf, err);
   }
-  if (rc == ARR_OK && scores) {
+  if (rc == ARR_OK && (reads & READ_SCORES) != 0) {
     rc = svc_score_rows(db, first, last, as_of, ARR_DATE_NONE, c->scores, size, &c->nsc,
                         err);
   }
@@ -409,7 +432,7 @@ typedef struct {
   arr_date as_of;
   int64_t after;
   int size;
-  bool scores;
+  unsigned reads;
   chunk *buf;
   /* the result, when not busy */
   arr_rc rc;
@@ -432,7 +455,7 @@ static void *read_ahead_main(void *arg) {
     /* One snapshot for the whole chunk. */
     arr_rc rc = arr_db_begin_read(r->db, &err);
     if (rc == ARR_OK) {
-      rc = chunk_read(r->db, r->as_of, r->after, r->size, r->scores, r->buf, &err);
+      rc = chunk_read(r->db, r->as_of, r->after, r->size, r->reads, r->buf, &err);
     }
     arr_db_rollback(r->db);
     pthread_mutex_lock(&r->mu);
@@ -459,7 +482,7 @@ static bool read_ahead_start(arr_svc *svc, read_ahead *r) {
   if (arr_db_open(url, &r->db, &err) != ARR_OK) {
     return false;
   }
-  if (arr_db_bulk_session(r->db, &err) != ARR_OK) {
+  if (arr_db_bulk_session(r->db, true, false, &err) != ARR_OK) {
     arr_db_close(r->db);
     return false;
   }
@@ -476,9 +499,9 @@ static bool read_ahead_start(arr_svc *svc, read_ahead *r) {
 }
 
 static void read_ahead_request(read_ahead *r, arr_date as_of, int64_t after, int size,
-                               bool scores, chunk *buf) {
+                               unsigned reads, chunk *buf) {
   pthread_mutex_lock(&r->mu);
-  r->as_of = as_of, r->after = after, r->size = size, r->scores = scores, r->buf = buf;
+  r->as_of = as_of, r->after = after, r->size = size, r->reads = reads, r->buf = buf;
   r->busy = true;
   pthread_cond_broadcast(&r->cv);
   pthread_mutex_unlock(&r->mu);
@@ -527,6 +550,7 @@ static arr_rc run_accounts(arr_svc *svc, arr_batch_run *run, int size,
   }
   read_ahead ra;
   bool piped = read_ahead_start(svc, &ra);
+  rc = arr_db_bulk_session(svc->db, true, false, err);
   int cur = 0;
   bool ahead = false; /* bufs[cur] holds a read-ahead of the accounts after ahead_after */
   int64_t ahead_after = 0, ahead_version = 0;
@@ -545,13 +569,13 @@ static arr_rc run_accounts(arr_svc *svc, arr_batch_run *run, int size,
     bool fresh = ahead && ra.rc == ARR_OK && version == ahead_version &&
                  ahead_after == run->last_account_id;
     if (rc == ARR_OK && !fresh) {
-      rc = chunk_read(svc->db, run->as_of, run->last_account_id, size, st->has_model, c,
+      rc = chunk_read(svc->db, run->as_of, run->last_account_id, size, reads_of(st), c,
                       err);
     }
     more = rc == ARR_OK && c->na > 0;
     ahead = false;
     if (more && piped) {
-      read_ahead_request(&ra, run->as_of, c->accounts[c->na - 1].id, size, st->has_model,
+      read_ahead_request(&ra, run->as_of, c->accounts[c->na - 1].id, size, reads_of(st),
                          &bufs[1 - cur]);
       ahead = true;
       ahead_after = c->accounts[c->na - 1].id;
@@ -574,6 +598,8 @@ static arr_rc run_accounts(arr_svc *svc, arr_batch_run *run, int size,
   if (piped) {
     read_ahead_stop(&ra);
   }
+  arr_err ignored;
+  arr_db_bulk_session(svc->db, false, false, &ignored);
   chunk_free(&bufs[0]);
   chunk_free(&bufs[1]);
   return rc;
@@ -647,6 +673,14 @@ static arr_rc load_strategies(arr_svc *svc, strategies *st, arr_err *err) {
 arr_rc arr_svc_batch_run(arr_svc *svc, const char *as_of, int chunk_size,
                          void (*progress)(void *ctx, const arr_batch_result *r),
                          void *ctx, arr_batch_result *res, arr_err *err) {
+  return arr_svc_batch_run_steps(svc, as_of, chunk_size, ARR_BATCH_ALL, progress, ctx,
+                                 res, err);
+}
+
+arr_rc arr_svc_batch_run_steps(arr_svc *svc, const char *as_of, int chunk_size,
+                               unsigned steps,
+                               void (*progress)(void *ctx, const arr_batch_result *r),
+                               void *ctx, arr_batch_result *res, arr_err *err) {
   memset(res, 0, sizeof *res);
   arr_rc rc = arr_svc_require(svc, "running the nightly batch", RUNNERS, err);
   arr_date day = ARR_DATE_NONE;
@@ -706,10 +740,8 @@ arr_rc arr_svc_batch_run(arr_svc *svc, const char *as_of, int chunk_size,
   strategies st;
   memset(&st, 0, sizeof st);
   if (!res->already_done && strcmp(run.phase, "accounts") == 0) {
-    rc = arr_db_bulk_session(svc->db, err);
-  }
-  if (rc == ARR_OK && !res->already_done && strcmp(run.phase, "accounts") == 0) {
     rc = load_strategies(svc, &st, err);
+    st.decisions = (steps & ARR_BATCH_DECISIONS) != 0;
   }
   if (rc == ARR_OK && !res->already_done && strcmp(run.phase, "accounts") == 0) {
     rc = run_accounts(svc, &run, size, &st, progress, ctx, res, err);
@@ -720,7 +752,9 @@ arr_rc arr_svc_batch_run(arr_svc *svc, const char *as_of, int chunk_size,
     }
   }
   if (rc == ARR_OK && !res->already_done && strcmp(run.phase, "arrangements") == 0) {
-    rc = arr_svc_arrangements_monitor(svc, as_of, &res->monitor, err);
+    if ((steps & ARR_BATCH_MONITOR) != 0) {
+      rc = arr_svc_arrangements_monitor(svc, as_of, &res->monitor, err);
+    }
     if (rc == ARR_OK) {
       svc_strcpy(run.phase, sizeof run.phase, "done");
       svc_strcpy(run.status, sizeof run.status, "done");

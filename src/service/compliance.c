@@ -499,12 +499,10 @@ enum {
   DECIDE_SUIT = 2,     /* threatens suit, or is the referral for suit */
 };
 
-static arr_rc decide(arr_svc *svc, int64_t account_id, const char *channel,
-                     const char *to, arr_time at, unsigned flags, int64_t exclude_id,
-                     check_data *c, arr_compliance_facts *f, arr_decision *d,
-                     arr_err *err) {
+/* Loads what the engine needs about account_id at `at` into c, in one snapshot. */
+static arr_rc decide_load(arr_svc *svc, int64_t account_id, arr_time at, check_data *c,
+                          arr_err *err) {
   memset(c, 0, sizeof *c);
-  memset(f, 0, sizeof *f);
   bool own_tx = !arr_db_in_tx(svc->db);
   arr_rc rc = own_tx ? arr_db_begin_read(svc->db, err) : ARR_OK;
   if (rc == ARR_OK) {
@@ -513,9 +511,16 @@ static arr_rc decide(arr_svc *svc, int64_t account_id, const char *channel,
       arr_db_commit(svc->db, NULL);
     }
   }
-  if (rc != ARR_OK) {
-    return rc;
-  }
+  return rc;
+}
+
+/* The engine's decision on a contact at `at`, from c as loaded for a moment no later
+ * than at (the contacts of the 31 days before at are the history, as a load at `at`
+ * would have read them). */
+static arr_rc decide_loaded(check_data *c, const char *channel, const char *to,
+                            arr_time at, unsigned flags, int64_t exclude_id,
+                            arr_compliance_facts *f, arr_decision *d, arr_err *err) {
+  memset(f, 0, sizeof *f);
   arr_proposed_contact p;
   memset(&p, 0, sizeof p);
   f->stated_from_min = f->stated_to_min = -1;
@@ -556,7 +561,7 @@ static arr_rc decide(arr_svc *svc, int64_t account_id, const char *channel,
   int nh = 0;
   for (int i = 0; i < c->ncontacts; i++) {
     arr_time t = iso_time(c->contacts[i].at);
-    if (t >= at || c->contacts[i].id == exclude_id) {
+    if (t >= at || t < at - 31 * 86400 || c->contacts[i].id == exclude_id) {
       continue;
     }
     arr_past_contact *h = &c->history[nh++];
@@ -569,6 +574,15 @@ static arr_rc decide(arr_svc *svc, int64_t account_id, const char *channel,
   }
   arr_compliance_check(c->rules, c->nrules, f, c->history, nh, &p, d);
   return ARR_OK;
+}
+
+static arr_rc decide(arr_svc *svc, int64_t account_id, const char *channel,
+                     const char *to, arr_time at, unsigned flags, int64_t exclude_id,
+                     check_data *c, arr_compliance_facts *f, arr_decision *d,
+                     arr_err *err) {
+  arr_rc rc = decide_load(svc, account_id, at, c, err);
+  return rc == ARR_OK ? decide_loaded(c, channel, to, at, flags, exclude_id, f, d, err)
+                      : rc;
 }
 
 /* A referral for suit goes through the engine as a remedy: refused on a time-barred
@@ -696,14 +710,15 @@ arr_rc svc_call_next_allowed(arr_svc *svc, int64_t account_id, arr_time at,
   if (c == NULL) {
     return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
   }
-  arr_rc rc = ARR_OK;
+  /* Loaded once: nothing changes between the steps. */
+  arr_rc rc = decide_load(svc, account_id, at, c, err);
   arr_time t = at;
   /* A next_allowed_at answers every reason at once, but a later time can meet a new
    * one (a window opening onto the night): a few steps settle it. */
   for (int step = 0; rc == ARR_OK && step < 4 && t < until; step++) {
     arr_compliance_facts f;
     arr_decision d;
-    rc = decide(svc, account_id, "call", NULL, t, 0, 0, c, &f, &d, err);
+    rc = decide_loaded(c, "call", NULL, t, 0, 0, &f, &d, err);
     if (rc != ARR_OK) {
       break;
     }

@@ -282,6 +282,19 @@ typedef struct {
 arr_rc arr_svc_batch_run(arr_svc *svc, const char *as_of, int chunk_size,
                          void (*progress)(void *ctx, const arr_batch_result *r),
                          void *ctx, arr_batch_result *res, arr_err *err);
+/* The parts of a run. A run without every part still records the date as done: only
+ * benchmarks use fewer (bench/batch times interest and aging alone against set-based
+ * SQL doing the same), never the CLI or the API. */
+enum {
+  ARR_BATCH_INTEREST = 1u,  /* interest accrual and aging: always done */
+  ARR_BATCH_DECISIONS = 2u, /* statute of limitations, score, strategy and its actions */
+  ARR_BATCH_MONITOR = 4u,   /* plans and promises judged */
+  ARR_BATCH_ALL = 7u,
+};
+arr_rc arr_svc_batch_run_steps(arr_svc *svc, const char *as_of, int chunk_size,
+                               unsigned steps,
+                               void (*progress)(void *ctx, const arr_batch_result *r),
+                               void *ctx, arr_batch_result *res, arr_err *err);
 
 /* The run for as_of (NULL: the latest): {"id","as_of","status","phase",
  * "last_account_id","accounts","interest_entries","interest_cents","time_barred",

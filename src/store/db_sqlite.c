@@ -30,14 +30,14 @@ static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
 
+#define SQL_AUTOCHECKPOINT "PRAGMA wal_autocheckpoint=65536;"
+#define SQL_MMAP "PRAGMA mmap_size=1073741824;"
 static const char SQL_PRAGMAS[] = "PRAGMA busy_timeout=10000;"
                                   "PRAGMA journal_mode=WAL;"
                                   "PRAGMA foreign_keys=ON;"
                                   "PRAGMA synchronous=NORMAL;"
                                   "PRAGMA cache_size=-262144;"
-                                  "PRAGMA temp_store=MEMORY;"
-                                  "PRAGMA wal_autocheckpoint=65536;"
-                                  "PRAGMA mmap_size=1073741824;";
+                                  "PRAGMA temp_store=MEMORY;" SQL_AUTOCHECKPOINT SQL_MMAP;
 
 /* Unique and primary-key violations are "already there" for callers; the other
  * constraint failures (NOT NULL, CHECK, FOREIGN KEY) are bugs or bad data. */
@@ -119,6 +119,23 @@ arr_rc arr_sq_begin(arr_db *db, arr_err *err) {
 static const char SQL_BEGIN_READ[] = "BEGIN DEFERRED";
 arr_rc arr_sq_begin_read(arr_db *db, arr_err *err) {
   return run_literal(db, SQL_BEGIN_READ, err);
+}
+
+/* The nightly batch's session (db.h arr_db_bulk_session): off restores the pragmas of
+ * SQL_PRAGMAS. */
+arr_rc arr_sq_bulk(arr_db *db, bool on, bool checkpoints_elsewhere, arr_err *err) {
+  if (!on) {
+    return arr_sq_exec(db, SQL_AUTOCHECKPOINT SQL_MMAP, err);
+  }
+  return arr_sq_exec(db,
+                     checkpoints_elsewhere
+                         ? "PRAGMA mmap_size=0; PRAGMA wal_autocheckpoint=0;"
+                         : "PRAGMA mmap_size=0;",
+                     err);
+}
+
+arr_rc arr_sq_checkpoint(arr_db *db, arr_err *err) {
+  return arr_sq_exec(db, "PRAGMA wal_checkpoint(PASSIVE)", err);
 }
 
 arr_rc arr_sq_commit(arr_db *db, arr_err *err) {

@@ -662,8 +662,11 @@ arr_rc arr_store_principal_days(arr_db *db, int64_t first, int64_t last,
 typedef struct {
   int64_t account_id;
   char type[32];
-  char at[ARR_TIME_FMT_MAX];
-  char released_at[ARR_TIME_FMT_MAX];
+  /* Room for any ISO 8601 time (an offset, fractions of a second): arrears writes UTC
+   * "Z" times, but a row written by another program must not lose its hold by being
+   * cut short. */
+  char at[40];
+  char released_at[40];
 } arr_hold_event;
 arr_rc arr_store_hold_events(arr_db *db, int64_t first, int64_t last, arr_hold_event *out,
                              int cap, int *n, arr_err *err);

@@ -164,26 +164,35 @@ static arr_rc facts_base(arr_db *db, int64_t first, int64_t last, arr_account_fa
 }
 
 /* Steps st, whose rows are ordered by account id (column 0), and hands each row to
- * apply() with its account's facts in out[0..n) (sorted by id). */
-static arr_rc facts_merge(arr_stmt *st, arr_account_facts *out, int n,
-                          void (*apply)(const arr_stmt *st, arr_account_facts *f),
-                          arr_err *err) {
+ * apply() with its account's element of out[0..n): an array of elements of `size`
+ * bytes, each starting with its int64_t account id, sorted by it. The batch's chunk
+ * reads are a few range scans merged this way rather than a dozen correlated lookups
+ * per account. */
+static arr_rc merge_by_account(arr_stmt *st, void *out, size_t size, int n,
+                               void (*apply)(const arr_stmt *st, void *row),
+                               arr_err *err) {
   int pos = 0;
   arr_rc rc;
   while ((rc = arr_db_step(st, err)) == ARR_OK && arr_db_has_row(st)) {
     int64_t id = arr_db_col_int64(st, 0);
-    while (pos < n && out[pos].account_id < id) {
+    int64_t at = 0;
+    while (pos < n) {
+      memcpy(&at, (char *)out + (size_t)pos * size, sizeof at);
+      if (at >= id) {
+        break;
+      }
       pos++;
     }
-    if (pos < n && out[pos].account_id == id) {
-      apply(st, &out[pos]);
+    if (pos < n && at == id) {
+      apply(st, (char *)out + (size_t)pos * size);
     }
   }
   arr_db_reset(st);
   return rc;
 }
 
-static void apply_counts(const arr_stmt *st, arr_account_facts *f) {
+static void apply_counts(const arr_stmt *st, void *row) {
+  arr_account_facts *f = row;
   f->payments = arr_db_col_int64(st, 1);
   f->contacts_7d = arr_db_col_int64(st, 2);
 }
@@ -202,10 +211,11 @@ static arr_rc facts_counts(arr_db *db, int64_t first, int64_t last, const char *
   arr_db_bind_int64(st, 3, first);
   arr_db_bind_int64(st, 4, last);
   arr_db_bind_cstr(st, 5, since_7d);
-  return facts_merge(st, out, n, apply_counts, err);
+  return merge_by_account(st, out, sizeof *out, n, apply_counts, err);
 }
 
-static void apply_flag(const arr_stmt *st, arr_account_facts *f) {
+static void apply_flag(const arr_stmt *st, void *row) {
+  arr_account_facts *f = row;
   const char *t = arr_db_col_text(st, 1);
   if (t == NULL) {
     return;
@@ -232,8 +242,9 @@ static arr_rc facts_flags(arr_db *db, int64_t first, int64_t last, arr_date brok
   PREPARE("SELECT account_id, type FROM account_events WHERE account_id BETWEEN ? AND ?"
           " AND type IN ('dispute_written', 'dispute_oral', 'cease_written',"
           " 'bankruptcy_filed', 'deceased_reported') AND released_at IS NULL"
+          /* "status || ''" keeps SQLite on the range (see arr_store_hold_events). */
           " UNION ALL SELECT account_id, 'plan_active' FROM plans WHERE account_id"
-          " BETWEEN ? AND ? AND kind = 'plan' AND status = 'active'"
+          " BETWEEN ? AND ? AND kind = 'plan' AND status || '' = 'active'"
           " UNION ALL SELECT account_id, 'promise_broken' FROM promises WHERE account_id"
           " BETWEEN ? AND ? AND status IN ('broken', 'partial') AND due_on >= ?"
           " ORDER BY 1");
@@ -242,7 +253,7 @@ static arr_rc facts_flags(arr_db *db, int64_t first, int64_t last, arr_date brok
     arr_db_bind_int64(st, 2 * i + 2, last);
   }
   bind_date(st, 7, broken_since);
-  return facts_merge(st, out, n, apply_flag, err);
+  return merge_by_account(st, out, sizeof *out, n, apply_flag, err);
 }
 
 arr_rc arr_store_account_facts(arr_db *db, int64_t first, int64_t last,
@@ -290,21 +301,111 @@ arr_rc arr_store_liquidation_by_strategy(arr_db *db, arr_date from, arr_date to,
 
 /* ---- scores ---- */
 
-static void read_score_row(const arr_stmt *st, void *out) {
+/* The accounts of a scoring range with their own columns and what is keyed by debtor;
+ * the counts and flags start at zero and the ledger balance at zero. */
+static void read_score_base(const arr_stmt *st, void *out) {
   arr_score_row *r = out;
+  memset(r, 0, sizeof *r);
   r->account_id = arr_db_col_int64(st, 0);
   col_copy(st, 1, r->account_type, sizeof r->account_type);
   r->placed_on = col_date(st, 2);
-  r->balance_cents = arr_db_col_int64(st, 3);
-  r->last_payment_on = col_date(st, 4);
-  r->payments = arr_db_col_int64(st, 5);
-  r->rpc_90d = arr_db_col_int64(st, 6);
-  r->promises = arr_db_col_int64(st, 7);
-  r->promises_kept = arr_db_col_int64(st, 8);
-  r->has_phone = arr_db_col_int64(st, 9) != 0;
-  r->has_email = arr_db_col_int64(st, 10) != 0;
-  r->disputed = arr_db_col_int64(st, 11) != 0;
-  r->paid_after = arr_db_col_int64(st, 12) != 0;
+  r->last_payment_on = ARR_DATE_NONE;
+  r->has_phone = arr_db_col_int64(st, 3) != 0;
+  r->has_email = arr_db_col_int64(st, 4) != 0;
+}
+
+static arr_rc score_base(arr_db *db, int64_t first, int64_t last, arr_score_row *out,
+                         int cap, int *n, arr_err *err) {
+  PREPARE("SELECT a.id, a.account_type, a.placed_on,"
+          " CASE WHEN EXISTS (SELECT 1 FROM phones ph WHERE ph.debtor_id = a.debtor_id"
+          " AND ph.valid_to IS NULL AND ph.status NOT IN ('bad', 'wrong_number',"
+          " 'disconnected')) THEN 1 ELSE 0 END,"
+          " CASE WHEN EXISTS (SELECT 1 FROM emails em WHERE em.debtor_id = a.debtor_id"
+          " AND em.valid_to IS NULL AND em.status NOT IN ('bad', 'bounced') AND"
+          " em.consent <> 'revoked') THEN 1 ELSE 0 END"
+          " FROM accounts a WHERE a.id BETWEEN ? AND ? ORDER BY a.id LIMIT ?");
+  arr_db_bind_int64(st, 1, first);
+  arr_db_bind_int64(st, 2, last);
+  arr_db_bind_int64(st, 3, cap);
+  return read_rows(st, out, sizeof *out, cap, n, read_score_base, err);
+}
+
+static void apply_balance(const arr_stmt *st, void *row) {
+  ((arr_score_row *)row)->balance_cents = arr_db_col_int64(st, 1);
+}
+
+/* The balance at the end of day ref, from the ledger. */
+static arr_rc score_balances(arr_db *db, int64_t first, int64_t last, arr_date ref,
+                             arr_score_row *out, int n, arr_err *err) {
+  PREPARE("SELECT account_id, SUM(principal_cents + interest_cents + fees_cents +"
+          " costs_cents + credit_cents) FROM ledger_entries WHERE account_id BETWEEN ?"
+          " AND ? AND effective_on <= ? GROUP BY account_id ORDER BY account_id");
+  arr_db_bind_int64(st, 1, first);
+  arr_db_bind_int64(st, 2, last);
+  bind_date(st, 3, ref);
+  return merge_by_account(st, out, sizeof *out, n, apply_balance, err);
+}
+
+static void apply_score_counts(const arr_stmt *st, void *row) {
+  arr_score_row *r = row;
+  const char *what = arr_db_col_text(st, 1);
+  if (what == NULL) {
+    return;
+  }
+  if (strcmp(what, "payments") == 0) {
+    r->payments = arr_db_col_int64(st, 2);
+    r->last_payment_on = col_date(st, 3);
+    r->paid_after = arr_db_col_int64(st, 4) != 0;
+  } else if (strcmp(what, "rpc") == 0) {
+    r->rpc_90d = arr_db_col_int64(st, 2);
+  } else if (strcmp(what, "promises") == 0) {
+    r->promises = arr_db_col_int64(st, 2);
+    r->promises_kept = arr_db_col_int64(st, 4);
+  } else if (strcmp(what, "disputed") == 0) {
+    r->disputed = true;
+  }
+}
+
+/* Per account of the range, one row per source: posted payments by the end of ref
+ * (count, the latest date) and whether one came in (ref, label_end]; conversations in
+ * (rpc_from, ref_end]; promises due by ref and those kept; a dispute by ref_end. */
+static arr_rc score_counts(arr_db *db, int64_t first, int64_t last, arr_date ref,
+                           const char *ref_end_iso, const char *rpc_from_iso,
+                           arr_date label_end, arr_score_row *out, int n, arr_err *err) {
+  PREPARE("SELECT account_id, what, n, latest, extra FROM ("
+          " SELECT account_id, 'payments' AS what,"
+          " SUM(CASE WHEN effective_on <= ? THEN 1 ELSE 0 END) AS n,"
+          " MAX(CASE WHEN effective_on <= ? THEN effective_on END) AS latest,"
+          " MAX(CASE WHEN effective_on > ? AND effective_on <= ? THEN 1 ELSE 0 END)"
+          " AS extra FROM payments WHERE account_id BETWEEN ? AND ? AND status ="
+          " 'posted' GROUP BY account_id"
+          " UNION ALL SELECT account_id, 'rpc', COUNT(*), NULL, 0 FROM contacts"
+          " WHERE account_id BETWEEN ? AND ? AND outcome = 'conversation' AND at > ?"
+          " AND at <= ? GROUP BY account_id"
+          " UNION ALL SELECT account_id, 'promises', COUNT(*), NULL,"
+          " SUM(CASE WHEN status = 'kept' THEN 1 ELSE 0 END) FROM promises"
+          " WHERE account_id BETWEEN ? AND ? AND due_on <= ? GROUP BY account_id"
+          " UNION ALL SELECT DISTINCT account_id, 'disputed', 0, NULL, 0 FROM"
+          " account_events WHERE account_id BETWEEN ? AND ? AND type IN"
+          " ('dispute_written', 'dispute_oral') AND at <= ?) AS x ORDER BY account_id");
+  int i = 1;
+  bind_date(st, i++, ref);
+  bind_date(st, i++, ref);
+  bind_date(st, i++, ref);
+  bind_date(st, i++, label_end != ARR_DATE_NONE ? label_end : ref);
+  arr_db_bind_int64(st, i++, first);
+  arr_db_bind_int64(st, i++, last);
+  arr_db_bind_int64(st, i++, first);
+  arr_db_bind_int64(st, i++, last);
+  arr_db_bind_cstr(st, i++, rpc_from_iso);
+  arr_db_bind_cstr(st, i++, ref_end_iso);
+  arr_db_bind_int64(st, i++, first);
+  arr_db_bind_int64(st, i++, last);
+  bind_date(st, i++, ref);
+  arr_db_bind_int64(st, i++, first);
+  arr_db_bind_int64(st, i++, last);
+  arr_db_bind_cstr(st, i++, ref_end_iso);
+  return merge_by_account(st, out, sizeof *out, n, apply_score_counts, err);
 }
 
 arr_rc arr_store_score_rows(arr_db *db, int64_t first, int64_t last, arr_date ref,
@@ -312,48 +413,17 @@ arr_rc arr_store_score_rows(arr_db *db, int64_t first, int64_t last, arr_date re
                             arr_date label_end, arr_score_row *out, int cap, int *n,
                             arr_err *err) {
   /* Everything as of the end of day `ref`, and whether a payment came in
-   * (ref, label_end]: the label when training, ignored when scoring. */
-  PREPARE(
-      "SELECT a.id, a.account_type, a.placed_on,"
-      " (SELECT COALESCE(SUM(l.principal_cents + l.interest_cents + l.fees_cents +"
-      " l.costs_cents + l.credit_cents), 0) FROM ledger_entries l WHERE l.account_id ="
-      " a.id AND l.effective_on <= ?),"
-      " (SELECT MAX(p.effective_on) FROM payments p WHERE p.account_id = a.id AND"
-      " p.status = 'posted' AND p.effective_on <= ?),"
-      " (SELECT COUNT(*) FROM payments p WHERE p.account_id = a.id AND p.status ="
-      " 'posted' AND p.effective_on <= ?),"
-      " (SELECT COUNT(*) FROM contacts c WHERE c.account_id = a.id AND c.outcome ="
-      " 'conversation' AND c.at > ? AND c.at <= ?),"
-      " (SELECT COUNT(*) FROM promises pr WHERE pr.account_id = a.id AND pr.due_on <= ?),"
-      " (SELECT COUNT(*) FROM promises pr WHERE pr.account_id = a.id AND pr.due_on <= ?"
-      " AND pr.status = 'kept'),"
-      " CASE WHEN EXISTS (SELECT 1 FROM phones ph WHERE ph.debtor_id = a.debtor_id AND"
-      " ph.valid_to IS NULL AND ph.status NOT IN ('bad', 'wrong_number',"
-      " 'disconnected')) THEN 1 ELSE 0 END,"
-      " CASE WHEN EXISTS (SELECT 1 FROM emails em WHERE em.debtor_id = a.debtor_id AND"
-      " em.valid_to IS NULL AND em.status NOT IN ('bad', 'bounced') AND em.consent <>"
-      " 'revoked') THEN 1 ELSE 0 END,"
-      " CASE WHEN EXISTS (SELECT 1 FROM account_events e WHERE e.account_id = a.id AND"
-      " e.type IN ('dispute_written', 'dispute_oral') AND e.at <= ?) THEN 1 ELSE 0 END,"
-      " CASE WHEN EXISTS (SELECT 1 FROM payments p WHERE p.account_id = a.id AND"
-      " p.status = 'posted' AND p.effective_on > ? AND p.effective_on <= ?) THEN 1"
-      " ELSE 0 END"
-      " FROM accounts a WHERE a.id BETWEEN ? AND ? ORDER BY a.id LIMIT ?");
-  int i = 1;
-  bind_date(st, i++, ref);
-  bind_date(st, i++, ref);
-  bind_date(st, i++, ref);
-  arr_db_bind_cstr(st, i++, rpc_from_iso);
-  arr_db_bind_cstr(st, i++, ref_end_iso);
-  bind_date(st, i++, ref);
-  bind_date(st, i++, ref);
-  arr_db_bind_cstr(st, i++, ref_end_iso);
-  bind_date(st, i++, ref);
-  bind_date(st, i++, label_end != ARR_DATE_NONE ? label_end : ref);
-  arr_db_bind_int64(st, i++, first);
-  arr_db_bind_int64(st, i++, last);
-  arr_db_bind_int64(st, i++, cap);
-  return read_rows(st, out, sizeof *out, cap, n, read_score_row, err);
+   * (ref, label_end]: the label when training, ignored when scoring. Range scans
+   * merged by account (see merge_by_account). */
+  arr_rc rc = score_base(db, first, last, out, cap, n, err);
+  if (rc == ARR_OK && *n > 0) {
+    rc = score_balances(db, first, last, ref, out, *n, err);
+  }
+  if (rc == ARR_OK && *n > 0) {
+    rc = score_counts(db, first, last, ref, ref_end_iso, rpc_from_iso, label_end, out, *n,
+                      err);
+  }
+  return rc;
 }
 
 arr_rc arr_store_score_model_insert(arr_db *db, arr_score_model_row *m, arr_err *err) {
