@@ -252,16 +252,9 @@ arr_rc arr_db_exec(arr_db *db, const char *sql, arr_err *err) {
                                      : arr_pg_exec(db, sql, err);
 }
 
-arr_rc arr_db_bulk_session(arr_db *db, bool on, bool checkpoints_elsewhere,
-                           arr_err *err) {
+arr_rc arr_db_bulk_session(arr_db *db, bool on, arr_err *err) {
   assert(db != NULL);
-  return db->engine == ARR_DB_SQLITE ? arr_sq_bulk(db, on, checkpoints_elsewhere, err)
-                                     : ARR_OK;
-}
-
-arr_rc arr_db_checkpoint(arr_db *db, arr_err *err) {
-  assert(db != NULL);
-  return db->engine == ARR_DB_SQLITE ? arr_sq_checkpoint(db, err) : ARR_OK;
+  return db->engine == ARR_DB_SQLITE ? arr_sq_bulk(db, on, err) : ARR_OK;
 }
 
 arr_rc arr_db_data_version(arr_db *db, int64_t *out, arr_err *err) {

@@ -48,18 +48,13 @@ const char *arr_db_sqlite_path(const arr_db *db);
 arr_rc arr_db_exec(arr_db *db, const char *sql, arr_err *err);
 
 /* Tunes this connection for a job that rewrites a large share of the database (the
- * nightly batch) or reads alongside one (on), and back to the defaults (off).
- * SQLite: reads go through the page cache instead of the memory map, because with the
- * WAL that such a job grows, every read of a mapped page first searches the WAL index
- * (1M-account batch: 23.4 s -> 17.9 s); with checkpoints_elsewhere the connection's
- * commits no longer checkpoint: another connection calls arr_db_checkpoint, so the
- * copying back runs beside the writer instead of inside its commits. PostgreSQL:
- * nothing. */
-arr_rc arr_db_bulk_session(arr_db *db, bool on, bool checkpoints_elsewhere,
-                           arr_err *err);
-/* SQLite: copies what it can of the WAL back into the database without waiting for
- * anyone (a passive checkpoint). PostgreSQL: nothing. */
-arr_rc arr_db_checkpoint(arr_db *db, arr_err *err);
+ * nightly batch) or reads alongside one (on), and back to the defaults (off). SQLite:
+ * reads go through the page cache instead of the memory map, because with the WAL
+ * that such a job grows, every read of a mapped page first searches the WAL index
+ * (1M-account batch: 23.4 s -> 17.9 s); and the page cache is small, because each page
+ * is touched about once and filling a large one costs a malloc and page faults per
+ * page. PostgreSQL: nothing. */
+arr_rc arr_db_bulk_session(arr_db *db, bool on, arr_err *err);
 
 /* SQLite's PRAGMA data_version: a number that changes when another connection commits
  * to the database (never for this connection's own commits), so a reader can tell

@@ -30,14 +30,18 @@ static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
 
-#define SQL_AUTOCHECKPOINT "PRAGMA wal_autocheckpoint=65536;"
+#define SQL_CACHE "PRAGMA cache_size=-262144;"
 #define SQL_MMAP "PRAGMA mmap_size=1073741824;"
-static const char SQL_PRAGMAS[] = "PRAGMA busy_timeout=10000;"
-                                  "PRAGMA journal_mode=WAL;"
-                                  "PRAGMA foreign_keys=ON;"
-                                  "PRAGMA synchronous=NORMAL;"
-                                  "PRAGMA cache_size=-262144;"
-                                  "PRAGMA temp_store=MEMORY;" SQL_AUTOCHECKPOINT SQL_MMAP;
+/* The nightly batch touches each page about once: a cache bigger than a chunk's pages
+ * only costs a malloc and page faults per page as it fills (1M accounts, interest and
+ * aging: 11.3 s with 256 MiB, 7.9 s with 16 MiB). */
+#define SQL_BULK_CACHE "PRAGMA cache_size=-16384;"
+static const char SQL_PRAGMAS[] =
+    "PRAGMA busy_timeout=10000;"
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA foreign_keys=ON;"
+    "PRAGMA synchronous=NORMAL;" SQL_CACHE "PRAGMA temp_store=MEMORY;"
+    "PRAGMA wal_autocheckpoint=65536;" SQL_MMAP;
 
 /* Unique and primary-key violations are "already there" for callers; the other
  * constraint failures (NOT NULL, CHECK, FOREIGN KEY) are bugs or bad data. */
@@ -121,21 +125,11 @@ arr_rc arr_sq_begin_read(arr_db *db, arr_err *err) {
   return run_literal(db, SQL_BEGIN_READ, err);
 }
 
-/* The nightly batch's session (db.h arr_db_bulk_session): off restores the pragmas of
- * SQL_PRAGMAS. */
-arr_rc arr_sq_bulk(arr_db *db, bool on, bool checkpoints_elsewhere, arr_err *err) {
-  if (!on) {
-    return arr_sq_exec(db, SQL_AUTOCHECKPOINT SQL_MMAP, err);
-  }
-  return arr_sq_exec(db,
-                     checkpoints_elsewhere
-                         ? "PRAGMA mmap_size=0; PRAGMA wal_autocheckpoint=0;"
-                         : "PRAGMA mmap_size=0;",
+/* The nightly batch's session (db.h arr_db_bulk_session); off restores SQL_PRAGMAS'
+ * values. */
+arr_rc arr_sq_bulk(arr_db *db, bool on, arr_err *err) {
+  return arr_sq_exec(db, on ? "PRAGMA mmap_size=0;" SQL_BULK_CACHE : SQL_CACHE SQL_MMAP,
                      err);
-}
-
-arr_rc arr_sq_checkpoint(arr_db *db, arr_err *err) {
-  return arr_sq_exec(db, "PRAGMA wal_checkpoint(PASSIVE)", err);
 }
 
 arr_rc arr_sq_commit(arr_db *db, arr_err *err) {
