@@ -341,8 +341,19 @@ static arr_rc chunk_read(arr_db *db, arr_date as_of, int64_t after, int size,
                                  &c->nf, err);
   }
   if (rc == ARR_OK && (reads & READ_SCORES) != 0) {
-    rc = svc_score_rows(db, first, last, as_of, ARR_DATE_NONE, c->scores, size, &c->nsc,
-                        err);
+    /* The phones and emails come from the facts just read (READ_SCORES implies
+     * READ_FACTS), not from a second lookup per account. */
+    rc = svc_score_rows(db, first, last, as_of, ARR_DATE_NONE, false, c->scores, size,
+                        &c->nsc, err);
+    for (int i = 0, k = 0; rc == ARR_OK && i < c->nsc; i++) {
+      while (k < c->nf && c->facts[k].account_id < c->scores[i].account_id) {
+        k++;
+      }
+      if (k < c->nf && c->facts[k].account_id == c->scores[i].account_id) {
+        c->scores[i].has_phone = c->facts[k].has_phone;
+        c->scores[i].has_email = c->facts[k].has_email;
+      }
+    }
   }
   return rc;
 }
@@ -362,7 +373,8 @@ static arr_rc chunk_write(arr_svc *svc, arr_batch_run *run, chunk *c,
     while (si < c->ns && c->state[si].account_id < a->id) {
       si++;
     }
-    if (si < c->ns && c->state[si].account_id == a->id) {
+    bool had_state = si < c->ns && c->state[si].account_id == a->id;
+    if (had_state) {
       b = c->state[si];
     }
     int d0 = di, h0 = hi;
@@ -396,7 +408,11 @@ static arr_rc chunk_write(arr_svc *svc, arr_batch_run *run, chunk *c,
         fi < c->nf && c->facts[fi].account_id == a->id ? &c->facts[fi] : NULL;
     rc = process_account(svc, run, a, &b, &c->days[d0], di - d0, &c->holds[h0], hi - h0,
                          c->points, fa, st, err);
-    if (rc == ARR_OK) {
+    bool updated = false;
+    if (rc == ARR_OK && had_state) {
+      rc = arr_store_account_batch_update(svc->db, &b, &updated, err);
+    }
+    if (rc == ARR_OK && !updated) {
       rc = arr_store_account_batch_put(svc->db, &b, err);
     }
     run->accounts++;

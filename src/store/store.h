@@ -645,6 +645,10 @@ arr_rc arr_store_account_batch_range(arr_db *db, int64_t first, int64_t last,
 arr_rc arr_store_account_batch_get(arr_db *db, int64_t account_id, arr_account_batch *out,
                                    bool *found, arr_err *err);
 arr_rc arr_store_account_batch_put(arr_db *db, const arr_account_batch *b, arr_err *err);
+/* The row of an account that has one (*updated false when it has none): a plain
+ * update costs the nightly batch less than the insert-or-update of _put. */
+arr_rc arr_store_account_batch_update(arr_db *db, const arr_account_batch *b,
+                                      bool *updated, arr_err *err);
 
 /* Principal movements per account and effective day (ledger sums), ordered, of the
  * accounts in first..last that accrue interest (open, with a rate): the others need
@@ -754,10 +758,12 @@ typedef struct {
   bool has_phone, has_email, disputed;
   bool paid_after; /* a payment in (ref, label_end]: the training label */
 } arr_score_row;
+/* contact_points false leaves has_phone and has_email false, for a caller that has
+ * them already (the batch reads them with the chunk's facts). */
 arr_rc arr_store_score_rows(arr_db *db, int64_t first, int64_t last, arr_date ref,
                             const char *ref_end_iso, const char *rpc_from_iso,
-                            arr_date label_end, arr_score_row *out, int cap, int *n,
-                            arr_err *err);
+                            arr_date label_end, bool contact_points, arr_score_row *out,
+                            int cap, int *n, arr_err *err);
 typedef struct {
   int64_t id;
   arr_date as_of;

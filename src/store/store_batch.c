@@ -113,6 +113,26 @@ arr_rc arr_store_account_batch_get(arr_db *db, int64_t account_id, arr_account_b
   return rc;
 }
 
+/* Binds b's columns after account_id from index `first` on (as_of ... strategy_version,
+ * ten of them, in ACCOUNT_BATCH_COLS order). */
+static void bind_account_batch(arr_stmt *st, int first, const arr_account_batch *b) {
+  int i = first;
+  bind_date(st, i++, b->as_of);
+  bind_date(st, i++, b->accrual.accrued_through);
+  arr_db_bind_int64(st, i++, b->accrual.carry);
+  arr_db_bind_cstr(st, i++, b->age_bucket);
+  arr_db_bind_int64(st, i++, b->time_barred ? 1 : 0);
+  if (b->score < 0) {
+    arr_db_bind_null(st, i++);
+  } else {
+    arr_db_bind_int64(st, i++, b->score);
+  }
+  bind_opt(st, i++, b->queue);
+  bind_opt_id(st, i++, b->priority);
+  bind_opt(st, i++, b->arm);
+  bind_opt_id(st, i, b->strategy_version);
+}
+
 arr_rc arr_store_account_batch_put(arr_db *db, const arr_account_batch *b, arr_err *err) {
   PREPARE(
       "INSERT INTO account_batch (" ACCOUNT_BATCH_COLS ")"
@@ -123,21 +143,20 @@ arr_rc arr_store_account_batch_put(arr_db *db, const arr_account_batch *b, arr_e
       " queue = excluded.queue, priority = excluded.priority, arm = excluded.arm,"
       " strategy_version = excluded.strategy_version");
   arr_db_bind_int64(st, 1, b->account_id);
-  bind_date(st, 2, b->as_of);
-  bind_date(st, 3, b->accrual.accrued_through);
-  arr_db_bind_int64(st, 4, b->accrual.carry);
-  arr_db_bind_cstr(st, 5, b->age_bucket);
-  arr_db_bind_int64(st, 6, b->time_barred ? 1 : 0);
-  if (b->score < 0) {
-    arr_db_bind_null(st, 7);
-  } else {
-    arr_db_bind_int64(st, 7, b->score);
-  }
-  bind_opt(st, 8, b->queue);
-  bind_opt_id(st, 9, b->priority);
-  bind_opt(st, 10, b->arm);
-  bind_opt_id(st, 11, b->strategy_version);
+  bind_account_batch(st, 2, b);
   return arr_db_run(st, err);
+}
+
+arr_rc arr_store_account_batch_update(arr_db *db, const arr_account_batch *b,
+                                      bool *updated, arr_err *err) {
+  PREPARE("UPDATE account_batch SET as_of = ?, accrued_through = ?, interest_carry = ?,"
+          " age_bucket = ?, time_barred = ?, score = ?, queue = ?, priority = ?, arm = ?,"
+          " strategy_version = ? WHERE account_id = ?");
+  bind_account_batch(st, 1, b);
+  arr_db_bind_int64(st, 11, b->account_id);
+  arr_rc rc = arr_db_run(st, err);
+  *updated = rc == ARR_OK && arr_db_changes(st) == 1;
+  return rc;
 }
 
 /* The accounts the batch accrues interest on (service/batch.c: an open account's

@@ -314,6 +314,18 @@ static void read_score_base(const arr_stmt *st, void *out) {
   r->has_email = arr_db_col_int64(st, 4) != 0;
 }
 
+/* Without the debtor's phones and emails (has_phone, has_email false): for a caller
+ * that read them already (the batch's chunk facts). */
+static arr_rc score_base_own(arr_db *db, int64_t first, int64_t last, arr_score_row *out,
+                             int cap, int *n, arr_err *err) {
+  PREPARE("SELECT a.id, a.account_type, a.placed_on, 0, 0 FROM accounts a"
+          " WHERE a.id BETWEEN ? AND ? ORDER BY a.id LIMIT ?");
+  arr_db_bind_int64(st, 1, first);
+  arr_db_bind_int64(st, 2, last);
+  arr_db_bind_int64(st, 3, cap);
+  return read_rows(st, out, sizeof *out, cap, n, read_score_base, err);
+}
+
 static arr_rc score_base(arr_db *db, int64_t first, int64_t last, arr_score_row *out,
                          int cap, int *n, arr_err *err) {
   PREPARE("SELECT a.id, a.account_type, a.placed_on,"
@@ -410,12 +422,13 @@ static arr_rc score_counts(arr_db *db, int64_t first, int64_t last, arr_date ref
 
 arr_rc arr_store_score_rows(arr_db *db, int64_t first, int64_t last, arr_date ref,
                             const char *ref_end_iso, const char *rpc_from_iso,
-                            arr_date label_end, arr_score_row *out, int cap, int *n,
-                            arr_err *err) {
+                            arr_date label_end, bool contact_points, arr_score_row *out,
+                            int cap, int *n, arr_err *err) {
   /* Everything as of the end of day `ref`, and whether a payment came in
    * (ref, label_end]: the label when training, ignored when scoring. Range scans
    * merged by account (see merge_by_account). */
-  arr_rc rc = score_base(db, first, last, out, cap, n, err);
+  arr_rc rc = contact_points ? score_base(db, first, last, out, cap, n, err)
+                             : score_base_own(db, first, last, out, cap, n, err);
   if (rc == ARR_OK && *n > 0) {
     rc = score_balances(db, first, last, ref, out, *n, err);
   }
