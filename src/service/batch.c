@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <time.h>
 
 #include "core/interest.h"
 #include "core/sol.h"
@@ -44,7 +45,6 @@ typedef struct {
   arr_strategy *champion, *challenger;
   int64_t champion_version, challenger_version, challenger_id;
   int challenger_pct;
-  arr_strategy_action *actions;
   bool has_model; /* the newest propensity model scores every account */
   bool decisions; /* ARR_BATCH_DECISIONS: limitation, score, strategy this run */
   arr_score_model model;
@@ -52,6 +52,16 @@ typedef struct {
 
 extern const char ARR_DEFAULT_STRATEGY[];
 
+/* What the batch decided for one account of a chunk, for chunk_apply to write. */
+typedef struct {
+  bool skip;      /* processed for this date before a crash: never twice */
+  bool had_state; /* an account_batch row exists: update it */
+  bool post;      /* entries[i] is an interest entry to post (prepared, hashed) */
+  arr_account_batch b;
+} decision;
+
+/* The chunk in memory: what was read, then what was decided (chunk_decide, which does
+ * no I/O and so can run on the read-ahead thread). */
 typedef struct {
   arr_account *accounts;
   arr_account_facts *facts;
@@ -61,11 +71,20 @@ typedef struct {
   arr_hold_event *holds;
   arr_principal_point *points;
   int na, ns, nd, nh, nf, nsc;
+  /* decided */
+  decision *dec;
+  arr_ledger_entry *entries;
+  arr_batch_action *acts; /* the strategy's letters, skip traces, ... in account order */
+  int nacts, acts_cap;
+  arr_strategy_action *eval; /* scratch for arr_strategy_eval */
+  int64_t processed, interest_entries, interest_cents, time_barred;
+  bool decided;
 } chunk;
 
 static void chunk_free(chunk *c) {
   free(c->accounts), free(c->state), free(c->days), free(c->holds), free(c->points);
-  free(c->facts), free(c->scores);
+  free(c->facts), free(c->scores), free(c->dec), free(c->entries), free(c->acts);
+  free(c->eval);
 }
 
 static arr_rc chunk_alloc(chunk *c, int size, arr_err *err) {
@@ -77,8 +96,12 @@ static arr_rc chunk_alloc(chunk *c, int size, arr_err *err) {
   c->points = malloc(sizeof *c->points * MAX_POINTS);
   c->facts = malloc(sizeof *c->facts * (size_t)size);
   c->scores = malloc(sizeof *c->scores * (size_t)size);
+  c->dec = malloc(sizeof *c->dec * (size_t)size);
+  c->entries = malloc(sizeof *c->entries * (size_t)size);
+  c->eval = malloc(sizeof *c->eval * ARR_STRATEGY_MAX_OUT);
   if (c->accounts == NULL || c->state == NULL || c->days == NULL || c->holds == NULL ||
-      c->points == NULL || c->facts == NULL || c->scores == NULL) {
+      c->points == NULL || c->facts == NULL || c->scores == NULL || c->dec == NULL ||
+      c->entries == NULL || c->eval == NULL) {
     chunk_free(c);
     return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
   }
@@ -132,13 +155,35 @@ static void copy_code(char *dst, size_t cap, const char *src) {
   snprintf(dst, cap, "%s", src != NULL ? src : "");
 }
 
+/* Adds an action to the chunk's list. */
+static arr_rc add_action(chunk *c, arr_date as_of, int64_t account_id, const char *kind,
+                         const char *name, const char *rule, int64_t version,
+                         arr_err *err) {
+  if (c->nacts == c->acts_cap) {
+    int cap = c->acts_cap > 0 ? c->acts_cap * 2 : 1024;
+    arr_batch_action *more = realloc(c->acts, sizeof *more * (size_t)cap);
+    if (more == NULL) {
+      return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+    }
+    c->acts = more, c->acts_cap = cap;
+  }
+  arr_batch_action *x = &c->acts[c->nacts++];
+  x->as_of = as_of;
+  x->account_id = account_id;
+  copy_code(x->kind, sizeof x->kind, kind);
+  copy_code(x->name, sizeof x->name, name);
+  copy_code(x->rule, sizeof x->rule, rule);
+  x->strategy_version = version;
+  return ARR_OK;
+}
+
 /* Evaluates the account's strategy arm and records what it decided: the queue and its
  * priority (a hold takes the account out of every queue), and the letters, emails,
  * skip traces and escalations for the letters run and the reports. */
-static arr_rc apply_strategy(arr_svc *svc, const arr_batch_run *run, const arr_account *a,
-                             arr_account_batch *b, const arr_account_facts *fa,
-                             const arr_sol_status *sol, const strategies *st,
-                             arr_err *err) {
+static arr_rc decide_strategy(chunk *c, arr_date as_of, const arr_account *a,
+                              arr_account_batch *b, const arr_account_facts *fa,
+                              const arr_sol_status *sol, const strategies *st,
+                              arr_err *err) {
   b->queue[0] = '\0';
   b->priority = 0;
   if (strcmp(a->status, "open") != 0 || st == NULL) {
@@ -154,11 +199,11 @@ static arr_rc apply_strategy(arr_svc *svc, const arr_batch_run *run, const arr_a
   memset(&f, 0, sizeof f);
   arr_balance_total(&a->balance, &f.balance_cents);
   f.principal_cents = a->balance.cents[ARR_BUCKET_PRINCIPAL];
-  f.days_since_placement = a->placed_on != ARR_DATE_NONE ? run->as_of - a->placed_on : 0;
+  f.days_since_placement = a->placed_on != ARR_DATE_NONE ? as_of - a->placed_on : 0;
   f.days_since_payment =
-      a->last_payment_on != ARR_DATE_NONE ? run->as_of - a->last_payment_on : -1;
+      a->last_payment_on != ARR_DATE_NONE ? as_of - a->last_payment_on : -1;
   f.days_past_due =
-      a->first_delinquency_on != ARR_DATE_NONE ? run->as_of - a->first_delinquency_on : 0;
+      a->first_delinquency_on != ARR_DATE_NONE ? as_of - a->first_delinquency_on : 0;
   f.payments_count = fa != NULL ? (int32_t)fa->payments : 0;
   f.contacts_7d = fa != NULL ? (int32_t)fa->contacts_7d : 0;
   f.score = (int32_t)b->score;
@@ -177,11 +222,11 @@ static arr_rc apply_strategy(arr_svc *svc, const arr_batch_run *run, const arr_a
     f.bankruptcy = fa->bankruptcy;
     f.deceased = fa->deceased;
   }
-  int n = arr_strategy_eval(s, &f, st->actions, ARR_STRATEGY_MAX_OUT);
+  int n = arr_strategy_eval(s, &f, c->eval, ARR_STRATEGY_MAX_OUT);
   arr_rc rc = ARR_OK;
   bool queued = false;
   for (int i = 0; rc == ARR_OK && i < n; i++) {
-    const arr_strategy_action *x = &st->actions[i];
+    const arr_strategy_action *x = &c->eval[i];
     const char *rule = arr_strategy_rule_title(s, x->rule);
     switch (x->kind) {
     case ARR_ACTION_QUEUE:
@@ -197,17 +242,15 @@ static arr_rc apply_strategy(arr_svc *svc, const arr_batch_run *run, const arr_a
         b->priority = 0;
         queued = true;
       }
-      rc = arr_store_batch_action_put(svc->db, run->as_of, a->id, "hold", x->reason, rule,
-                                      b->strategy_version, err);
+      rc = add_action(c, as_of, a->id, "hold", x->reason, rule, b->strategy_version, err);
       break;
     case ARR_ACTION_LETTER:
     case ARR_ACTION_EMAIL:
     case ARR_ACTION_ESCALATE:
     case ARR_ACTION_SKIP_TRACE:
-      rc = arr_store_batch_action_put(
-          svc->db, run->as_of, a->id, arr_strategy_action_kind_name(x->kind),
-          x->kind == ARR_ACTION_SKIP_TRACE ? "skip_trace" : x->name, rule,
-          b->strategy_version, err);
+      rc = add_action(c, as_of, a->id, arr_strategy_action_kind_name(x->kind),
+                      x->kind == ARR_ACTION_SKIP_TRACE ? "skip_trace" : x->name, rule,
+                      b->strategy_version, err);
       break;
     case ARR_ACTION_STOP: break;
     }
@@ -215,18 +258,22 @@ static arr_rc apply_strategy(arr_svc *svc, const arr_batch_run *run, const arr_a
   return rc;
 }
 
-/* Posts interest, ages the account, marks it time-barred; fills b. */
-static arr_rc process_account(arr_svc *svc, arr_batch_run *run, arr_account *a,
-                              arr_account_batch *b, const arr_principal_day *days, int nd,
-                              const arr_hold_event *holds, int nh,
-                              arr_principal_point *points, const arr_account_facts *facts,
-                              const strategies *st, arr_err *err) {
+/* Decides one account: its interest (the entry prepared and hashed in *e, *post true,
+ * the account's balance and ledger head moved in memory), its aging, and with the
+ * decisions on the limitation, the strategy's queue and actions; fills b. No I/O. */
+static arr_rc decide_account(arr_svc *svc, chunk *c, arr_date as_of, arr_account *a,
+                             arr_account_batch *b, const arr_principal_day *days, int nd,
+                             const arr_hold_event *holds, int nh,
+                             const arr_account_facts *facts, const strategies *st,
+                             arr_ledger_entry *e, bool *post, arr_err *err) {
+  arr_principal_point *points = c->points;
+  *post = false;
   /* Principal by day from the ledger: a point per day with a movement. */
   int np = 0;
   int64_t running = 0;
   for (int i = 0; i < nd; i++) {
     running += days[i].delta_cents;
-    if (days[i].on > run->as_of) {
+    if (days[i].on > as_of) {
       break;
     }
     if (np == MAX_POINTS) {
@@ -250,48 +297,40 @@ static arr_rc process_account(arr_svc *svc, arr_batch_run *run, arr_account *a,
   }
   arr_date from = b->accrual.accrued_through;
   int64_t cents =
-      arr_interest_accrue(&b->accrual, start, rate, points, np, ranges, nr, run->as_of);
+      arr_interest_accrue(&b->accrual, start, rate, points, np, ranges, nr, as_of);
   arr_rc rc = ARR_OK;
   if (cents > 0) {
-    arr_ledger_entry e;
-    memset(&e, 0, sizeof e);
-    svc_strcpy(e.kind, sizeof e.kind, "interest");
-    e.effective_on = run->as_of;
-    e.amount.cents[ARR_BUCKET_INTEREST] = cents;
+    memset(e, 0, sizeof *e);
+    svc_strcpy(e->kind, sizeof e->kind, "interest");
+    e->effective_on = as_of;
+    e->amount.cents[ARR_BUCKET_INTEREST] = cents;
     char d1[ARR_DATE_FMT_MAX] = "placement", d2[ARR_DATE_FMT_MAX];
     if (from != ARR_DATE_NONE) {
       arr_date_format(from, d1);
     }
-    arr_date_format(run->as_of, d2);
-    snprintf(e.memo, sizeof e.memo, "interest after %s through %s at %lld.%04lld%%", d1,
+    arr_date_format(as_of, d2);
+    snprintf(e->memo, sizeof e->memo, "interest after %s through %s at %lld.%04lld%%", d1,
              d2, (long long)(rate / 10000), (long long)(rate % 10000));
-    rc = svc_ledger_post(svc, a, &e, err);
-    run->interest_entries++;
-    run->interest_cents += cents;
+    rc = svc_ledger_prepare(svc, a, e, err);
+    *post = rc == ARR_OK;
+    c->interest_entries += *post;
+    c->interest_cents += *post ? cents : 0;
   }
   svc_strcpy(b->age_bucket, sizeof b->age_bucket,
-             arr_age_bucket_name(arr_aging_bucket(a->first_delinquency_on, run->as_of)));
+             arr_age_bucket_name(arr_aging_bucket(a->first_delinquency_on, as_of)));
   b->account_id = a->id;
-  b->as_of = run->as_of;
+  b->as_of = as_of;
   if (rc != ARR_OK || !st->decisions) {
     return rc; /* the limitation, score and queue stay as the last full run left them */
   }
+  /* The chunk read the current address's state with the facts (every account of the
+   * chunk has a facts row: both come from one snapshot of the same range). */
   arr_sol_status sol;
   memset(&sol, 0, sizeof sol);
-  if (facts != NULL) {
-    /* The chunk prefetched the current address's state: no query per account. */
-    svc_sol_evaluate(a, facts->state, run->as_of, &sol);
-  } else {
-    rc = svc_sol(svc, a, run->as_of, &sol, err);
-  }
-  if (rc == ARR_OK) {
-    b->time_barred = sol.time_barred;
-    run->time_barred += b->time_barred;
-  }
-  if (rc == ARR_OK) {
-    rc = apply_strategy(svc, run, a, b, facts, &sol, st, err);
-  }
-  return rc;
+  svc_sol_evaluate(a, facts != NULL ? facts->state : "", as_of, &sol);
+  b->time_barred = sol.time_barred;
+  c->time_barred += b->time_barred;
+  return decide_strategy(c, as_of, a, b, facts, &sol, st, err);
 }
 
 enum { READ_FACTS = 1u, READ_SCORES = 2u };
@@ -309,6 +348,7 @@ static unsigned reads_of(const strategies *st) {
 static arr_rc chunk_read(arr_db *db, arr_date as_of, int64_t after, int size,
                          unsigned reads, chunk *c, arr_err *err) {
   c->na = c->ns = c->nd = c->nh = c->nf = c->nsc = 0;
+  c->decided = false;
   arr_account_filter f = {0, NULL, after, size};
   arr_rc rc = arr_store_account_list(db, &f, c->accounts, size, &c->na, err);
   if (rc != ARR_OK || c->na == 0) {
@@ -358,24 +398,29 @@ static arr_rc chunk_read(arr_db *db, arr_date as_of, int64_t after, int size,
   return rc;
 }
 
-/* Decides and writes the chunk in c (read for run->last_account_id) in the open
- * transaction, and moves the checkpoint past it. */
-static arr_rc chunk_write(arr_svc *svc, arr_batch_run *run, chunk *c,
-                          const strategies *st, arr_err *err) {
+/* Decides every account of the chunk read into c, for the run's date: no I/O, so it
+ * runs on the read-ahead thread (svc is only read: its clock and actor for the ledger
+ * entries). */
+static arr_rc chunk_decide(arr_svc *svc, arr_date as_of, const strategies *st, chunk *c,
+                           arr_err *err) {
+  c->decided = false;
+  c->nacts = 0;
+  c->processed = c->interest_entries = c->interest_cents = c->time_barred = 0;
   arr_rc rc = ARR_OK;
   int si = 0, di = 0, hi = 0, fi = 0, sci = 0;
   for (int i = 0; rc == ARR_OK && i < c->na; i++) {
     arr_account *a = &c->accounts[i];
-    arr_account_batch b;
-    memset(&b, 0, sizeof b);
-    b.accrual.accrued_through = ARR_DATE_NONE;
-    b.score = -1;
+    decision *d = &c->dec[i];
+    memset(d, 0, sizeof *d);
+    arr_account_batch *b = &d->b;
+    b->accrual.accrued_through = ARR_DATE_NONE;
+    b->score = -1;
     while (si < c->ns && c->state[si].account_id < a->id) {
       si++;
     }
-    bool had_state = si < c->ns && c->state[si].account_id == a->id;
-    if (had_state) {
-      b = c->state[si];
+    d->had_state = si < c->ns && c->state[si].account_id == a->id;
+    if (d->had_state) {
+      *b = c->state[si];
     }
     int d0 = di, h0 = hi;
     while (di < c->nd && c->days[di].account_id <= a->id) {
@@ -390,34 +435,61 @@ static arr_rc chunk_write(arr_svc *svc, arr_batch_run *run, chunk *c,
     while (h0 < hi && c->holds[h0].account_id < a->id) {
       h0++;
     }
-    if (b.as_of != ARR_DATE_NONE && b.as_of >= run->as_of && b.account_id == a->id) {
-      continue; /* processed for this date before a crash: never twice */
+    if (b->as_of != ARR_DATE_NONE && b->as_of >= as_of && b->account_id == a->id) {
+      d->skip = true; /* processed for this date before a crash: never twice */
+      continue;
     }
     while (sci < c->nsc && c->scores[sci].account_id < a->id) {
       sci++;
     }
     if (sci < c->nsc && c->scores[sci].account_id == a->id) {
       double x[ARR_SF_COUNT];
-      svc_score_features(&c->scores[sci], run->as_of, x);
-      b.score = arr_score_points(&st->model, x);
+      svc_score_features(&c->scores[sci], as_of, x);
+      b->score = arr_score_points(&st->model, x);
     }
     while (fi < c->nf && c->facts[fi].account_id < a->id) {
       fi++;
     }
     const arr_account_facts *fa =
         fi < c->nf && c->facts[fi].account_id == a->id ? &c->facts[fi] : NULL;
-    rc = process_account(svc, run, a, &b, &c->days[d0], di - d0, &c->holds[h0], hi - h0,
-                         c->points, fa, st, err);
+    rc = decide_account(svc, c, as_of, a, b, &c->days[d0], di - d0, &c->holds[h0],
+                        hi - h0, fa, st, &c->entries[i], &d->post, err);
+    c->processed++;
+  }
+  c->decided = rc == ARR_OK;
+  return rc;
+}
+
+/* Writes what chunk_decide decided, in the open transaction, and moves the run's
+ * checkpoint past the chunk. */
+static arr_rc chunk_apply(arr_svc *svc, arr_batch_run *run, chunk *c, arr_err *err) {
+  arr_rc rc = ARR_OK;
+  for (int i = 0; rc == ARR_OK && i < c->na; i++) {
+    const decision *d = &c->dec[i];
+    if (d->skip) {
+      continue;
+    }
+    if (d->post) {
+      rc = svc_ledger_store(svc, &c->accounts[i], &c->entries[i], err);
+    }
     bool updated = false;
-    if (rc == ARR_OK && had_state) {
-      rc = arr_store_account_batch_update(svc->db, &b, &updated, err);
+    if (rc == ARR_OK && d->had_state) {
+      rc = arr_store_account_batch_update(svc->db, &d->b, &updated, err);
     }
     if (rc == ARR_OK && !updated) {
-      rc = arr_store_account_batch_put(svc->db, &b, err);
+      rc = arr_store_account_batch_put(svc->db, &d->b, err);
     }
-    run->accounts++;
+  }
+  for (int i = 0; rc == ARR_OK && i < c->nacts; i++) {
+    const arr_batch_action *x = &c->acts[i];
+    rc = arr_store_batch_action_put(svc->db, x->as_of, x->account_id, x->kind, x->name,
+                                    x->rule, x->strategy_version, err);
   }
   if (rc == ARR_OK) {
+    run->accounts += c->processed;
+    run->interest_entries += c->interest_entries;
+    run->interest_cents += c->interest_cents;
+    run->time_barred += c->time_barred;
     run->last_account_id = c->accounts[c->na - 1].id;
     rc = arr_store_batch_run_save(svc->db, run, err);
   }
@@ -443,8 +515,13 @@ typedef struct {
   pthread_t thread;
   pthread_mutex_t mu;
   pthread_cond_t cv;
-  arr_db *db; /* the thread's own connection */
+  arr_db *db;   /* the thread's own connection */
+  arr_svc *svc; /* read only: the clock and actor of the entries it prepares */
+  const strategies *st;
   bool busy, quit, started;
+  /* Moving averages of a chunk's time, in seconds: this thread reading, the batch
+   * writing (without deciding). */
+  double read_s, apply_s;
   /* the request, set while not busy */
   arr_date as_of;
   int64_t after;
@@ -455,6 +532,19 @@ typedef struct {
   arr_rc rc;
   arr_err err;
 } read_ahead;
+
+static double seconds_since(struct timespec t0) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+/* The batch's side of the moving averages. */
+static void read_ahead_note_apply(read_ahead *r, double apply_s) {
+  pthread_mutex_lock(&r->mu);
+  r->apply_s = r->apply_s > 0 ? 0.8 * r->apply_s + 0.2 * apply_s : apply_s;
+  pthread_mutex_unlock(&r->mu);
+}
 
 static void *read_ahead_main(void *arg) {
   read_ahead *r = arg;
@@ -470,12 +560,26 @@ static void *read_ahead_main(void *arg) {
     pthread_mutex_unlock(&r->mu);
     arr_err err;
     memset(&err, 0, sizeof err);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     /* One snapshot for the whole chunk. */
     arr_rc rc = arr_db_begin_read(r->db, &err);
     if (rc == ARR_OK) {
       rc = chunk_read(r->db, r->as_of, r->after, r->size, r->reads, r->buf, &err);
     }
     arr_db_rollback(r->db);
+    /* Deciding needs no lock, so the faster side does it: this thread when it reads a
+     * chunk in less time than the batch writes one, else the batch. Whichever side
+     * is slower (reading at a million accounts, writing at ten million here), the
+     * longer of the two never grows. */
+    double read_s = seconds_since(t0);
+    pthread_mutex_lock(&r->mu);
+    r->read_s = r->read_s > 0 ? 0.8 * r->read_s + 0.2 * read_s : read_s;
+    bool decide = r->read_s < r->apply_s;
+    pthread_mutex_unlock(&r->mu);
+    if (rc == ARR_OK && decide && r->buf->na > 0) {
+      rc = chunk_decide(r->svc, r->as_of, r->st, r->buf, &err);
+    }
     pthread_mutex_lock(&r->mu);
     r->rc = rc;
     r->err = err;
@@ -488,8 +592,10 @@ static void *read_ahead_main(void *arg) {
 
 /* Starts the thread on SQLite; false (and the batch reads each chunk itself) on
  * PostgreSQL or when the second connection cannot be had. */
-static bool read_ahead_start(arr_svc *svc, read_ahead *r) {
+static bool read_ahead_start(arr_svc *svc, const strategies *st, read_ahead *r) {
   memset(r, 0, sizeof *r);
+  r->svc = svc;
+  r->st = st;
   const char *path = arr_db_sqlite_path(svc->db);
   if (path == NULL || strlen(path) > 4000) {
     return false;
@@ -567,7 +673,7 @@ static arr_rc run_accounts(arr_svc *svc, arr_batch_run *run, int size,
     return rc;
   }
   read_ahead ra;
-  bool piped = read_ahead_start(svc, &ra);
+  bool piped = read_ahead_start(svc, st, &ra);
   rc = arr_db_bulk_session(svc->db, true, err);
   int cur = 0;
   bool ahead = false; /* bufs[cur] holds a read-ahead of the accounts after ahead_after */
@@ -590,6 +696,9 @@ static arr_rc run_accounts(arr_svc *svc, arr_batch_run *run, int size,
       rc = chunk_read(svc->db, run->as_of, run->last_account_id, size, reads_of(st), c,
                       err);
     }
+    if (rc == ARR_OK && c->na > 0 && !c->decided) {
+      rc = chunk_decide(svc, run->as_of, st, c, err);
+    }
     more = rc == ARR_OK && c->na > 0;
     ahead = false;
     if (more && piped) {
@@ -599,13 +708,18 @@ static arr_rc run_accounts(arr_svc *svc, arr_batch_run *run, int size,
       ahead_after = c->accounts[c->na - 1].id;
       ahead_version = version;
     }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     if (more) {
-      rc = chunk_write(svc, run, c, st, err);
+      rc = chunk_apply(svc, run, c, err);
     }
     if (rc == ARR_OK) {
       rc = svc_commit(svc, err);
     } else {
       svc_rollback(svc);
+    }
+    if (more && piped) {
+      read_ahead_note_apply(&ra, seconds_since(t0)); /* writing and committing */
     }
     if (rc == ARR_OK && more && progress != NULL) {
       res->accounts = run->accounts;
@@ -624,7 +738,7 @@ static arr_rc run_accounts(arr_svc *svc, arr_batch_run *run, int size,
 }
 
 static void strategies_free(strategies *st) {
-  free(st->champion), free(st->challenger), free(st->actions);
+  free(st->champion), free(st->challenger);
   memset(st, 0, sizeof *st);
 }
 
@@ -675,12 +789,6 @@ static arr_rc load_strategies(arr_svc *svc, strategies *st, arr_err *err) {
                      : arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
     st->has_model = rc == ARR_OK && have && svc_score_model_load(row->model, &st->model);
     free(row);
-  }
-  if (rc == ARR_OK) {
-    st->actions = malloc(sizeof *st->actions * ARR_STRATEGY_MAX_OUT);
-    if (st->actions == NULL) {
-      rc = arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
-    }
   }
   if (rc != ARR_OK) {
     strategies_free(st);

@@ -526,17 +526,18 @@ arr_rc svc_ledger_prepare(arr_svc *svc, arr_account *a, arr_ledger_entry *e,
   return ARR_OK;
 }
 
-arr_rc svc_ledger_post(arr_svc *svc, arr_account *a, arr_ledger_entry *e, arr_err *err) {
-  arr_rc rc = svc_ledger_prepare(svc, a, e, err);
-  if (rc != ARR_OK) {
-    return rc;
-  }
+arr_rc svc_ledger_store(arr_svc *svc, arr_account *a, arr_ledger_entry *e, arr_err *err) {
   e->account_id = a->id;
-  rc = arr_store_ledger_insert(svc->db, e, err);
+  arr_rc rc = arr_store_ledger_insert(svc->db, e, err);
   if (rc == ARR_OK && !svc->defer_account_writes) {
     rc = arr_store_account_update_money(svc->db, a, svc->now_iso, err);
   }
   return rc;
+}
+
+arr_rc svc_ledger_post(arr_svc *svc, arr_account *a, arr_ledger_entry *e, arr_err *err) {
+  arr_rc rc = svc_ledger_prepare(svc, a, e, err);
+  return rc == ARR_OK ? svc_ledger_store(svc, a, e, err) : rc;
 }
 
 json_t *svc_balance_json(const arr_balance *b) {

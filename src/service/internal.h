@@ -135,7 +135,10 @@ void svc_ledger_hash(const arr_ledger_entry *e, char out[ARR_HASH_HEX]);
  * Does not write anything. ARR_ERR_INVALID on overflow. */
 arr_rc svc_ledger_prepare(arr_svc *svc, arr_account *a, arr_ledger_entry *e,
                           arr_err *err);
-/* svc_ledger_prepare + insert the entry + write the account's money columns. */
+/* Inserts an entry svc_ledger_prepare prepared and writes the account's money columns
+ * (unless svc->defer_account_writes). */
+arr_rc svc_ledger_store(arr_svc *svc, arr_account *a, arr_ledger_entry *e, arr_err *err);
+/* svc_ledger_prepare + svc_ledger_store. */
 arr_rc svc_ledger_post(arr_svc *svc, arr_account *a, arr_ledger_entry *e, arr_err *err);
 
 /* Posts payment p (amount, method, date, reference, key, source set) to the loaded
