@@ -502,7 +502,10 @@ enum {
 /* Loads what the engine needs about account_id at `at` into c, in one snapshot. */
 static arr_rc decide_load(arr_svc *svc, int64_t account_id, arr_time at, check_data *c,
                           arr_err *err) {
-  memset(c, 0, sizeof *c);
+  /* The counts only: the struct is 1.3 MB, and zeroing all of it per decision (a page
+   * fault per 4 KiB) was most of the cost of a decision. */
+  c->na = c->np = c->ne = c->nevents = c->ncontacts = c->nbundle = c->nrules = 0;
+  c->state[0] = '\0';
   bool own_tx = !arr_db_in_tx(svc->db);
   arr_rc rc = own_tx ? arr_db_begin_read(svc->db, err) : ARR_OK;
   if (rc == ARR_OK) {
