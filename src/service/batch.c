@@ -2,13 +2,17 @@
  * batch.c — the nightly batch: `batch run --as-of DATE` brings every account up to date
  * and then judges the arrangements.
  *
- * Accounts are processed in chunks by id. A chunk is prefetched into arrays (the
- * accounts, their batch state, principal movements by day, hold events), decided in
- * core with no I/O in the loop (interest accrual, aging, the statute of limitations),
- * and written back in one transaction together with the run's checkpoint. A run
- * killed at any moment and started again resumes after the last committed chunk, and
- * an account already processed for this date is never processed twice (its batch
- * state records the date), so no interest is posted twice.
+ * Accounts are processed in chunks by id. A chunk is prefetched into arrays with a few
+ * range scans (the accounts, their batch state, principal movements by day, hold
+ * events, the strategy's facts, the scoring rows: chunk_read), decided with no I/O in
+ * the loop (interest accrual and its hashed ledger entry, aging, the statute of
+ * limitations, the score, the strategy: chunk_decide), and written back in one
+ * transaction together with the run's checkpoint (chunk_apply). On SQLite a second
+ * thread reads, and when it is the faster side decides, the next chunk while the
+ * current one is written (see "the read-ahead thread"). A run killed at any moment and
+ * started again resumes after the last committed chunk, and an account already
+ * processed for this date is never processed twice (its batch state records the date),
+ * so no interest is posted twice.
  *
  * Interest is simple, actual/365 on the principal, one ledger entry per account per
  * run. core/interest carries the fraction of a cent between runs, so skipping days and
