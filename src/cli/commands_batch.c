@@ -1,5 +1,6 @@
 /*
- * commands_batch.c — `batch run --as-of DATE [--chunk N] [--json]`: the nightly batch,
+ * commands_batch.c — `batch run --as-of DATE [--chunk N] [--workers N] [--json]`: the
+ * nightly batch,
  * scheduler-friendly: progress on stderr, a one-line summary (or JSON) on stdout, exit
  * 0 when the date is done, 1 when it failed (run it again: it resumes).
  */
@@ -16,8 +17,9 @@ static void progress(void *ctx, const arr_batch_result *r) {
 }
 
 int cmd_batch_run(cli_args *a) {
-  EXPECT_ARGS(0, "batch run --as-of DATE [--chunk N] [--json] [--quiet]");
+  EXPECT_ARGS(0, "batch run --as-of DATE [--chunk N] [--workers N] [--json] [--quiet]");
   const char *as_of = cli_opt_get(a, "as-of"), *chunk_s = cli_opt_get(a, "chunk");
+  const char *workers_s = cli_opt_get(a, "workers");
   bool as_json = cli_flag(a, "json"), quiet = cli_flag(a, "quiet");
   if (as_of == NULL) {
     return cli_usage("batch run needs --as-of DATE%s", "");
@@ -31,6 +33,15 @@ int cmd_batch_run(cli_args *a) {
     }
     chunk = (int)v;
   }
+  int workers = 1;
+  if (workers_s != NULL) {
+    char *end = NULL;
+    long v = strtol(workers_s, &end, 10);
+    if (workers_s[0] == '\0' || *end != '\0' || v < 1 || v > 32) {
+      return cli_usage("--workers must be a whole number from 1 to 32%s", "");
+    }
+    workers = (int)v;
+  }
   arr_svc *svc = NULL;
   int rc = cli_open_checked(a, &svc);
   if (rc != 0) {
@@ -38,8 +49,8 @@ int cmd_batch_run(cli_args *a) {
   }
   arr_err err;
   arr_batch_result r;
-  arr_rc x =
-      arr_svc_batch_run(svc, as_of, chunk, quiet ? NULL : progress, NULL, &r, &err);
+  arr_batch_options o = {as_of, chunk, ARR_BATCH_ALL, workers};
+  arr_rc x = arr_svc_batch_run_with(svc, &o, quiet ? NULL : progress, NULL, &r, &err);
   arr_svc_close(svc);
   if (!quiet && r.accounts > 0) {
     fputc('\n', stderr);
@@ -47,7 +58,7 @@ int cmd_batch_run(cli_args *a) {
   if (x != ARR_OK) {
     return cli_fail(&err);
   }
-  json_t *o = json_pack(
+  json_t *out = json_pack(
       "{s:s,s:I,s:b,s:b,s:I,s:I,s:I,s:I,s:{s:I,s:I,s:I,s:I,s:I}}", "as_of", as_of,
       "run_id", (json_int_t)r.run_id, "resumed", r.resumed, "already_done",
       r.already_done, "accounts", (json_int_t)r.accounts, "interest_entries",
@@ -57,7 +68,7 @@ int cmd_batch_run(cli_args *a) {
       "completed", (json_int_t)r.monitor.completed, "broken",
       (json_int_t)r.monitor.broken, "settled", (json_int_t)r.monitor.settled);
   if (as_json) {
-    cli_print_json(o);
+    cli_print_json(out);
   } else if (r.already_done) {
     printf("batch %s: already done; nothing changed\n", as_of);
   } else {
@@ -70,7 +81,7 @@ int cmd_batch_run(cli_args *a) {
            (long long)r.monitor.promises, (long long)r.monitor.broken,
            (long long)r.monitor.settled, r.resumed ? " (resumed)" : "");
   }
-  json_decref(o);
+  json_decref(out);
   return 0;
 }
 
@@ -93,12 +104,19 @@ int cmd_batch_status(cli_args *a) {
   if (as_json) {
     cli_print_json(out);
   } else {
-    printf("batch %s: %s (phase %s), %lld accounts, through account %lld\n",
+    long long ranges = json_integer_value(json_object_get(out, "ranges"));
+    printf("batch %s: %s (phase %s), %lld accounts, ",
            json_string_value(json_object_get(out, "as_of")),
            json_string_value(json_object_get(out, "status")),
            json_string_value(json_object_get(out, "phase")),
-           (long long)json_integer_value(json_object_get(out, "accounts")),
-           (long long)json_integer_value(json_object_get(out, "last_account_id")));
+           (long long)json_integer_value(json_object_get(out, "accounts")));
+    if (ranges > 0) {
+      printf("%lld of %lld ranges of account ids done\n",
+             (long long)json_integer_value(json_object_get(out, "ranges_done")), ranges);
+    } else {
+      printf("through account %lld\n",
+             (long long)json_integer_value(json_object_get(out, "last_account_id")));
+    }
   }
   json_decref(out);
   return 0;

@@ -344,17 +344,16 @@ static unsigned reads_of(const strategies *st) {
   return st->decisions ? READ_FACTS | (st->has_model ? READ_SCORES : 0u) : 0u;
 }
 
-/* Reads the chunk of up to size accounts after `after` into c, through db: the
- * accounts, their batch state, what interest needs (principal movements by day, hold
- * events), and as `reads` says the strategy's facts and the scoring rows. c->na is 0
- * when no accounts are left. */
+/* Reads the chunk of up to size accounts with after < id <= through into c, through
+ * db: the accounts, their batch state, what interest needs (principal movements by
+ * day, hold events), and as `reads` says the strategy's facts and the scoring rows.
+ * c->na is 0 when no accounts are left. */
 
-static arr_rc chunk_read(arr_db *db, arr_date as_of, int64_t after, int size,
-                         unsigned reads, chunk *c, arr_err *err) {
+static arr_rc chunk_read(arr_db *db, arr_date as_of, int64_t after, int64_t through,
+                         int size, unsigned reads, chunk *c, arr_err *err) {
   c->na = c->ns = c->nd = c->nh = c->nf = c->nsc = 0;
   c->decided = false;
-  arr_account_filter f = {0, NULL, after, size};
-  arr_rc rc = arr_store_account_list(db, &f, c->accounts, size, &c->na, err);
+  arr_rc rc = arr_store_account_chunk(db, after, through, c->accounts, size, &c->na, err);
   if (rc != ARR_OK || c->na == 0) {
     return rc;
   }
@@ -464,9 +463,9 @@ static arr_rc chunk_decide(arr_svc *svc, arr_date as_of, const strategies *st, c
   return rc;
 }
 
-/* Writes what chunk_decide decided, in the open transaction, and moves the run's
- * checkpoint past the chunk. */
-static arr_rc chunk_apply(arr_svc *svc, arr_batch_run *run, chunk *c, arr_err *err) {
+/* Writes what chunk_decide decided, in the open transaction (the caller moves the
+ * checkpoint past the chunk in the same transaction). */
+static arr_rc chunk_apply(arr_svc *svc, chunk *c, arr_err *err) {
   arr_rc rc = ARR_OK;
   for (int i = 0; rc == ARR_OK && i < c->na; i++) {
     const decision *d = &c->dec[i];
@@ -489,15 +488,16 @@ static arr_rc chunk_apply(arr_svc *svc, arr_batch_run *run, chunk *c, arr_err *e
     rc = arr_store_batch_action_put(svc->db, x->as_of, x->account_id, x->kind, x->name,
                                     x->rule, x->strategy_version, err);
   }
-  if (rc == ARR_OK) {
-    run->accounts += c->processed;
-    run->interest_entries += c->interest_entries;
-    run->interest_cents += c->interest_cents;
-    run->time_barred += c->time_barred;
-    run->last_account_id = c->accounts[c->na - 1].id;
-    rc = arr_store_batch_run_save(svc->db, run, err);
-  }
   return rc;
+}
+
+/* A run's counters, in batch_runs or in one of its ranges. */
+static void add_counts(const chunk *c, int64_t *accounts, int64_t *interest_entries,
+                       int64_t *interest_cents, int64_t *time_barred) {
+  *accounts += c->processed;
+  *interest_entries += c->interest_entries;
+  *interest_cents += c->interest_cents;
+  *time_barred += c->time_barred;
 }
 
 /* ---- the read-ahead thread (SQLite) ----
@@ -569,7 +569,8 @@ static void *read_ahead_main(void *arg) {
     /* One snapshot for the whole chunk. */
     arr_rc rc = arr_db_begin_read(r->db, &err);
     if (rc == ARR_OK) {
-      rc = chunk_read(r->db, r->as_of, r->after, r->size, r->reads, r->buf, &err);
+      rc = chunk_read(r->db, r->as_of, r->after, INT64_MAX, r->size, r->reads, r->buf,
+                      &err);
     }
     arr_db_rollback(r->db);
     /* Deciding needs no lock, so the faster side does it: this thread when it reads a
@@ -697,8 +698,8 @@ static arr_rc run_accounts(arr_svc *svc, arr_batch_run *run, int size,
     bool fresh = ahead && ra.rc == ARR_OK && version == ahead_version &&
                  ahead_after == run->last_account_id;
     if (rc == ARR_OK && !fresh) {
-      rc = chunk_read(svc->db, run->as_of, run->last_account_id, size, reads_of(st), c,
-                      err);
+      rc = chunk_read(svc->db, run->as_of, run->last_account_id, INT64_MAX, size,
+                      reads_of(st), c, err);
     }
     if (rc == ARR_OK && c->na > 0 && !c->decided) {
       rc = chunk_decide(svc, run->as_of, st, c, err);
@@ -715,7 +716,13 @@ static arr_rc run_accounts(arr_svc *svc, arr_batch_run *run, int size,
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (more) {
-      rc = chunk_apply(svc, run, c, err);
+      rc = chunk_apply(svc, c, err);
+    }
+    if (rc == ARR_OK && more) {
+      add_counts(c, &run->accounts, &run->interest_entries, &run->interest_cents,
+                 &run->time_barred);
+      run->last_account_id = c->accounts[c->na - 1].id;
+      rc = arr_store_batch_run_save(svc->db, run, err);
     }
     if (rc == ARR_OK) {
       rc = svc_commit(svc, err);
@@ -738,6 +745,250 @@ static arr_rc run_accounts(arr_svc *svc, arr_batch_run *run, int size,
   arr_db_bulk_session(svc->db, false, &ignored);
   chunk_free(&bufs[0]);
   chunk_free(&bufs[1]);
+  return rc;
+}
+
+/* ---- parallel workers by account id range (PostgreSQL) ----
+ *
+ * PostgreSQL serves each connection with its own server process, and workers writing
+ * different accounts take different row locks, so several connections can process the
+ * night side by side. The accounts the run has left are split once, when the run starts
+ * (or when a run begun in one sequence resumes with workers), into ranges of ids, the
+ * last one open-ended so that accounts placed during the run are processed too. Each
+ * worker thread, with its own connection, takes the next unfinished range and works
+ * through it in chunks, committing each chunk with the range's checkpoint and counters
+ * (batch_run_ranges). A killed run resumes every range from its checkpoint, with any
+ * number of workers; and as in one sequence, an account's batch state records the date
+ * it was processed for, so nothing is processed twice. When every range is done, their
+ * counters are added to the run in the same statement that ends its accounts phase.
+ *
+ * A worker's service is a copy of the batch's with its own connection: deciding and
+ * writing a chunk use only the clock, the actor and the connection (no audit event, no
+ * encryption, so the copied audit head and nonce counter are never used). */
+enum { MAX_RUN_RANGES = 256, RANGES_PER_WORKER = 4, MAX_WORKERS = 32 };
+
+typedef struct {
+  arr_svc *svc; /* the batch's, read only while the workers run */
+  const strategies *st;
+  arr_date as_of;
+  int size;
+  pthread_mutex_t mu;
+  arr_batch_range *ranges; /* each one owned by the worker that took it */
+  int nranges, next;
+  bool failed;
+  arr_rc rc;
+  arr_err err;
+  /* progress: accounts counted before the workers started, and by them since */
+  int64_t base_accounts, done_accounts;
+  void (*progress)(void *ctx, const arr_batch_result *r);
+  void *ctx;
+  arr_batch_result *res;
+} workers;
+
+static void workers_fail(workers *w, arr_rc rc, const arr_err *err) {
+  pthread_mutex_lock(&w->mu);
+  if (!w->failed) {
+    w->failed = true;
+    w->rc = rc;
+    w->err = *err;
+  }
+  pthread_mutex_unlock(&w->mu);
+}
+
+static bool range_done(const arr_batch_range *g) {
+  return g->done_through >= g->last_id;
+}
+
+/* The next unfinished range, or NULL when none is left or a worker has failed. */
+static arr_batch_range *workers_take(workers *w) {
+  arr_batch_range *g = NULL;
+  pthread_mutex_lock(&w->mu);
+  while (!w->failed && g == NULL && w->next < w->nranges) {
+    arr_batch_range *cand = &w->ranges[w->next++];
+    g = range_done(cand) ? NULL : cand;
+  }
+  pthread_mutex_unlock(&w->mu);
+  return g;
+}
+
+static bool workers_failed(workers *w) {
+  pthread_mutex_lock(&w->mu);
+  bool failed = w->failed;
+  pthread_mutex_unlock(&w->mu);
+  return failed;
+}
+
+/* Processes range g chunk by chunk on svc's connection, each chunk committed with the
+ * range's checkpoint; stops early (rc ARR_OK) when another worker has failed. */
+static arr_rc range_run(arr_svc *svc, workers *w, arr_batch_range *g, chunk *c,
+                        arr_err *err) {
+  arr_rc rc = ARR_OK;
+  while (rc == ARR_OK && !range_done(g) && !workers_failed(w)) {
+    rc = svc_begin(svc, err);
+    if (rc != ARR_OK) {
+      break;
+    }
+    rc = chunk_read(svc->db, w->as_of, g->done_through, g->last_id, w->size,
+                    reads_of(w->st), c, err);
+    if (rc == ARR_OK && c->na > 0) {
+      rc = chunk_decide(svc, w->as_of, w->st, c, err);
+    }
+    if (rc == ARR_OK && c->na > 0) {
+      rc = chunk_apply(svc, c, err);
+    }
+    arr_batch_range next = *g;
+    if (c->na > 0) {
+      add_counts(c, &next.accounts, &next.interest_entries, &next.interest_cents,
+                 &next.time_barred);
+      next.done_through = c->accounts[c->na - 1].id;
+    } else {
+      next.done_through = next.last_id; /* nothing left in the range */
+    }
+    if (rc == ARR_OK) {
+      rc = arr_store_batch_range_save(svc->db, &next, err);
+    }
+    if (rc == ARR_OK) {
+      rc = svc_commit(svc, err);
+    } else {
+      svc_rollback(svc);
+    }
+    if (rc == ARR_OK) {
+      *g = next;
+      pthread_mutex_lock(&w->mu);
+      w->done_accounts += c->processed;
+      if (w->progress != NULL && c->na > 0) {
+        w->res->accounts = w->base_accounts + w->done_accounts;
+        w->progress(w->ctx, w->res);
+      }
+      pthread_mutex_unlock(&w->mu);
+    }
+  }
+  return rc;
+}
+
+static void *worker_main(void *arg) {
+  workers *w = arg;
+  prctl(PR_SET_NAME, "batch-worker", 0, 0, 0);
+  arr_err err;
+  memset(&err, 0, sizeof err);
+  arr_svc own = *w->svc;
+  own.db = NULL;
+  own.audit_loaded = false;
+  chunk c;
+  bool have_chunk = false;
+  arr_rc rc = arr_db_open_again(w->svc->db, &own.db, &err);
+  if (rc == ARR_OK) {
+    rc = chunk_alloc(&c, w->size, &err);
+    have_chunk = rc == ARR_OK;
+  }
+  arr_batch_range *g;
+  while (rc == ARR_OK && (g = workers_take(w)) != NULL) {
+    rc = range_run(&own, w, g, &c, &err);
+  }
+  if (rc != ARR_OK) {
+    workers_fail(w, rc, &err);
+  }
+  if (have_chunk) {
+    chunk_free(&c);
+  }
+  arr_db_close(own.db);
+  sodium_memzero(&own, sizeof own);
+  return NULL;
+}
+
+/* Splits the accounts after the run's checkpoint into ranges of ids (about
+ * RANGES_PER_WORKER per worker, so that a worker that finishes early takes another) and
+ * stores them; *n = 0 when no account is left. */
+static arr_rc ranges_create(arr_svc *svc, const arr_batch_run *run, int nworkers,
+                            arr_batch_range *ranges, int *n, arr_err *err) {
+  *n = 0;
+  int64_t lo = 0, hi = 0;
+  arr_rc rc = arr_store_account_id_bounds(svc->db, run->last_account_id, &lo, &hi, err);
+  if (rc != ARR_OK || hi == 0) {
+    return rc;
+  }
+  int64_t span = hi - lo + 1;
+  int k = nworkers * RANGES_PER_WORKER;
+  k = k > MAX_RUN_RANGES ? MAX_RUN_RANGES : k;
+  k = span < k ? (int)span : k;
+  for (int i = 0; i < k; i++) {
+    arr_batch_range *g = &ranges[i];
+    memset(g, 0, sizeof *g);
+    g->run_id = run->id;
+    g->seq = i;
+    g->first_id = i == 0 ? run->last_account_id + 1 : ranges[i - 1].last_id + 1;
+    /* even shares of [lo, hi]; the last range is open-ended */
+    g->last_id =
+        i == k - 1 ? INT64_MAX : lo - 1 + span / k * (i + 1) + span % k * (i + 1) / k;
+    g->done_through = g->first_id - 1;
+  }
+  rc = svc_begin(svc, err);
+  for (int i = 0; rc == ARR_OK && i < k; i++) {
+    rc = arr_store_batch_range_insert(svc->db, &ranges[i], err);
+  }
+  if (rc == ARR_OK) {
+    rc = svc_commit(svc, err);
+  } else {
+    svc_rollback(svc);
+  }
+  *n = rc == ARR_OK ? k : 0;
+  return rc;
+}
+
+/* The accounts phase by ranges with nworkers threads; on success the ranges' counters
+ * are added to run (in memory: the caller's save ends the phase with them). */
+static arr_rc run_ranges(arr_svc *svc, arr_batch_run *run, int size, const strategies *st,
+                         int nworkers, arr_batch_range *ranges, int nranges,
+                         void (*progress)(void *ctx, const arr_batch_result *r),
+                         void *ctx, arr_batch_result *res, arr_err *err) {
+  arr_rc rc = ARR_OK;
+  if (nranges == 0) {
+    rc = ranges_create(svc, run, nworkers, ranges, &nranges, err);
+  }
+  if (rc != ARR_OK) {
+    return rc;
+  }
+  workers w;
+  memset(&w, 0, sizeof w);
+  w.svc = svc, w.st = st, w.as_of = run->as_of, w.size = size;
+  w.ranges = ranges, w.nranges = nranges;
+  w.progress = progress, w.ctx = ctx, w.res = res;
+  w.base_accounts = run->accounts;
+  int open = 0;
+  for (int i = 0; i < nranges; i++) {
+    w.base_accounts += ranges[i].accounts;
+    open += range_done(&ranges[i]) ? 0 : 1;
+  }
+  int nthreads = nworkers < open ? nworkers : open;
+  pthread_mutex_init(&w.mu, NULL);
+  pthread_t threads[MAX_WORKERS];
+  int started = 0;
+  for (; started < nthreads; started++) {
+    if (pthread_create(&threads[started], NULL, worker_main, &w) != 0) {
+      arr_err e;
+      arr_err_set(&e, ARR_ERR_IO, "cannot start batch worker %d of %d", started + 1,
+                  nthreads);
+      workers_fail(&w, e.rc, &e);
+      break;
+    }
+  }
+  for (int i = 0; i < started; i++) {
+    pthread_join(threads[i], NULL);
+  }
+  pthread_mutex_destroy(&w.mu);
+  if (w.failed) {
+    *err = w.err;
+    return w.rc;
+  }
+  for (int i = 0; i < nranges; i++) {
+    run->accounts += ranges[i].accounts;
+    run->interest_entries += ranges[i].interest_entries;
+    run->interest_cents += ranges[i].interest_cents;
+    run->time_barred += ranges[i].time_barred;
+  }
+  int64_t lo = 0, hi = 0;
+  rc = arr_store_account_id_bounds(svc->db, 0, &lo, &hi, err);
+  run->last_account_id = hi > run->last_account_id ? hi : run->last_account_id;
   return rc;
 }
 
@@ -811,6 +1062,17 @@ arr_rc arr_svc_batch_run_steps(arr_svc *svc, const char *as_of, int chunk_size,
                                unsigned steps,
                                void (*progress)(void *ctx, const arr_batch_result *r),
                                void *ctx, arr_batch_result *res, arr_err *err) {
+  arr_batch_options o = {as_of, chunk_size, steps, 1};
+  return arr_svc_batch_run_with(svc, &o, progress, ctx, res, err);
+}
+
+arr_rc arr_svc_batch_run_with(arr_svc *svc, const arr_batch_options *o,
+                              void (*progress)(void *ctx, const arr_batch_result *r),
+                              void *ctx, arr_batch_result *res, arr_err *err) {
+  const char *as_of = o->as_of;
+  int chunk_size = o->chunk_size;
+  unsigned steps = o->steps;
+  int nworkers = o->workers > 0 ? o->workers : 1;
   memset(res, 0, sizeof *res);
   arr_rc rc = arr_svc_require(svc, "running the nightly batch", RUNNERS, err);
   arr_date day = ARR_DATE_NONE;
@@ -825,6 +1087,15 @@ arr_rc arr_svc_batch_run_steps(arr_svc *svc, const char *as_of, int chunk_size,
   if (rc == ARR_OK && size > MAX_CHUNK) {
     rc = arr_err_field(err, ARR_ERR_INVALID, "chunk", "a chunk is at most %d accounts",
                        MAX_CHUNK);
+  }
+  if (rc == ARR_OK && nworkers > MAX_WORKERS) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "workers", "--workers is at most %d",
+                       MAX_WORKERS);
+  }
+  if (rc == ARR_OK && nworkers > 1 && arr_db_engine_of(svc->db) == ARR_DB_SQLITE) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "workers",
+                       "--workers above 1 needs PostgreSQL: SQLite has one writer at a "
+                       "time (there the batch reads ahead on a second thread instead)");
   }
   if (rc != ARR_OK) {
     return rc;
@@ -874,7 +1145,19 @@ arr_rc arr_svc_batch_run_steps(arr_svc *svc, const char *as_of, int chunk_size,
     st.decisions = (steps & ARR_BATCH_DECISIONS) != 0;
   }
   if (rc == ARR_OK && !res->already_done && strcmp(run.phase, "accounts") == 0) {
-    rc = run_accounts(svc, &run, size, &st, progress, ctx, res, err);
+    /* A run split into ranges stays split when it resumes, whatever --workers says. */
+    arr_batch_range *ranges = calloc(MAX_RUN_RANGES, sizeof *ranges);
+    int nranges = 0;
+    rc = ranges != NULL ? arr_store_batch_ranges(svc->db, run.id, ranges, MAX_RUN_RANGES,
+                                                 &nranges, err)
+                        : arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+    if (rc == ARR_OK && (nworkers > 1 || nranges > 0)) {
+      rc = run_ranges(svc, &run, size, &st, nworkers, ranges, nranges, progress, ctx, res,
+                      err);
+    } else if (rc == ARR_OK) {
+      rc = run_accounts(svc, &run, size, &st, progress, ctx, res, err);
+    }
+    free(ranges);
     strategies_free(&st);
     if (rc == ARR_OK) {
       svc_strcpy(run.phase, sizeof run.phase, "arrangements");
@@ -937,16 +1220,35 @@ arr_rc arr_svc_batch_status(arr_svc *svc, const char *as_of, json_t **out, arr_e
   if (rc != ARR_OK) {
     return rc;
   }
+  arr_batch_range *ranges = calloc(MAX_RUN_RANGES, sizeof *ranges);
+  int nranges = 0, done = 0;
+  rc = ranges != NULL
+           ? arr_store_batch_ranges(svc->db, r.id, ranges, MAX_RUN_RANGES, &nranges, err)
+           : arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  for (int i = 0; i < nranges; i++) {
+    done += range_done(&ranges[i]) ? 1 : 0;
+    if (strcmp(r.phase, "accounts") == 0) { /* afterwards they are in the run's counts */
+      r.accounts += ranges[i].accounts;
+      r.interest_entries += ranges[i].interest_entries;
+      r.interest_cents += ranges[i].interest_cents;
+      r.time_barred += ranges[i].time_barred;
+    }
+  }
+  free(ranges);
+  if (rc != ARR_OK) {
+    return rc;
+  }
   char d[ARR_DATE_FMT_MAX];
   arr_date_format(r.as_of, d);
-  *out = json_pack(
-      "{s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:s,s:o,s:s}", "id", (json_int_t)r.id,
-      "as_of", d, "status", r.status, "phase", r.phase, "last_account_id",
-      (json_int_t)r.last_account_id, "accounts", (json_int_t)r.accounts,
-      "interest_entries", (json_int_t)r.interest_entries, "interest_cents",
-      (json_int_t)r.interest_cents, "time_barred", (json_int_t)r.time_barred,
-      "started_at", r.started_at, "finished_at",
-      r.finished_at[0] ? json_string(r.finished_at) : json_null(), "actor", r.actor);
+  *out = json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:s,s:o,s:s,s:i,s:i}", "id",
+                   (json_int_t)r.id, "as_of", d, "status", r.status, "phase", r.phase,
+                   "last_account_id", (json_int_t)r.last_account_id, "accounts",
+                   (json_int_t)r.accounts, "interest_entries",
+                   (json_int_t)r.interest_entries, "interest_cents",
+                   (json_int_t)r.interest_cents, "time_barred", (json_int_t)r.time_barred,
+                   "started_at", r.started_at, "finished_at",
+                   r.finished_at[0] ? json_string(r.finished_at) : json_null(), "actor",
+                   r.actor, "ranges", nranges, "ranges_done", done);
   return ARR_OK;
 }
 

@@ -295,6 +295,18 @@ arr_rc arr_svc_batch_run_steps(arr_svc *svc, const char *as_of, int chunk_size,
                                unsigned steps,
                                void (*progress)(void *ctx, const arr_batch_result *r),
                                void *ctx, arr_batch_result *res, arr_err *err);
+/* A run with every option: workers above 1 (PostgreSQL only, at most 32) process the
+ * accounts in ranges of ids side by side, each on its own connection; a run once split
+ * into ranges resumes by ranges with any number of workers. */
+typedef struct {
+  const char *as_of;
+  int chunk_size; /* 0 = default */
+  unsigned steps; /* ARR_BATCH_ALL outside benchmarks */
+  int workers;    /* 0 or 1 = one sequence */
+} arr_batch_options;
+arr_rc arr_svc_batch_run_with(arr_svc *svc, const arr_batch_options *o,
+                              void (*progress)(void *ctx, const arr_batch_result *r),
+                              void *ctx, arr_batch_result *res, arr_err *err);
 
 /* The run for as_of (NULL: the latest): {"id","as_of","status","phase",
  * "last_account_id","accounts","interest_entries","interest_cents","time_barred",

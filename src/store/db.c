@@ -186,6 +186,11 @@ arr_rc arr_db_open(const char *url, arr_db **out, arr_err *err) {
   }
   db->engine = engine;
   arr_rc rc;
+  db->url = strdup(url);
+  if (db->url == NULL) {
+    rc = arr_err_set(err, ARR_ERR_NOMEM, "Out of memory opening the database.");
+    goto cleanup;
+  }
   if (engine == ARR_DB_SQLITE) {
     const char *path = url + SQLITE_PREFIX_LEN;
     size_t len = strlen(path);
@@ -231,7 +236,13 @@ void arr_db_close(arr_db *db) {
     arr_pg_close(db);
   }
   free(db->sqlite_path);
+  free(db->url);
   free(db);
+}
+
+arr_rc arr_db_open_again(const arr_db *db, arr_db **out, arr_err *err) {
+  assert(db != NULL && db->url != NULL);
+  return arr_db_open(db->url, out, err);
 }
 
 arr_db_engine arr_db_engine_of(const arr_db *db) {

@@ -38,6 +38,8 @@ typedef struct arr_stmt arr_stmt;
  * created if missing. */
 arr_rc arr_db_open(const char *url, arr_db **out, arr_err *err);
 void arr_db_close(arr_db *db);
+/* Another connection to the database db is connected to (for the batch's threads). */
+arr_rc arr_db_open_again(const arr_db *db, arr_db **out, arr_err *err);
 arr_db_engine arr_db_engine_of(const arr_db *db);
 /* For SQLite URLs, the file path (for deriving e.g. the default key file path);
  * NULL for PostgreSQL. */

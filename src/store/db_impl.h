@@ -71,6 +71,7 @@ struct arr_stmt {
 struct arr_db {
   arr_db_engine engine;
   char *sqlite_path; /* owned copy of the path for SQLite; NULL for PostgreSQL */
+  char *url;         /* owned copy of the URL it was opened with (arr_db_open_again) */
   union {
     sqlite3 *sq;
     PGconn *pg;

@@ -725,6 +725,19 @@ arr_rc arr_store_account_list(arr_db *db, const arr_account_filter *f, arr_accou
   return read_rows(st, out, sizeof *out, limit, n, store_read_account, err);
 }
 
+arr_rc arr_store_account_chunk(arr_db *db, int64_t after, int64_t through,
+                               arr_account *out, int cap, int *n, arr_err *err) {
+  PREPARE(
+      arr_db_engine_of(db) == ARR_DB_SQLITE
+          ? "SELECT " ACCOUNT_COLS " WHERE a.id > ? AND a.id <= ? ORDER BY a.id LIMIT ?"
+          : "SELECT " ACCOUNT_COLS " WHERE a.id > ? AND a.id <= ? ORDER BY a.id LIMIT ?"
+            " FOR UPDATE OF a");
+  arr_db_bind_int64(st, 1, after);
+  arr_db_bind_int64(st, 2, through);
+  arr_db_bind_int64(st, 3, cap);
+  return read_rows(st, out, sizeof *out, cap, n, store_read_account, err);
+}
+
 arr_rc arr_store_debtor_keys_scan(arr_db *db, int64_t after_id, int64_t *ids,
                                   int64_t *ssn_keys, int64_t *namedob_keys, int cap,
                                   int *n, arr_err *err) {

@@ -259,6 +259,12 @@ typedef struct {
 /* Accounts matching f, ordered by id, at most f->limit (<= cap). */
 arr_rc arr_store_account_list(arr_db *db, const arr_account_filter *f, arr_account *out,
                               int cap, int *n, arr_err *err);
+/* The nightly batch's chunk: up to cap accounts with after < id <= through, ordered by
+ * id. On PostgreSQL they stay locked until the transaction ends (FOR UPDATE), so a
+ * payment on one of them waits for the chunk rather than being overwritten by it;
+ * SQLite's write lock, taken before the read, does the same there. */
+arr_rc arr_store_account_chunk(arr_db *db, int64_t after, int64_t through,
+                               arr_account *out, int cap, int *n, arr_err *err);
 
 /* ---- ledger ---- */
 typedef struct {
@@ -626,6 +632,22 @@ arr_rc arr_store_batch_run_latest(arr_db *db, arr_batch_run *out, bool *found,
 arr_rc arr_store_batch_run_insert(arr_db *db, arr_batch_run *r, arr_err *err);
 /* Writes status, phase, checkpoint, counters and finished_at. */
 arr_rc arr_store_batch_run_save(arr_db *db, const arr_batch_run *r, arr_err *err);
+
+/* A range of account ids of a run processed by parallel workers, with its own
+ * checkpoint (accounts up to done_through are done) and counters. */
+typedef struct {
+  int64_t run_id, seq, first_id, last_id, done_through;
+  int64_t accounts, interest_entries, interest_cents, time_barred;
+} arr_batch_range;
+/* The run's ranges in order of seq. */
+arr_rc arr_store_batch_ranges(arr_db *db, int64_t run_id, arr_batch_range *out, int cap,
+                              int *n, arr_err *err);
+arr_rc arr_store_batch_range_insert(arr_db *db, const arr_batch_range *r, arr_err *err);
+/* Writes the range's checkpoint and counters. */
+arr_rc arr_store_batch_range_save(arr_db *db, const arr_batch_range *r, arr_err *err);
+/* The smallest and largest account id after `after` (both 0 when none). */
+arr_rc arr_store_account_id_bounds(arr_db *db, int64_t after, int64_t *lo, int64_t *hi,
+                                   arr_err *err);
 
 typedef struct {
   int64_t account_id;

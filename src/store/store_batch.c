@@ -75,6 +75,72 @@ arr_rc arr_store_batch_run_save(arr_db *db, const arr_batch_run *r, arr_err *err
   return arr_db_run(st, err);
 }
 
+#define RANGE_COLS                                                                       \
+  "run_id, seq, first_id, last_id, done_through, accounts, interest_entries,"            \
+  " interest_cents, time_barred"
+
+static void read_range(const arr_stmt *st, void *out) {
+  arr_batch_range *r = out;
+  int64_t *v[] = {
+      &r->run_id,       &r->seq,      &r->first_id,         &r->last_id,
+      &r->done_through, &r->accounts, &r->interest_entries, &r->interest_cents,
+      &r->time_barred};
+  for (int i = 0; i < (int)(sizeof v / sizeof v[0]); i++) {
+    *v[i] = arr_db_col_int64(st, i);
+  }
+}
+
+arr_rc arr_store_batch_ranges(arr_db *db, int64_t run_id, arr_batch_range *out, int cap,
+                              int *n, arr_err *err) {
+  PREPARE("SELECT " RANGE_COLS " FROM batch_run_ranges WHERE run_id = ? ORDER BY seq");
+  arr_db_bind_int64(st, 1, run_id);
+  return read_rows(st, out, sizeof *out, cap, n, read_range, err);
+}
+
+arr_rc arr_store_batch_range_insert(arr_db *db, const arr_batch_range *r, arr_err *err) {
+  PREPARE("INSERT INTO batch_run_ranges (" RANGE_COLS
+          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const int64_t v[] = {
+      r->run_id,       r->seq,      r->first_id,         r->last_id,
+      r->done_through, r->accounts, r->interest_entries, r->interest_cents,
+      r->time_barred};
+  for (int i = 0; i < (int)(sizeof v / sizeof v[0]); i++) {
+    arr_db_bind_int64(st, i + 1, v[i]);
+  }
+  return arr_db_run(st, err);
+}
+
+arr_rc arr_store_batch_range_save(arr_db *db, const arr_batch_range *r, arr_err *err) {
+  PREPARE("UPDATE batch_run_ranges SET done_through = ?, accounts = ?,"
+          " interest_entries = ?, interest_cents = ?, time_barred = ?"
+          " WHERE run_id = ? AND seq = ?");
+  const int64_t v[] = {r->done_through,
+                       r->accounts,
+                       r->interest_entries,
+                       r->interest_cents,
+                       r->time_barred,
+                       r->run_id,
+                       r->seq};
+  for (int i = 0; i < (int)(sizeof v / sizeof v[0]); i++) {
+    arr_db_bind_int64(st, i + 1, v[i]);
+  }
+  return arr_db_run(st, err);
+}
+
+arr_rc arr_store_account_id_bounds(arr_db *db, int64_t after, int64_t *lo, int64_t *hi,
+                                   arr_err *err) {
+  PREPARE("SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM accounts WHERE id > ?");
+  arr_db_bind_int64(st, 1, after);
+  arr_rc rc = arr_db_step(st, err);
+  *lo = *hi = 0;
+  if (rc == ARR_OK && arr_db_has_row(st)) {
+    *lo = arr_db_col_int64(st, 0);
+    *hi = arr_db_col_int64(st, 1);
+  }
+  arr_db_reset(st);
+  return rc;
+}
+
 static void read_account_batch(const arr_stmt *st, void *out) {
   arr_account_batch *b = out;
   b->account_id = arr_db_col_int64(st, 0);

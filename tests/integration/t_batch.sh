@@ -2,7 +2,8 @@
 # t_batch.sh — the nightly batch on both engines: running a date twice changes nothing;
 # skipping days and catching up posts exactly what running every day posts (against a
 # second database on SQLite: the engines agree too); a run killed with SIGKILL at
-# random moments and run again ends with the same ledger as an uninterrupted run.
+# random moments and run again ends with the same ledger as an uninterrupted run; on
+# PostgreSQL the same holds for parallel workers by account id range.
 set -euo pipefail
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -184,12 +185,13 @@ for db in "$kill_db" "$clean"; do
 done
 export ARREARS_NOW=2026-11-30T12:00:00Z
 ok arrears --db "$clean" batch run --as-of 2026-11-30 --quiet
-# kill_runs DATE CHUNK N: N runs of the date, each killed with SIGKILL after a random
-# moment; counts in $killed those that left the run unfinished.
+# kill_runs DATE CHUNK N [OPTION...]: N runs of the date, each killed with SIGKILL
+# after a random moment; counts in $killed those that left the run unfinished.
 kill_runs() {
   local date=$1 chunk=$2 n=$3 pid
+  shift 3
   for _ in $(seq 1 "$n"); do
-    "$ARREARS" --db "$kill_db" batch run --as-of "$date" --chunk "$chunk" --quiet >/dev/null 2>&1 &
+    "$ARREARS" --db "$kill_db" batch run --as-of "$date" --chunk "$chunk" --quiet "$@" >/dev/null 2>&1 &
     pid=$!
     # A commit costs more on PostgreSQL: its runs last longer.
     if [[ $(engine) == sqlite ]]; then
@@ -220,3 +222,35 @@ kill_runs 2026-12-31 1 6
 ok arrears --db "$kill_db" batch run --as-of 2026-12-31 --chunk 7 --quiet
 assert_eq "$(books --db "$clean")" "$(books --db "$kill_db")" "books after six kills in a second run"
 ok arrears --db "$kill_db" audit verify
+
+if [[ $(engine) == sqlite ]]; then
+  step "parallel workers need PostgreSQL"
+  ARREARS_NOW=2027-01-05T12:00:00Z fails 1 arrears --db "$kill_db" batch run --as-of 2027-01-05 --workers 2
+  contains "--workers above 1 needs PostgreSQL" "$errout"
+  ARREARS_NOW=2027-01-05T12:00:00Z fails 2 arrears --db "$kill_db" batch run --as-of 2027-01-05 --workers 0
+  contains "--workers must be a whole number from 1 to 32" "$errout"
+else
+  step "parallel workers by account id range: the same books as one sequence, killed or not"
+  # The clean SQLite database runs 2027-01-31 in one sequence; the PostgreSQL one with
+  # three workers, killed at random moments and resumed with a different number of
+  # workers (the run keeps its ranges), then once more with one.
+  export ARREARS_NOW=2027-01-31T12:00:00Z
+  ok arrears --db "$clean" batch run --as-of 2027-01-31 --chunk 7 --quiet
+  killed=0
+  kill_runs 2027-01-31 3 6 --workers 3
+  ((killed >= 1)) || fail "no parallel run was killed mid-way"
+  ok arrears --db "$kill_db" batch status --as-of 2027-01-31 --json
+  assert_eq 12 "$(json_get "$output" .ranges)" "ranges of the run (4 per worker)"
+  ok arrears --db "$kill_db" batch run --as-of 2027-01-31 --chunk 7 --workers 2 --quiet --json
+  got=$(json_get "$output" .accounts)
+  ok arrears --db "$clean" batch status --as-of 2027-01-31 --json
+  assert_eq "$(json_get "$output" .accounts)" "$got" "accounts counted once across kills"
+  assert_eq "$(books --db "$clean")" "$(books --db "$kill_db")" "books after parallel runs"
+  ok arrears --db "$kill_db" batch status --as-of 2027-01-31 --json
+  assert_eq 12 "$(json_get "$output" .ranges_done)" "every range done"
+  ok arrears --db "$kill_db" audit verify
+  export ARREARS_NOW=2027-02-28T12:00:00Z
+  ok arrears --db "$clean" batch run --as-of 2027-02-28 --quiet
+  ok arrears --db "$kill_db" batch run --as-of 2027-02-28 --workers 4 --quiet
+  assert_eq "$(books --db "$clean")" "$(books --db "$kill_db")" "books after an unbroken parallel run"
+fi

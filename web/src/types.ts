@@ -430,6 +430,9 @@ export interface BatchRun {
   started_at: string;
   finished_at: string | null;
   actor: string;
+  /** Ranges of account ids the run was split into for parallel workers (0: one sequence). */
+  ranges: number;
+  ranges_done: number;
 }
 
 export type BatchActionKind = 'letter' | 'email' | 'skip_trace' | 'escalate' | 'hold';
