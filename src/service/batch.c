@@ -272,10 +272,15 @@ static arr_rc decide_account(arr_svc *svc, chunk *c, arr_date as_of, arr_account
                              arr_ledger_entry *e, bool *post, arr_err *err) {
   arr_principal_point *points = c->points;
   *post = false;
-  /* Principal by day from the ledger: a point per day with a movement. */
+  int64_t rate = strcmp(a->status, "open") == 0 ? a->interest_rate_pct_e4 : 0;
+  if (rate > ARR_INTEREST_MAX_RATE_E4) {
+    rate = ARR_INTEREST_MAX_RATE_E4;
+  }
+  /* Principal by day from the ledger: a point per day with a movement (only interest
+   * at a rate needs them). */
   int np = 0;
   int64_t running = 0;
-  for (int i = 0; i < nd; i++) {
+  for (int i = 0; rate > 0 && i < nd; i++) {
     running += days[i].delta_cents;
     if (days[i].on > as_of) {
       break;
@@ -295,10 +300,6 @@ static arr_rc decide_account(arr_svc *svc, chunk *c, arr_date as_of, arr_account
   }
   int nr = hold_ranges(holds, nh, ranges, MAX_RANGES);
   arr_date start = a->placed_on != ARR_DATE_NONE ? a->placed_on + 1 : ARR_DATE_NONE;
-  int64_t rate = strcmp(a->status, "open") == 0 ? a->interest_rate_pct_e4 : 0;
-  if (rate > ARR_INTEREST_MAX_RATE_E4) {
-    rate = ARR_INTEREST_MAX_RATE_E4;
-  }
   arr_date from = b->accrual.accrued_through;
   int64_t cents =
       arr_interest_accrue(&b->accrual, start, rate, points, np, ranges, nr, as_of);

@@ -672,9 +672,10 @@ arr_rc arr_store_account_batch_put(arr_db *db, const arr_account_batch *b, arr_e
 arr_rc arr_store_account_batch_update(arr_db *db, const arr_account_batch *b,
                                       bool *updated, arr_err *err);
 
-/* Principal movements per account and effective day (ledger sums), ordered, of the
- * accounts in first..last that accrue interest (open, with a rate): the others need
- * none, and on a typical portfolio they are most of the ledger. */
+/* Principal movements per account and effective day (ledger sums of the entries that
+ * move principal), ordered, of the accounts in first..last: read from an index alone,
+ * which costs less than singling out the accounts that accrue (the caller skips the
+ * others). */
 typedef struct {
   int64_t account_id;
   arr_date on;
@@ -683,8 +684,8 @@ typedef struct {
 arr_rc arr_store_principal_days(arr_db *db, int64_t first, int64_t last,
                                 arr_principal_day *out, int cap, int *n, arr_err *err);
 /* Events that stop interest (written disputes until verification, bankruptcy) and
- * settlements (type "settlement", at = its start date), ordered by account and time;
- * like arr_store_principal_days, of the accounts that accrue interest. */
+ * settlements (type "settlement", at = its start date), ordered by account and time,
+ * of the accounts in first..last that accrue interest (open, with a rate). */
 typedef struct {
   int64_t account_id;
   char type[32];
