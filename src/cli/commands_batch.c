@@ -314,11 +314,13 @@ int cmd_strategy_report(cli_args *a) {
 
 typedef struct {
   const char *as_of, *kind;
+  int64_t after;
+  int limit;
 } actions_arg;
 
 static arr_rc actions_fn(arr_svc *svc, void *arg, json_t **out, arr_err *err) {
   const actions_arg *x = arg;
-  return arr_svc_batch_actions(svc, x->as_of, x->kind, out, err);
+  return arr_svc_batch_actions(svc, x->as_of, x->kind, x->after, x->limit, out, err);
 }
 
 static void print_actions(json_t *out) {
@@ -331,13 +333,35 @@ static void print_actions(json_t *out) {
            json_string_value(json_object_get(x, "name")),
            json_string_value(json_object_get(x, "rule")));
   }
+  json_t *next = json_object_get(out, "next_after");
+  if (json_is_integer(next)) {
+    fprintf(stderr, "(%lld actions in all; the next page: --after %lld)\n",
+            (long long)json_integer_value(json_object_get(out, "total")),
+            (long long)json_integer_value(next));
+  }
 }
 
 int cmd_batch_actions(cli_args *a) {
   EXPECT_ARGS(0,
               "batch actions --as-of DATE [--kind letter|email|skip_trace|escalate|hold] "
-              "[--json]");
-  actions_arg x = {cli_opt_get(a, "as-of"), cli_opt_get(a, "kind")};
+              "[--after ACCOUNT_ID] [--limit N] [--json]");
+  actions_arg x = {cli_opt_get(a, "as-of"), cli_opt_get(a, "kind"), 0, 0};
+  const char *after = cli_opt_get(a, "after"), *limit = cli_opt_get(a, "limit");
+  char *end = NULL;
+  if (after != NULL) {
+    long long v = strtoll(after, &end, 10);
+    if (after[0] == '\0' || *end != '\0' || v < 0) {
+      return cli_usage("--after must be an account id%s", "");
+    }
+    x.after = v;
+  }
+  if (limit != NULL) {
+    long v = strtol(limit, &end, 10);
+    if (limit[0] == '\0' || *end != '\0' || v < 1 || v > 10000) {
+      return cli_usage("--limit must be a whole number from 1 to 10000%s", "");
+    }
+    x.limit = (int)v;
+  }
   return show_json(a, actions_fn, &x, print_actions);
 }
 

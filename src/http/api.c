@@ -963,10 +963,15 @@ static void h_batch_status(http_req *r, json_t *body) {
 }
 
 static void h_batch_actions(http_req *r, json_t *body) {
+  int64_t limit = 0, after = 0;
+  if (!query_int(r, "limit", 1, 10000, 1000, &limit) ||
+      !query_int(r, "after", 0, INT64_MAX, 0, &after)) {
+    return;
+  }
   json_t *out = NULL;
   arr_err err;
-  arr_rc rc =
-      arr_svc_batch_actions(r->svc, query(r, "as_of"), query(r, "kind"), &out, &err);
+  arr_rc rc = arr_svc_batch_actions(r->svc, query(r, "as_of"), query(r, "kind"), after,
+                                    (int)limit, &out, &err);
   reply(r, rc, &err, 200, out);
 }
 

@@ -1254,7 +1254,7 @@ arr_rc arr_svc_batch_status(arr_svc *svc, const char *as_of, json_t **out, arr_e
 }
 
 arr_rc arr_svc_batch_actions(arr_svc *svc, const char *as_of, const char *kind,
-                             json_t **out, arr_err *err) {
+                             int64_t after, int limit, json_t **out, arr_err *err) {
   static const char *const READERS[] = {"supervisor", "compliance", "admin", NULL};
   arr_rc rc = arr_svc_require(svc, "the batch's decisions", READERS, err);
   arr_date day = ARR_DATE_NONE;
@@ -1272,41 +1272,53 @@ arr_rc arr_svc_batch_actions(arr_svc *svc, const char *as_of, const char *kind,
     rc = arr_err_field(err, ARR_ERR_INVALID, "kind",
                        "kind must be letter, email, skip_trace, escalate or hold");
   }
+  enum { DEFAULT_LIMIT = 1000, MAX_LIMIT = 10000 };
+  if (rc == ARR_OK && (limit < 0 || limit > MAX_LIMIT)) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "limit",
+                       "limit must be a whole number from 1 to %d", MAX_LIMIT);
+  }
+  if (rc == ARR_OK && after < 0) {
+    rc = arr_err_field(err, ARR_ERR_INVALID, "after", "after must be an account id");
+  }
   if (rc != ARR_OK) {
     return rc;
   }
-  enum { PAGE = 1000, MAX = 100000 };
-  arr_batch_action *xs = malloc(sizeof *xs * PAGE);
+  limit = limit == 0 ? DEFAULT_LIMIT : limit;
+  /* One row more than the page (and, for an account cut by it, the rest of that
+   * account's actions: a strategy records a handful per account at most). */
+  int cap = limit + ARR_STRATEGY_MAX_OUT + 1;
+  arr_batch_action *xs = malloc(sizeof *xs * (size_t)cap);
   if (xs == NULL) {
     return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
   }
-  json_t *items = json_array();
-  int64_t after = 0;
+  int64_t total = 0;
   int n = 0;
-  size_t total = 0;
-  do {
-    rc = arr_store_batch_actions(svc->db, day, kind, after, xs, PAGE, &n, err);
-    for (int i = 0; rc == ARR_OK && i < n; i++) {
-      /* Pages end at an account boundary: all of an account's actions come together. */
-      if (n == PAGE && i > 0 && xs[i].account_id == xs[n - 1].account_id &&
-          xs[0].account_id != xs[n - 1].account_id) {
-        break;
-      }
-      after = xs[i].account_id;
-      json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s,s:I}", "account_id",
-                                             (json_int_t)xs[i].account_id, "kind",
-                                             xs[i].kind, "name", xs[i].name, "rule",
-                                             xs[i].rule, "strategy_version",
-                                             (json_int_t)xs[i].strategy_version));
-      total++;
-    }
-  } while (rc == ARR_OK && n == PAGE && total < MAX);
+  rc = arr_store_batch_actions_count(svc->db, day, kind, &total, err);
+  if (rc == ARR_OK) {
+    rc = arr_store_batch_actions(svc->db, day, kind, after, xs, cap, &n, err);
+  }
+  /* The page: `limit` rows, then the rest of the last account's. */
+  int take = n < limit ? n : limit;
+  while (take > 0 && take < n && xs[take].account_id == xs[take - 1].account_id) {
+    take++;
+  }
+  json_t *items = json_array();
+  for (int i = 0; rc == ARR_OK && i < take; i++) {
+    json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s,s:I}", "account_id",
+                                           (json_int_t)xs[i].account_id, "kind",
+                                           xs[i].kind, "name", xs[i].name, "rule",
+                                           xs[i].rule, "strategy_version",
+                                           (json_int_t)xs[i].strategy_version));
+  }
+  bool more = take < n;
+  int64_t next = more ? xs[take - 1].account_id : 0;
   free(xs);
   if (rc != ARR_OK) {
     json_decref(items);
     return rc;
   }
-  *out = json_pack("{s:s,s:o,s:b}", "as_of", as_of, "items", items, "truncated",
-                   total >= MAX);
+  *out = json_pack("{s:s,s:I,s:o,s:b,s:o}", "as_of", as_of, "total", (json_int_t)total,
+                   "items", items, "truncated", more, "next_after",
+                   more ? json_integer(next) : json_null());
   return ARR_OK;
 }

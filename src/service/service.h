@@ -313,11 +313,16 @@ arr_rc arr_svc_batch_run_with(arr_svc *svc, const arr_batch_options *o,
  * "started_at","finished_at","actor"}. */
 arr_rc arr_svc_batch_status(arr_svc *svc, const char *as_of, json_t **out, arr_err *err);
 
-/* What the batch decided for as_of (kind NULL = every kind): {"as_of","items":
- * [{"account_id","kind","name","rule","strategy_version"}],"truncated"} — the
- * letters due for the letters run among them. */
+/* What the batch decided for as_of (kind NULL = every kind), a page at a time in
+ * account order: the accounts after account id `after`, about `limit` actions (0: 1000,
+ * at most 10000; a page ends at an account boundary, so an account's actions come
+ * together). {"as_of","total","items":[{"account_id","kind","name","rule",
+ * "strategy_version"}],"truncated","next_after"}: total counts every action of the
+ * date and kind; next_after (null on the last page) is the `after` of the next page,
+ * and truncated says there is one. The letters due for the letters run are among
+ * them. */
 arr_rc arr_svc_batch_actions(arr_svc *svc, const char *as_of, const char *kind,
-                             json_t **out, arr_err *err);
+                             int64_t after, int limit, json_t **out, arr_err *err);
 
 /* Supervisors' view: per collector, open accounts by batch queue, how many were
  * worked today, and balances. {"since","collectors":[{"collector","accounts",

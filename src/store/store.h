@@ -738,6 +738,9 @@ arr_rc arr_store_batch_action_put(arr_db *db, arr_date as_of, int64_t account_id
 arr_rc arr_store_batch_actions(arr_db *db, arr_date as_of, const char *kind,
                                int64_t after_account, arr_batch_action *out, int cap,
                                int *n, arr_err *err);
+/* How many actions the batch recorded for as_of (kind NULL = every kind). */
+arr_rc arr_store_batch_actions_count(arr_db *db, arr_date as_of, const char *kind,
+                                     int64_t *n, arr_err *err);
 
 /* What a strategy looks at beyond the account row, per account of a chunk. */
 typedef struct {

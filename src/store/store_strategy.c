@@ -129,6 +129,19 @@ arr_rc arr_store_batch_actions(arr_db *db, arr_date as_of, const char *kind,
   return read_rows(st, out, sizeof *out, cap, n, read_action, err);
 }
 
+arr_rc arr_store_batch_actions_count(arr_db *db, arr_date as_of, const char *kind,
+                                     int64_t *n, arr_err *err) {
+  PREPARE("SELECT COUNT(*) FROM batch_actions WHERE as_of = ?"
+          " AND (CAST(? AS TEXT) IS NULL OR kind = ?)");
+  bind_date(st, 1, as_of);
+  bind_opt(st, 2, kind);
+  bind_opt(st, 3, kind);
+  arr_rc rc = arr_db_step(st, err);
+  *n = rc == ARR_OK && arr_db_has_row(st) ? arr_db_col_int64(st, 0) : 0;
+  arr_db_reset(st);
+  return rc;
+}
+
 /* The accounts of a chunk with what is keyed by debtor (a usable phone, a usable email,
  * the current address's state); the per-account counts and flags start at zero. */
 static void read_facts_base(const arr_stmt *st, void *out) {

@@ -87,6 +87,21 @@ fi
 ok arrears batch actions --as-of 2026-11-22 --kind letter --json
 (($(json_get "$output" '.items | length') > 0)) || fail "no letters due"
 assert_eq reminder_1 "$(json_get "$output" '.items[0].name')" "the letter the rule names"
+all_letters=$(jq -c '[.items[] | .account_id]' <<<"$output")
+total=$(json_get "$output" .total)
+assert_eq "$(jq length <<<"$all_letters")" "$total" "total counts every letter"
+# Paged with --after and --limit: the pages together are the whole list.
+after=0 paged='[]'
+while :; do
+  ok arrears batch actions --as-of 2026-11-22 --kind letter --limit 4 --after "$after" --json
+  paged=$(jq -c --argjson p "$paged" '$p + [.items[] | .account_id]' <<<"$output")
+  next=$(json_get "$output" .next_after)
+  [[ $next != null ]] || break
+  after=$next
+done
+assert_eq "$all_letters" "$paged" "letters page by page"
+fails 2 arrears batch actions --as-of 2026-11-22 --limit 0
+contains "--limit must be a whole number from 1 to 10000" "$errout"
 ok arrears strategy report --from 2026-01-01 --to 2026-11-22 --json
 assert_eq 1 "$(json_get "$output" '.items[0].strategy_version')" "accounts on version 1"
 

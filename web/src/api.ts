@@ -107,8 +107,9 @@ export function accountPath(ref: string | number): string {
 export const batchApi = {
   /** The latest run (or the run of as_of); 404 when the batch has not run. */
   run: (asOf?: string) => get<BatchRun>(url('/batch', { as_of: asOf })),
-  /** What the run of as_of decided (every item: the UI shows the first few hundred). */
-  actions: (asOf: string, kind?: BatchActionKind) => get<BatchActions>(url('/batch/actions', { as_of: asOf, kind })),
+  /** What the run of as_of decided: the first page of about `limit` (and the total). */
+  actions: (asOf: string, kind?: BatchActionKind, limit?: number) =>
+    get<BatchActions>(url('/batch/actions', { as_of: asOf, kind, limit })),
   queues: () => get<QueuesBody>(url('/queues')),
 };
 

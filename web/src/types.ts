@@ -448,10 +448,15 @@ export interface BatchAction {
   strategy_version: number;
 }
 
+/** One page of them, in account order. */
 export interface BatchActions {
   as_of: string;
+  /** Every action of the date (and kind), on all pages. */
+  total: number;
   items: BatchAction[];
+  /** Another page follows; next_after is its `after`. */
   truncated: boolean;
+  next_after: number | null;
 }
 
 export interface QueueCount {

@@ -184,10 +184,10 @@ function actionsSection(view: View, asOf: string): HTMLElement {
     note.textContent = '';
     replace(body, h('p', { class: 'loading empty' }, 'Loading…'));
     try {
-      const r = await batchApi.actions(asOf, kind);
+      const r = await batchApi.actions(asOf, kind, LISTED);
       if (!view.current() || sel.value !== kind) return;
-      const n = r.items.length;
-      note.textContent = `${count(n)}${r.truncated ? '+' : ''}${n > LISTED ? ` · the first ${LISTED} listed` : ''}`;
+      const n = r.total;
+      note.textContent = `${count(n)}${n > r.items.length ? ` · the first ${count(r.items.length)} listed` : ''}`;
       replace(body, actionsTable(r.items, kind));
       body.dataset.kind = kind;
       body.dataset.count = String(n);
