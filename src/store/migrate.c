@@ -4,10 +4,11 @@
  * Each migration runs in its own transaction together with its row in
  * schema_migrations, so a failed migration leaves the schema at the previous version
  * (PostgreSQL and SQLite both have transactional DDL). The only engine differences in
- * the SQL are two tokens substituted here: {{ID}}, the auto-increment primary key, and
+ * the SQL are three tokens substituted here: {{ID}}, the auto-increment primary key;
  * {{KEY}}, a 64-bit integer primary key the caller always supplies (on SQLite the rowid
  * itself, so a row keyed by another table's id costs one B-tree rather than a table
- * and a separate unique index).
+ * and a separate unique index); and {{WITHOUT_ROWID}} after a CREATE TABLE, for the
+ * same reason with a composite key (SQLite's WITHOUT ROWID; nothing on PostgreSQL).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -84,8 +85,14 @@ arr_rc arr_store_migrate(arr_db *db, int *version_out, arr_err *err) {
       continue;
     }
     char *with_id = substitute(m->sql, "{{ID}}", id_sql);
-    char *sql = with_id != NULL ? substitute(with_id, "{{KEY}}", key_sql) : NULL;
+    char *with_key = with_id != NULL ? substitute(with_id, "{{KEY}}", key_sql) : NULL;
+    char *sql =
+        with_key != NULL
+            ? substitute(with_key, "{{WITHOUT_ROWID}}",
+                         arr_db_engine_of(db) == ARR_DB_SQLITE ? "WITHOUT ROWID" : "")
+            : NULL;
     free(with_id);
+    free(with_key);
     if (sql == NULL) {
       return arr_err_set(err, ARR_ERR_NOMEM, "out of memory applying migration %s",
                          m->name);
