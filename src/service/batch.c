@@ -386,16 +386,26 @@ static arr_rc chunk_read(arr_db *db, arr_date as_of, int64_t after, int64_t thro
   }
   if (rc == ARR_OK && (reads & READ_SCORES) != 0) {
     /* The phones and emails come from the facts just read (READ_SCORES implies
-     * READ_FACTS), not from a second lookup per account. */
-    rc = svc_score_rows(db, first, last, as_of, ARR_DATE_NONE, false, c->scores, size,
-                        &c->nsc, err);
-    for (int i = 0, k = 0; rc == ARR_OK && i < c->nsc; i++) {
+     * READ_FACTS), not from a second lookup per account; the balance at the end of
+     * as_of is the account's cached balance (read with it, under the same snapshot)
+     * less what is effective after as_of, rather than a sum of its whole ledger. */
+    rc = svc_score_rows(db, first, last, as_of, ARR_DATE_NONE, false, true, c->scores,
+                        size, &c->nsc, err);
+    for (int i = 0, k = 0, j = 0; rc == ARR_OK && i < c->nsc; i++) {
       while (k < c->nf && c->facts[k].account_id < c->scores[i].account_id) {
         k++;
       }
       if (k < c->nf && c->facts[k].account_id == c->scores[i].account_id) {
         c->scores[i].has_phone = c->facts[k].has_phone;
         c->scores[i].has_email = c->facts[k].has_email;
+      }
+      while (j < c->na && c->accounts[j].id < c->scores[i].account_id) {
+        j++;
+      }
+      if (j < c->na && c->accounts[j].id == c->scores[i].account_id) {
+        for (int b = 0; b < ARR_BUCKETS; b++) {
+          c->scores[i].balance_cents += c->accounts[j].balance.cents[b];
+        }
       }
     }
   }
@@ -474,7 +484,13 @@ static arr_rc chunk_apply(arr_svc *svc, chunk *c, arr_err *err) {
       continue;
     }
     if (d->post) {
-      rc = svc_ledger_store(svc, &c->accounts[i], &c->entries[i], err);
+      /* An interest entry changes only the interest balance and the ledger head. */
+      c->entries[i].account_id = c->accounts[i].id;
+      rc = arr_store_ledger_insert(svc->db, &c->entries[i], err);
+      if (rc == ARR_OK) {
+        rc = arr_store_account_update_interest(svc->db, &c->accounts[i], svc->now_iso,
+                                               err);
+      }
     }
     bool updated = false;
     if (rc == ARR_OK && d->had_state) {

@@ -93,8 +93,8 @@ json_t *svc_sol_json(const arr_sol_status *s);
  * of the end of day ref, its store row, and a stored model back from its JSON. */
 void svc_score_features(const arr_score_row *r, arr_date ref, double *x);
 arr_rc svc_score_rows(arr_db *db, int64_t first, int64_t last, arr_date ref,
-                      arr_date label_end, bool contact_points, arr_score_row *out,
-                      int cap, int *n, arr_err *err);
+                      arr_date label_end, bool contact_points, bool balance_after,
+                      arr_score_row *out, int cap, int *n, arr_err *err);
 bool svc_score_model_load(const char *text, arr_score_model *m);
 
 /* "YYYY-MM-DD", or JSON null for ARR_DATE_NONE. */

@@ -64,13 +64,13 @@ void svc_score_features(const arr_score_row *r, arr_date ref, double *x) {
 }
 
 arr_rc svc_score_rows(arr_db *db, int64_t first, int64_t last, arr_date ref,
-                      arr_date label_end, bool contact_points, arr_score_row *out,
-                      int cap, int *n, arr_err *err) {
+                      arr_date label_end, bool contact_points, bool balance_after,
+                      arr_score_row *out, int cap, int *n, arr_err *err) {
   char end[ARR_TIME_FMT_MAX], from[ARR_TIME_FMT_MAX];
   arr_time_format_utc((arr_time)(ref + 1) * 86400 - 1, end);
   arr_time_format_utc((arr_time)(ref - 90 + 1) * 86400 - 1, from);
   return arr_store_score_rows(db, first, last, ref, end, from, label_end, contact_points,
-                              out, cap, n, err);
+                              balance_after, out, cap, n, err);
 }
 
 static json_t *doubles(const double *v, int n) {
@@ -138,8 +138,8 @@ arr_rc arr_svc_score_train(arr_svc *svc, const char *as_of, int holdout_pct, jso
     int nr = 0;
     if (rc == ARR_OK && na > 0) {
       after = accts[na - 1].id;
-      rc = svc_score_rows(svc->db, accts[0].id, after, ref, day, true, rows, CHUNK, &nr,
-                          err);
+      rc = svc_score_rows(svc->db, accts[0].id, after, ref, day, true, false, rows, CHUNK,
+                          &nr, err);
     }
     for (int i = 0; rc == ARR_OK && i < nr && total < MAX_ROWS; i++) {
       /* Only accounts that were with us on the reference day, and no bigger than the

@@ -711,6 +711,21 @@ arr_rc arr_store_account_update_money(arr_db *db, const arr_account *a,
   return rc;
 }
 
+arr_rc arr_store_account_update_interest(arr_db *db, const arr_account *a,
+                                         const char *now_iso, arr_err *err) {
+  PREPARE("UPDATE accounts SET interest_cents = ?, ledger_head = ?, updated_at = ?"
+          " WHERE id = ?");
+  arr_db_bind_int64(st, 1, a->balance.cents[ARR_BUCKET_INTEREST]);
+  arr_db_bind_cstr(st, 2, a->ledger_head);
+  arr_db_bind_cstr(st, 3, now_iso);
+  arr_db_bind_int64(st, 4, a->id);
+  arr_rc rc = arr_db_run(st, err);
+  if (rc == ARR_OK && arr_db_changes(st) != 1) {
+    rc = arr_err_set(err, ARR_ERR_NOTFOUND, "account %lld not found", (long long)a->id);
+  }
+  return rc;
+}
+
 arr_rc arr_store_account_list(arr_db *db, const arr_account_filter *f, arr_account *out,
                               int cap, int *n, arr_err *err) {
   PREPARE("SELECT " ACCOUNT_COLS " WHERE a.id > ? AND (? = 0 OR a.client_id = ?)"

@@ -249,6 +249,10 @@ arr_rc arr_store_account_id_by_ref(arr_db *db, int64_t client_id,
 /* Writes the cached balance, ledger head, last_payment_on and status. */
 arr_rc arr_store_account_update_money(arr_db *db, const arr_account *a,
                                       const char *now_iso, arr_err *err);
+/* Writes the cached interest balance and the ledger head only: after an interest
+ * entry (the nightly batch), which changes nothing else of the account. */
+arr_rc arr_store_account_update_interest(arr_db *db, const arr_account *a,
+                                         const char *now_iso, arr_err *err);
 
 typedef struct {
   int64_t client_id;  /* 0 = any */
@@ -785,11 +789,15 @@ typedef struct {
   bool paid_after; /* a payment in (ref, label_end]: the training label */
 } arr_score_row;
 /* contact_points false leaves has_phone and has_email false, for a caller that has
- * them already (the batch reads them with the chunk's facts). */
+ * them already (the batch reads them with the chunk's facts). balance_after true sets
+ * balance_cents to minus the sum of the entries effective after ref, for a caller that
+ * adds each account's cached balance (the batch, with the chunk's accounts in memory):
+ * nearly every entry is on or before ref, and these are read from the ledger's index
+ * alone, where summing the balance at ref reads every ledger row. */
 arr_rc arr_store_score_rows(arr_db *db, int64_t first, int64_t last, arr_date ref,
                             const char *ref_end_iso, const char *rpc_from_iso,
-                            arr_date label_end, bool contact_points, arr_score_row *out,
-                            int cap, int *n, arr_err *err);
+                            arr_date label_end, bool contact_points, bool balance_after,
+                            arr_score_row *out, int cap, int *n, arr_err *err);
 typedef struct {
   int64_t id;
   arr_date as_of;

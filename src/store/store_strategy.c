@@ -359,12 +359,19 @@ static void apply_balance(const arr_stmt *st, void *row) {
   ((arr_score_row *)row)->balance_cents = arr_db_col_int64(st, 1);
 }
 
-/* The balance at the end of day ref, from the ledger. */
+/* The balance at the end of day ref, from the ledger; with `after`, minus the sum of
+ * the entries effective after ref instead (see arr_store_score_rows). */
 static arr_rc score_balances(arr_db *db, int64_t first, int64_t last, arr_date ref,
-                             arr_score_row *out, int n, arr_err *err) {
-  PREPARE("SELECT account_id, SUM(principal_cents + interest_cents + fees_cents +"
-          " costs_cents + credit_cents) FROM ledger_entries WHERE account_id BETWEEN ?"
-          " AND ? AND effective_on <= ? GROUP BY account_id ORDER BY account_id");
+                             bool after, arr_score_row *out, int n, arr_err *err) {
+  PREPARE(after
+              ? "SELECT account_id, -SUM(principal_cents + interest_cents + fees_cents +"
+                " costs_cents + credit_cents) FROM ledger_entries WHERE account_id"
+                " BETWEEN ? AND ? AND effective_on > ? GROUP BY account_id"
+                " ORDER BY account_id"
+              : "SELECT account_id, SUM(principal_cents + interest_cents + fees_cents +"
+                " costs_cents + credit_cents) FROM ledger_entries WHERE account_id"
+                " BETWEEN ? AND ? AND effective_on <= ? GROUP BY account_id"
+                " ORDER BY account_id");
   arr_db_bind_int64(st, 1, first);
   arr_db_bind_int64(st, 2, last);
   bind_date(st, 3, ref);
@@ -435,15 +442,15 @@ static arr_rc score_counts(arr_db *db, int64_t first, int64_t last, arr_date ref
 
 arr_rc arr_store_score_rows(arr_db *db, int64_t first, int64_t last, arr_date ref,
                             const char *ref_end_iso, const char *rpc_from_iso,
-                            arr_date label_end, bool contact_points, arr_score_row *out,
-                            int cap, int *n, arr_err *err) {
+                            arr_date label_end, bool contact_points, bool balance_after,
+                            arr_score_row *out, int cap, int *n, arr_err *err) {
   /* Everything as of the end of day `ref`, and whether a payment came in
    * (ref, label_end]: the label when training, ignored when scoring. Range scans
    * merged by account (see merge_by_account). */
   arr_rc rc = contact_points ? score_base(db, first, last, out, cap, n, err)
                              : score_base_own(db, first, last, out, cap, n, err);
   if (rc == ARR_OK && *n > 0) {
-    rc = score_balances(db, first, last, ref, out, *n, err);
+    rc = score_balances(db, first, last, ref, balance_after, out, *n, err);
   }
   if (rc == ARR_OK && *n > 0) {
     rc = score_counts(db, first, last, ref, ref_end_iso, rpc_from_iso, label_end, out, *n,
