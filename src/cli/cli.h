@@ -30,6 +30,9 @@ typedef struct {
 
 const char *cli_opt_get(cli_args *a, const char *name); /* marks it used */
 bool cli_flag(cli_args *a, const char *name);
+/* --name as a whole number in lo..hi into *out (-1 when absent); false after printing
+ * "--name must be a whole number from lo to hi" (the caller exits 2). */
+bool cli_int_opt(cli_args *a, const char *name, long lo, long hi, int *out);
 int cli_check_unused(cli_args *a); /* 2 with a message if an option was not consumed */
 int cli_usage(const char *fmt, const char *arg);
 int cli_fail(const arr_err *err);

@@ -12,25 +12,6 @@
 
 /* A whole number option: -1 when absent; false (usage error printed) when not a
  * number in [lo, hi]. */
-static bool int_opt(cli_args *a, const char *name, long lo, long hi, int *out) {
-  const char *s = cli_opt_get(a, name);
-  *out = -1;
-  if (s == NULL) {
-    return true;
-  }
-  char *end = NULL;
-  long v = strtol(s, &end, 10);
-  if (s[0] == '\0' || *end != '\0' || v < lo || v > hi) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "--%s must be a whole number from %ld to %ld", name, lo,
-             hi);
-    cli_usage("%s", msg);
-    return false;
-  }
-  *out = (int)v;
-  return true;
-}
-
 static bool id_arg(const char *s, int64_t *out) {
   char *end = NULL;
   long long v = strtoll(s, &end, 10);
@@ -77,7 +58,7 @@ int cmd_plan_create(cli_args *a) {
                  "weekly|biweekly|semimonthly|monthly --count N --first DATE "
                  "[--down AMOUNT] [--authorization ach|card] [--json]");
   int count = 0;
-  if (!int_opt(a, "count", 1, 520, &count)) {
+  if (!cli_int_opt(a, "count", 1, 520, &count)) {
     return 2;
   }
   arr_plan_request q = {a->args[0],
@@ -292,9 +273,9 @@ int cmd_client_limits(cli_args *a) {
   EXPECT_ARGS(1, "client limits CODE [--min-installment AMOUNT] [--max-months N] "
                  "[--settlement-floor-pct P] [--grace-days N]");
   arr_limits_request q = {cli_opt_get(a, "min-installment"), -1, -1, -1};
-  if (!int_opt(a, "max-months", 1, 120, &q.max_months) ||
-      !int_opt(a, "settlement-floor-pct", 0, 100, &q.floor_pct) ||
-      !int_opt(a, "grace-days", 0, 60, &q.grace_days)) {
+  if (!cli_int_opt(a, "max-months", 1, 120, &q.max_months) ||
+      !cli_int_opt(a, "settlement-floor-pct", 0, 100, &q.floor_pct) ||
+      !cli_int_opt(a, "grace-days", 0, 60, &q.grace_days)) {
     return 2;
   }
   arr_svc *svc = NULL;

@@ -18,29 +18,15 @@ static void progress(void *ctx, const arr_batch_result *r) {
 
 int cmd_batch_run(cli_args *a) {
   EXPECT_ARGS(0, "batch run --as-of DATE [--chunk N] [--workers N] [--json] [--quiet]");
-  const char *as_of = cli_opt_get(a, "as-of"), *chunk_s = cli_opt_get(a, "chunk");
-  const char *workers_s = cli_opt_get(a, "workers");
+  const char *as_of = cli_opt_get(a, "as-of");
   bool as_json = cli_flag(a, "json"), quiet = cli_flag(a, "quiet");
   if (as_of == NULL) {
     return cli_usage("batch run needs --as-of DATE%s", "");
   }
-  int chunk = 0;
-  if (chunk_s != NULL) {
-    char *end = NULL;
-    long v = strtol(chunk_s, &end, 10);
-    if (chunk_s[0] == '\0' || *end != '\0' || v < 1 || v > 5000) {
-      return cli_usage("--chunk must be a whole number from 1 to 5000%s", "");
-    }
-    chunk = (int)v;
-  }
-  int workers = 1;
-  if (workers_s != NULL) {
-    char *end = NULL;
-    long v = strtol(workers_s, &end, 10);
-    if (workers_s[0] == '\0' || *end != '\0' || v < 1 || v > 32) {
-      return cli_usage("--workers must be a whole number from 1 to 32%s", "");
-    }
-    workers = (int)v;
+  int chunk = 0, workers = 0; /* -1 when absent: the service's defaults */
+  if (!cli_int_opt(a, "chunk", 1, 5000, &chunk) ||
+      !cli_int_opt(a, "workers", 1, 32, &workers)) {
+    return 2;
   }
   arr_svc *svc = NULL;
   int rc = cli_open_checked(a, &svc);
@@ -49,7 +35,8 @@ int cmd_batch_run(cli_args *a) {
   }
   arr_err err;
   arr_batch_result r;
-  arr_batch_options o = {as_of, chunk, ARR_BATCH_ALL, workers};
+  arr_batch_options o = {as_of, chunk > 0 ? chunk : 0, ARR_BATCH_ALL,
+                         workers > 0 ? workers : 1};
   arr_rc x = arr_svc_batch_run_with(svc, &o, quiet ? NULL : progress, NULL, &r, &err);
   arr_svc_close(svc);
   if (!quiet && r.accounts > 0) {
@@ -346,22 +333,14 @@ int cmd_batch_actions(cli_args *a) {
               "batch actions --as-of DATE [--kind letter|email|skip_trace|escalate|hold] "
               "[--after ACCOUNT_ID] [--limit N] [--json]");
   actions_arg x = {cli_opt_get(a, "as-of"), cli_opt_get(a, "kind"), 0, 0};
-  const char *after = cli_opt_get(a, "after"), *limit = cli_opt_get(a, "limit");
-  char *end = NULL;
-  if (after != NULL) {
-    long long v = strtoll(after, &end, 10);
-    if (after[0] == '\0' || *end != '\0' || v < 0) {
-      return cli_usage("--after must be an account id%s", "");
-    }
-    x.after = v;
+  const char *after = cli_opt_get(a, "after");
+  if (after != NULL && !id_value(after, &x.after)) {
+    return cli_usage("--after must be an account id%s", "");
   }
-  if (limit != NULL) {
-    long v = strtol(limit, &end, 10);
-    if (limit[0] == '\0' || *end != '\0' || v < 1 || v > 10000) {
-      return cli_usage("--limit must be a whole number from 1 to 10000%s", "");
-    }
-    x.limit = (int)v;
+  if (!cli_int_opt(a, "limit", 1, 10000, &x.limit)) {
+    return 2;
   }
+  x.limit = x.limit > 0 ? x.limit : 0;
   return show_json(a, actions_fn, &x, print_actions);
 }
 

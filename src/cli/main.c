@@ -173,6 +173,25 @@ const char *cli_opt_get(cli_args *a, const char *name) {
   return NULL;
 }
 
+bool cli_int_opt(cli_args *a, const char *name, long lo, long hi, int *out) {
+  const char *s = cli_opt_get(a, name);
+  *out = -1;
+  if (s == NULL) {
+    return true;
+  }
+  char *end = NULL;
+  long v = strtol(s, &end, 10);
+  if (s[0] == '\0' || *end != '\0' || v < lo || v > hi) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "--%s must be a whole number from %ld to %ld", name, lo,
+             hi);
+    cli_usage("%s", msg);
+    return false;
+  }
+  *out = (int)v;
+  return true;
+}
+
 bool cli_flag(cli_args *a, const char *name) {
   return cli_opt_get(a, name) != NULL;
 }

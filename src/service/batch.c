@@ -816,6 +816,14 @@ static bool range_done(const arr_batch_range *g) {
   return g->done_through >= g->last_id;
 }
 
+/* Adds a range's counters to its run's. */
+static void add_range_counts(arr_batch_run *run, const arr_batch_range *g) {
+  run->accounts += g->accounts;
+  run->interest_entries += g->interest_entries;
+  run->interest_cents += g->interest_cents;
+  run->time_barred += g->time_barred;
+}
+
 /* The next unfinished range, or NULL when none is left or a worker has failed. */
 static arr_batch_range *workers_take(workers *w) {
   arr_batch_range *g = NULL;
@@ -998,10 +1006,7 @@ static arr_rc run_ranges(arr_svc *svc, arr_batch_run *run, int size, const strat
     return w.rc;
   }
   for (int i = 0; i < nranges; i++) {
-    run->accounts += ranges[i].accounts;
-    run->interest_entries += ranges[i].interest_entries;
-    run->interest_cents += ranges[i].interest_cents;
-    run->time_barred += ranges[i].time_barred;
+    add_range_counts(run, &ranges[i]);
   }
   int64_t lo = 0, hi = 0;
   rc = arr_store_account_id_bounds(svc->db, 0, &lo, &hi, err);
@@ -1245,10 +1250,7 @@ arr_rc arr_svc_batch_status(arr_svc *svc, const char *as_of, json_t **out, arr_e
   for (int i = 0; i < nranges; i++) {
     done += range_done(&ranges[i]) ? 1 : 0;
     if (strcmp(r.phase, "accounts") == 0) { /* afterwards they are in the run's counts */
-      r.accounts += ranges[i].accounts;
-      r.interest_entries += ranges[i].interest_entries;
-      r.interest_cents += ranges[i].interest_cents;
-      r.time_barred += ranges[i].time_barred;
+      add_range_counts(&r, &ranges[i]);
     }
   }
   free(ranges);
