@@ -248,11 +248,12 @@ else
   step "parallel workers by account id range: the same books as one sequence, killed or not"
   # The clean SQLite database runs 2027-01-31 in one sequence; the PostgreSQL one with
   # three workers, killed at random moments and resumed with a different number of
-  # workers (the run keeps its ranges), then once more with one.
+  # workers (the run keeps its ranges), then once more with one. Chunks of one account
+  # make a run last long enough for a kill to land mid-way.
   export ARREARS_NOW=2027-01-31T12:00:00Z
   ok arrears --db "$clean" batch run --as-of 2027-01-31 --chunk 7 --quiet
   killed=0
-  kill_runs 2027-01-31 3 6 --workers 3
+  kill_runs 2027-01-31 1 8 --workers 3
   ((killed >= 1)) || fail "no parallel run was killed mid-way"
   ok arrears --db "$kill_db" batch status --as-of 2027-01-31 --json
   assert_eq 12 "$(json_get "$output" .ranges)" "ranges of the run (4 per worker)"
