@@ -55,7 +55,9 @@ arr_rc arr_db_exec(arr_db *db, const char *sql, arr_err *err);
  * that such a job grows, every read of a mapped page first searches the WAL index
  * (1M-account batch: 23.4 s -> 17.9 s); and the page cache is small, because each page
  * is touched about once and filling a large one costs a malloc and page faults per
- * page. PostgreSQL: nothing. */
+ * page; and a connection that writes has its WAL checkpointed by a thread of its own
+ * beside it, instead of inside every few-hundredth commit (1M-account interest and
+ * aging: about 6.1 s -> 5.4 s). PostgreSQL: nothing. */
 arr_rc arr_db_bulk_session(arr_db *db, bool on, arr_err *err);
 
 /* SQLite's PRAGMA data_version: a number that changes when another connection commits

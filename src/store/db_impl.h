@@ -80,6 +80,10 @@ struct arr_db {
   size_t nslots;      /* power of two, or 0 before the first prepare */
   size_t nstmts;      /* occupied slots */
   unsigned next_name; /* PostgreSQL statement name counter */
+  /* SQLite, during a bulk session that writes: the thread that checkpoints the WAL
+   * beside the writer (db_sqlite.c), started at the first commit; NULL otherwise. */
+  struct arr_sq_ckpt *ckpt;
+  bool ckpt_failed; /* it could not be started: checkpoint as SQLite does by default */
 };
 
 /* --- db.c helpers used by the engines --------------------------------------------- */

@@ -24,12 +24,17 @@
 #include "store/db_impl.h"
 
 #include <assert.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
 
+/* The WAL is checkpointed when a commit leaves it at this many pages (256 MiB). */
+enum { WAL_LIMIT_FRAMES = 65536 };
+#define WAL_LIMIT_FRAMES_TEXT "65536"
 #define SQL_CACHE "PRAGMA cache_size=-262144;"
 #define SQL_MMAP "PRAGMA mmap_size=1073741824;"
 /* The nightly batch touches each page about once: a cache bigger than a chunk's pages
@@ -41,7 +46,7 @@ static const char SQL_PRAGMAS[] =
     "PRAGMA journal_mode=WAL;"
     "PRAGMA foreign_keys=ON;"
     "PRAGMA synchronous=NORMAL;" SQL_CACHE "PRAGMA temp_store=MEMORY;"
-    "PRAGMA wal_autocheckpoint=65536;" SQL_MMAP;
+    "PRAGMA wal_autocheckpoint=" WAL_LIMIT_FRAMES_TEXT ";" SQL_MMAP;
 
 /* Unique and primary-key violations are "already there" for callers; the other
  * constraint failures (NOT NULL, CHECK, FOREIGN KEY) are bugs or bad data. */
@@ -87,7 +92,10 @@ arr_rc arr_sq_open(arr_db *db, const char *path, arr_err *err) {
   return ARR_OK;
 }
 
+static void ckpt_stop(arr_db *db);
+
 void arr_sq_close(arr_db *db) {
+  ckpt_stop(db); /* a bulk session left on */
   /* db.c finalized every cached statement first, so close cannot be busy. */
   int rc = sqlite3_close(db->h.sq);
   assert(rc == SQLITE_OK);
@@ -125,11 +133,164 @@ arr_rc arr_sq_begin_read(arr_db *db, arr_err *err) {
   return run_literal(db, SQL_BEGIN_READ, err);
 }
 
+/* ---- checkpoints beside a bulk writer ----
+ *
+ * A commit that leaves the WAL at WAL_LIMIT_FRAMES pages has SQLite copy them all into
+ * the database file (and sync both) before the commit returns: in the nightly batch
+ * that was a fifth of the writer's time, spent while the other core waited. During a
+ * bulk session the writer instead asks a thread with its own connection to checkpoint
+ * (PASSIVE: it copies what no reader still needs and never blocks the writer) every
+ * CKPT_STEP_FRAMES pages, so the copying runs beside the writing. The WAL is still
+ * reset as before: when it reaches WAL_LIMIT_FRAMES the writer waits for that thread
+ * and checkpoints the last few pages itself, so that the next transaction can start
+ * the WAL from the beginning. Nothing is synced later than SQLite's own checkpoints
+ * would sync it (the database file is synced more often, see sync_db_file), so a
+ * crash or power loss leaves what it leaves today: the last commits may be lost, the
+ * database is never corrupt. 1M accounts, interest and aging: about 6.1 s -> 5.4 s. */
+enum { CKPT_STEP_FRAMES = 8192 };
+
+struct arr_sq_ckpt {
+  pthread_t thread;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  sqlite3 *h; /* the thread's own connection */
+  bool busy, quit;
+  int asked_at; /* the WAL's size in pages when the thread was last asked */
+};
+
+/* SQLite syncs the database file only at a checkpoint that reaches the end of the
+ * WAL, which beside a busy writer is the writer's own: it then waited for the disk to
+ * take every page copied since the last one (0.6 s at each 256 MiB). Syncing here after
+ * each copy leaves it only its own few pages. */
+static void sync_db_file(sqlite3 *h) {
+  sqlite3_file *f = NULL;
+  if (sqlite3_file_control(h, NULL, SQLITE_FCNTL_FILE_POINTER, &f) == SQLITE_OK &&
+      f != NULL && f->pMethods != NULL) {
+    (void)f->pMethods->xSync(f, SQLITE_SYNC_NORMAL);
+  }
+}
+
+static void *ckpt_main(void *arg) {
+  struct arr_sq_ckpt *k = arg;
+  pthread_mutex_lock(&k->mu);
+  for (;;) {
+    while (!k->busy && !k->quit) {
+      pthread_cond_wait(&k->cv, &k->mu);
+    }
+    if (!k->busy) {
+      break; /* asked to quit, with no checkpoint asked for (one asked for is done) */
+    }
+    pthread_mutex_unlock(&k->mu);
+    /* BUSY (another checkpoint running) or an I/O error leaves the pages in the WAL,
+     * where every reader still finds them; the next checkpoint copies them. */
+    int copied = 0;
+    if (sqlite3_wal_checkpoint_v2(k->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, &copied) ==
+            SQLITE_OK &&
+        copied > 0) {
+      sync_db_file(k->h);
+    }
+    pthread_mutex_lock(&k->mu);
+    k->busy = false;
+    pthread_cond_broadcast(&k->cv);
+  }
+  pthread_mutex_unlock(&k->mu);
+  return NULL;
+}
+
+static struct arr_sq_ckpt *ckpt_start(const char *path) {
+  struct arr_sq_ckpt *k = calloc(1, sizeof *k);
+  if (k == NULL) {
+    return NULL;
+  }
+  if (sqlite3_open_v2(path, &k->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+          SQLITE_OK ||
+      sqlite3_exec(k->h, "PRAGMA synchronous=NORMAL;", NULL, NULL, NULL) != SQLITE_OK) {
+    sqlite3_close(k->h);
+    free(k);
+    return NULL;
+  }
+  pthread_mutex_init(&k->mu, NULL);
+  pthread_cond_init(&k->cv, NULL);
+  if (pthread_create(&k->thread, NULL, ckpt_main, k) != 0) {
+    pthread_cond_destroy(&k->cv);
+    pthread_mutex_destroy(&k->mu);
+    sqlite3_close(k->h);
+    free(k);
+    return NULL;
+  }
+  return k;
+}
+
+static void ckpt_wait(struct arr_sq_ckpt *k) {
+  pthread_mutex_lock(&k->mu);
+  while (k->busy) {
+    pthread_cond_wait(&k->cv, &k->mu);
+  }
+  pthread_mutex_unlock(&k->mu);
+}
+
+static void ckpt_stop(arr_db *db) {
+  struct arr_sq_ckpt *k = db->ckpt;
+  if (k == NULL) {
+    return;
+  }
+  pthread_mutex_lock(&k->mu);
+  k->quit = true;
+  pthread_cond_broadcast(&k->cv);
+  pthread_mutex_unlock(&k->mu);
+  pthread_join(k->thread, NULL);
+  pthread_cond_destroy(&k->cv);
+  pthread_mutex_destroy(&k->mu);
+  sqlite3_close(k->h);
+  free(k);
+  db->ckpt = NULL;
+}
+
+/* sqlite3_wal_hook: runs in the writer after each commit, with the WAL's size. */
+static int bulk_wal_hook(void *arg, sqlite3 *h, const char *schema, int frames) {
+  arr_db *db = arg;
+  if (db->ckpt == NULL && !db->ckpt_failed) {
+    db->ckpt = ckpt_start(db->sqlite_path);
+    db->ckpt_failed = db->ckpt == NULL;
+  }
+  struct arr_sq_ckpt *k = db->ckpt;
+  if (frames >= WAL_LIMIT_FRAMES) {
+    if (k != NULL) {
+      ckpt_wait(k);
+      k->asked_at = 0;
+    }
+    (void)sqlite3_wal_checkpoint_v2(h, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+  }
+  if (k == NULL) {
+    return SQLITE_OK;
+  }
+  if (frames < k->asked_at) {
+    k->asked_at = 0; /* the WAL was reset */
+  }
+  if (frames - k->asked_at >= CKPT_STEP_FRAMES) {
+    pthread_mutex_lock(&k->mu);
+    if (!k->busy) {
+      k->busy = true;
+      k->asked_at = frames;
+      pthread_cond_broadcast(&k->cv);
+    }
+    pthread_mutex_unlock(&k->mu);
+  }
+  return SQLITE_OK;
+}
+
 /* The nightly batch's session (db.h arr_db_bulk_session); off restores SQL_PRAGMAS'
- * values. */
+ * values and SQLite's own checkpoints. */
 arr_rc arr_sq_bulk(arr_db *db, bool on, arr_err *err) {
-  return arr_sq_exec(db, on ? "PRAGMA mmap_size=0;" SQL_BULK_CACHE : SQL_CACHE SQL_MMAP,
-                     err);
+  if (on) {
+    sqlite3_wal_hook(db->h.sq, bulk_wal_hook, db);
+    return arr_sq_exec(db, "PRAGMA mmap_size=0;" SQL_BULK_CACHE, err);
+  }
+  ckpt_stop(db);
+  db->ckpt_failed = false;
+  sqlite3_wal_autocheckpoint(db->h.sq, WAL_LIMIT_FRAMES);
+  return arr_sq_exec(db, SQL_CACHE SQL_MMAP, err);
 }
 
 arr_rc arr_sq_commit(arr_db *db, arr_err *err) {
