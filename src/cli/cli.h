@@ -102,6 +102,7 @@ int cmd_batch_run(cli_args *a);
 int cmd_batch_status(cli_args *a);
 int cmd_batch_actions(cli_args *a);
 int cmd_strategy_save(cli_args *a);
+int cmd_strategy_check(cli_args *a);
 int cmd_strategy_assign(cli_args *a);
 int cmd_strategy_list(cli_args *a);
 int cmd_strategy_show(cli_args *a);

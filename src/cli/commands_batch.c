@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/money.h"
 
 static void progress(void *ctx, const arr_batch_result *r) {
   (void)ctx;
@@ -127,36 +128,83 @@ static char *read_text_file(const char *path, size_t max, const char **why) {
   return buf;
 }
 
-int cmd_strategy_save(cli_args *a) {
-  EXPECT_ARGS(0, "strategy save --file RULES.txt [--note TEXT]");
-  const char *path = cli_opt_get(a, "file"), *note = cli_opt_get(a, "note");
+/* strategy save and strategy check: read --file, open, call, close; *out on success,
+ * else the exit status in *status. */
+static bool with_strategy_file(cli_args *a, const char *what, const char *note,
+                               json_t **out, int *status) {
+  const char *path = cli_opt_get(a, "file");
   if (path == NULL) {
-    return cli_usage("strategy save needs --file FILE%s", "");
+    *status = cli_usage("strategy %s needs --file FILE", what);
+    return false;
   }
   const char *why = NULL;
   char *text = read_text_file(path, 65536, &why);
   if (text == NULL) {
     fprintf(stderr, "arrears: %s %s\n", path, why);
-    return 1;
+    *status = 1;
+    return false;
   }
   arr_svc *svc = NULL;
-  int rc = cli_open_checked(a, &svc);
-  if (rc != 0) {
+  *status = cli_open_checked(a, &svc);
+  if (*status != 0) {
     free(text);
-    return rc;
+    return false;
   }
   arr_err err;
-  json_t *out = NULL;
-  arr_rc r = arr_svc_strategy_save(svc, text, note, &out, &err);
+  arr_rc r = strcmp(what, "check") == 0
+                 ? arr_svc_strategy_check(svc, text, out, &err)
+                 : arr_svc_strategy_save(svc, text, note, out, &err);
   arr_svc_close(svc);
   free(text);
   if (r != ARR_OK) {
-    return cli_fail(&err);
+    if (strcmp(err.field, "text") == 0) {
+      /* A parse error: the file's name before its line and column. */
+      fprintf(stderr, "arrears: %s: %s\n", path, err.msg);
+      *status = 1;
+    } else {
+      *status = cli_fail(&err);
+    }
+    return false;
+  }
+  return true;
+}
+
+int cmd_strategy_save(cli_args *a) {
+  EXPECT_ARGS(0, "strategy save --file RULES.txt [--note TEXT]");
+  json_t *out = NULL;
+  int status = 0;
+  if (!with_strategy_file(a, "save", cli_opt_get(a, "note"), &out, &status)) {
+    return status;
   }
   printf("strategy %lld saved as version %lld (%lld rules)\n",
          (long long)json_integer_value(json_object_get(out, "id")),
          (long long)json_integer_value(json_object_get(out, "version")),
          (long long)json_integer_value(json_object_get(out, "rules")));
+  json_decref(out);
+  return 0;
+}
+
+int cmd_strategy_check(cli_args *a) {
+  EXPECT_ARGS(0, "strategy check --file RULES.txt [--json]");
+  json_t *out = NULL;
+  int status = 0;
+  if (!with_strategy_file(a, "check", NULL, &out, &status)) {
+    return status;
+  }
+  json_t *rules = json_object_get(out, "rules");
+  if (cli_flag(a, "json")) {
+    cli_print_json(out);
+  } else {
+    printf("%s: %zu rule%s, nothing saved\n", cli_opt_get(a, "file"),
+           json_array_size(rules), json_array_size(rules) == 1 ? "" : "s");
+    size_t i;
+    json_t *x;
+    json_array_foreach(rules, i, x) {
+      printf("  line %3lld  %s\n",
+             (long long)json_integer_value(json_object_get(x, "line")),
+             json_string_value(json_object_get(x, "title")));
+    }
+  }
   json_decref(out);
   return 0;
 }
@@ -241,8 +289,16 @@ static void print_list(json_t *out) {
            json_string_value(json_object_get(x, "created_by")),
            json_string_value(json_object_get(x, "note")));
   }
-  if (json_is_null(json_object_get(out, "champion_id"))) {
-    printf("champion: the built-in strategy (strategy show 0)\n");
+  if (json_integer_value(json_object_get(out, "champion_id")) == 0) {
+    printf("champion: the built-in strategy (strategy show 0)%s\n",
+           json_is_null(json_object_get(out, "assigned_by"))
+               ? ", the default until a supervisor assigns one"
+               : "");
+  }
+  if (!json_is_null(json_object_get(out, "assigned_by"))) {
+    printf("assigned by %s at %s\n",
+           json_string_value(json_object_get(out, "assigned_by")),
+           json_string_value(json_object_get(out, "assigned_at")));
   }
 }
 
@@ -278,18 +334,26 @@ static arr_rc report_fn(arr_svc *svc, void *arg, json_t **out, arr_err *err) {
 }
 
 static void print_report(json_t *out) {
-  printf("version  arm         accounts        placed     collected  liquidation\n");
+  printf("%s to %s: collected over the balance at the start plus what was placed\n",
+         json_string_value(json_object_get(out, "from")),
+         json_string_value(json_object_get(out, "to")));
+  printf("version  arm         accounts  balance at start  placed in period"
+         "      collected  liquidation\n");
   size_t i;
   json_t *x;
   json_array_foreach(json_object_get(out, "items"), i, x) {
     int64_t bp = json_integer_value(json_object_get(x, "liquidation_bp"));
-    printf("%7lld  %-10s %9lld %13lld %13lld  %4lld.%02lld%%\n",
+    char start[32], placed[32], paid[32];
+    arr_money_format(json_integer_value(json_object_get(x, "balance_at_start_cents")),
+                     start);
+    arr_money_format(json_integer_value(json_object_get(x, "placed_in_period_cents")),
+                     placed);
+    arr_money_format(json_integer_value(json_object_get(x, "collected_cents")), paid);
+    printf("%7lld  %-10s %9lld %17s %17s %14s  %4lld.%02lld%%\n",
            (long long)json_integer_value(json_object_get(x, "strategy_version")),
            json_string_value(json_object_get(x, "arm")),
-           (long long)json_integer_value(json_object_get(x, "accounts")),
-           (long long)json_integer_value(json_object_get(x, "placed_cents")),
-           (long long)json_integer_value(json_object_get(x, "collected_cents")),
-           (long long)(bp / 100), (long long)(bp % 100));
+           (long long)json_integer_value(json_object_get(x, "accounts")), start, placed,
+           paid, (long long)(bp / 100), (long long)(bp % 100));
   }
 }
 

@@ -88,7 +88,8 @@ static const char USAGE[] =
     "  batch status [--as-of DATE] [--json]   a run's state and checkpoint\n"
     "  batch actions --as-of DATE [--kind K] [--after ID] [--limit N] [--json]\n"
     "                                       letters due, skip traces, holds (paged)\n"
-    "  strategy save --file F [--note N] | list | show ID | report --from D --to D\n"
+    "  strategy save --file F [--note N] | check --file F | list | show ID\n"
+    "  strategy report --from D --to D   liquidation by version and arm in the period\n"
     "  strategy assign --champion ID [--challenger ID --pct N]   (0: the built-in one)\n"
     "  score train [--as-of DATE] [--holdout-pct N] [--json]   propensity model, AUC\n"
     "  audit list [--action A] [--entity E] [--entity-id ID] [--limit N] [--before ID]\n"
@@ -301,6 +302,7 @@ static const command COMMANDS[] = {
     {"batch", "status", cmd_batch_status},
     {"batch", "actions", cmd_batch_actions},
     {"strategy", "save", cmd_strategy_save},
+    {"strategy", "check", cmd_strategy_check},
     {"strategy", "assign", cmd_strategy_assign},
     {"strategy", "list", cmd_strategy_list},
     {"strategy", "show", cmd_strategy_show},

@@ -1001,6 +1001,17 @@ static void h_strategy_save(http_req *r, json_t *body) {
   reply(r, rc, &err, 201, out);
 }
 
+static void h_strategy_check(http_req *r, json_t *body) {
+  const char *text = NULL;
+  if (!body_str(r, body, "text", true, 65536, &text)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_strategy_check(r->svc, text, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
 static void h_strategy_show(http_req *r, json_t *body) {
   char *end = NULL;
   long long id = strtoll(r->params[0], &end, 10);
@@ -1103,6 +1114,7 @@ static const route ROUTES[] = {
     {"GET", "/api/v1/queues", h_queues, R_OVERSEERS},
     {"GET", "/api/v1/strategies", h_strategies, R_OVERSEERS},
     {"POST", "/api/v1/strategies", h_strategy_save, R_SUPERVISOR | R_ADMIN},
+    {"POST", "/api/v1/strategies/check", h_strategy_check, R_SUPERVISOR | R_ADMIN},
     {"PUT", "/api/v1/strategies/assignment", h_strategy_assign, R_SUPERVISOR | R_ADMIN},
     {"GET", "/api/v1/strategies/report", h_strategy_report, R_OVERSEERS},
     {"GET", "/api/v1/strategies/*", h_strategy_show, R_OVERSEERS},

@@ -347,12 +347,19 @@ arr_rc arr_svc_strategy_save(arr_svc *svc, const char *text, const char *note,
  * percent of the accounts. */
 arr_rc arr_svc_strategy_assign(arr_svc *svc, int64_t champion_id, int64_t challenger_id,
                                int challenger_pct, arr_err *err);
+/* Checks a strategy's text without saving it (supervisor, admin): the same errors as
+ * saving, naming line and column. *out: {"rules":[{"title","line"}]}. */
+arr_rc arr_svc_strategy_check(arr_svc *svc, const char *text, json_t **out, arr_err *err);
+/* The versions and the assignment: {"items":[...],"champion_id" (0: the built-in
+ * default, also when nobody has chosen yet),"challenger_id" (null: none),
+ * "challenger_pct","assigned_by","assigned_at" (null until a supervisor chooses)}. */
 arr_rc arr_svc_strategy_list(arr_svc *svc, json_t **out, arr_err *err);
 /* id 0: the built-in default. {"id","version","text","note","created_by",
  * "created_at","rules":[{"title","line"}]}. */
 arr_rc arr_svc_strategy_show(arr_svc *svc, int64_t id, json_t **out, arr_err *err);
-/* Liquidation by strategy version and arm: payments effective in [from, to] over
- * what was placed. */
+/* Liquidation by strategy version and arm (as the latest nightly run assigned each
+ * account): payments effective in [from, to] over what could be collected in that
+ * period, the accounts' balance when it began plus what was placed during it. */
 arr_rc arr_svc_strategy_report(arr_svc *svc, const char *from, const char *to,
                                json_t **out, arr_err *err);
 

@@ -4,6 +4,7 @@
  * share of accounts, the rules the batch runs (the built-in default until a
  * supervisor saves one), and the liquidation report by strategy and arm.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,33 +33,72 @@ const char ARR_DEFAULT_STRATEGY[] =
     "rule \"time-barred\" when time_barred then queue call_now priority 10\n"
     "rule \"the rest\" when has_phone then queue call_now priority 40\n";
 
+/* Parses text as a strategy into *s (allocated; the caller frees it), or fails with
+ * the error saving it would give. */
+static arr_rc parse_text(const char *text, arr_strategy **s, arr_err *err) {
+  size_t len = text != NULL ? strlen(text) : 0;
+  if (len == 0 || len > ARR_STRATEGY_SOURCE_MAX) {
+    return arr_err_field(err, ARR_ERR_INVALID, "text",
+                         "a strategy is 1 to %d bytes of rules", ARR_STRATEGY_SOURCE_MAX);
+  }
+  *s = malloc(sizeof **s);
+  if (*s == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  arr_strategy_error pe;
+  if (!arr_strategy_parse(text, len, *s, &pe)) {
+    free(*s);
+    *s = NULL;
+    return arr_err_field(err, ARR_ERR_INVALID, "text", "%s", pe.message);
+  }
+  return ARR_OK;
+}
+
+/* [{"title","line"}] of a parsed strategy. */
+static json_t *rules_json(const arr_strategy *s) {
+  json_t *rules = json_array();
+  for (int i = 0; i < arr_strategy_rule_count(s); i++) {
+    json_array_append_new(rules,
+                          json_pack("{s:s,s:i}", "title", arr_strategy_rule_title(s, i),
+                                    "line", arr_strategy_rule_line(s, i)));
+  }
+  return rules;
+}
+
+arr_rc arr_svc_strategy_check(arr_svc *svc, const char *text, json_t **out,
+                              arr_err *err) {
+  arr_rc rc = arr_svc_require(svc, "checking a strategy", EDITORS, err);
+  arr_strategy *s = NULL;
+  if (rc == ARR_OK) {
+    rc = parse_text(text, &s, err);
+  }
+  if (rc == ARR_OK) {
+    *out = json_pack("{s:o}", "rules", rules_json(s));
+  }
+  free(s);
+  return rc;
+}
+
 arr_rc arr_svc_strategy_save(arr_svc *svc, const char *text, const char *note,
                              json_t **out, arr_err *err) {
   arr_rc rc = arr_svc_require(svc, "saving a strategy", EDITORS, err);
   if (rc != ARR_OK) {
     return rc;
   }
-  size_t len = text != NULL ? strlen(text) : 0;
-  if (len == 0 || len > ARR_STRATEGY_SOURCE_MAX) {
-    return arr_err_field(err, ARR_ERR_INVALID, "text",
-                         "a strategy is 1 to %d bytes of rules", ARR_STRATEGY_SOURCE_MAX);
-  }
   if (note != NULL && strlen(note) > 200) {
     return arr_err_field(err, ARR_ERR_INVALID, "note", "a note is at most 200 bytes");
   }
-  arr_strategy *s = malloc(sizeof *s);
-  arr_strategy_row *row = malloc(sizeof *row);
-  if (s == NULL || row == NULL) {
-    free(s), free(row);
-    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
-  }
-  arr_strategy_error pe;
-  if (!arr_strategy_parse(text, len, s, &pe)) {
-    free(s), free(row);
-    return arr_err_field(err, ARR_ERR_INVALID, "text", "%s", pe.message);
+  arr_strategy *s = NULL;
+  rc = parse_text(text, &s, err);
+  if (rc != ARR_OK) {
+    return rc;
   }
   int rules = arr_strategy_rule_count(s);
   free(s);
+  arr_strategy_row *row = malloc(sizeof *row);
+  if (row == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
   memset(row, 0, sizeof *row);
   svc_strcpy(row->text, sizeof row->text, text);
   svc_strcpy(row->note, sizeof row->note, note != NULL ? note : "");
@@ -177,12 +217,15 @@ arr_rc arr_svc_strategy_list(arr_svc *svc, json_t **out, arr_err *err) {
     json_decref(items);
     return rc;
   }
+  /* Until a supervisor chooses, the built-in default is the champion: champion_id 0
+   * either way, and assigned_by says whether anyone chose it. */
   *out =
-      json_pack("{s:o,s:o,s:o,s:i}", "items", items, "champion_id",
-                assigned && a.champion_id ? json_integer(a.champion_id) : json_null(),
-                "challenger_id",
+      json_pack("{s:o,s:I,s:o,s:i,s:o,s:o}", "items", items, "champion_id",
+                (json_int_t)(assigned ? a.champion_id : 0), "challenger_id",
                 assigned && a.challenger_id ? json_integer(a.challenger_id) : json_null(),
-                "challenger_pct", assigned ? a.challenger_pct : 0);
+                "challenger_pct", assigned ? a.challenger_pct : 0, "assigned_by",
+                assigned ? json_string(a.changed_by) : json_null(), "assigned_at",
+                assigned ? json_string(a.changed_at) : json_null());
   return ARR_OK;
 }
 
@@ -205,14 +248,10 @@ arr_rc arr_svc_strategy_show(arr_svc *svc, int64_t id, json_t **out, arr_err *er
   } else {
     rc = arr_store_strategy_get(svc->db, id, row, err);
   }
-  json_t *rules = json_array();
-  if (rc == ARR_OK && arr_strategy_parse(row->text, strlen(row->text), s, NULL)) {
-    for (int i = 0; i < arr_strategy_rule_count(s); i++) {
-      json_array_append_new(rules,
-                            json_pack("{s:s,s:i}", "title", arr_strategy_rule_title(s, i),
-                                      "line", arr_strategy_rule_line(s, i)));
-    }
-  }
+  json_t *rules =
+      rc == ARR_OK && arr_strategy_parse(row->text, strlen(row->text), s, NULL)
+          ? rules_json(s)
+          : json_array();
   if (rc == ARR_OK) {
     *out = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o}", "id", (json_int_t)row->id,
                      "version", (json_int_t)row->version, "text", row->text, "note",
@@ -248,18 +287,26 @@ arr_rc arr_svc_strategy_report(arr_svc *svc, const char *from, const char *to,
   }
   json_t *items = json_array();
   for (int i = 0; i < n; i++) {
-    /* Liquidation in basis points of what was placed: integers, no rounding drift. */
-    int64_t bp = rows[i].placed_cents > 0
-                     ? rows[i].collected_cents * 10000 / rows[i].placed_cents
+    /* Liquidation in basis points of what could be collected in the period: the
+     * balance when it began and what was placed during it, both from the ledger.
+     * Integers, no rounding drift. */
+    const arr_liquidation_row *x = &rows[i];
+    int64_t base = 0;
+    if (__builtin_add_overflow(x->balance_at_start_cents, x->placed_in_period_cents,
+                               &base)) {
+      base = 0;
+    }
+    int64_t bp = base > 0 && x->collected_cents <= INT64_MAX / 10000
+                     ? x->collected_cents * 10000 / base
                      : 0;
-    json_array_append_new(items,
-                          json_pack("{s:I,s:s,s:I,s:I,s:I,s:I}", "strategy_version",
-                                    (json_int_t)rows[i].strategy_version, "arm",
-                                    rows[i].arm[0] ? rows[i].arm : "champion", "accounts",
-                                    (json_int_t)rows[i].accounts, "placed_cents",
-                                    (json_int_t)rows[i].placed_cents, "collected_cents",
-                                    (json_int_t)rows[i].collected_cents, "liquidation_bp",
-                                    (json_int_t)bp));
+    json_array_append_new(
+        items,
+        json_pack("{s:I,s:s,s:I,s:I,s:I,s:I,s:I}", "strategy_version",
+                  (json_int_t)x->strategy_version, "arm", x->arm[0] ? x->arm : "champion",
+                  "accounts", (json_int_t)x->accounts, "balance_at_start_cents",
+                  (json_int_t)x->balance_at_start_cents, "placed_in_period_cents",
+                  (json_int_t)x->placed_in_period_cents, "collected_cents",
+                  (json_int_t)x->collected_cents, "liquidation_bp", (json_int_t)bp));
   }
   *out = json_pack("{s:s,s:s,s:o}", "from", from, "to", to, "items", items);
   return ARR_OK;

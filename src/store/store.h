@@ -760,10 +760,13 @@ arr_rc arr_store_account_facts(arr_db *db, int64_t first, int64_t last,
 typedef struct {
   int64_t strategy_version; /* 0 = none */
   char arm[12];
-  int64_t accounts, placed_cents, collected_cents;
+  int64_t accounts;
+  int64_t balance_at_start_cents; /* the ledger's total effective before from */
+  int64_t placed_in_period_cents; /* placement entries effective in [from, to] */
+  int64_t collected_cents;        /* posted payments effective in [from, to] */
 } arr_liquidation_row;
-/* Per strategy version and arm (as the batch last assigned accounts): accounts, what
- * was placed, and payments effective in [from, to]. */
+/* Per strategy version and arm (as the batch last assigned accounts): accounts, their
+ * balance when the period began, what was placed and what was paid during it. */
 arr_rc arr_store_liquidation_by_strategy(arr_db *db, arr_date from, arr_date to,
                                          arr_liquidation_row *out, int cap, int *n,
                                          arr_err *err);

@@ -290,25 +290,32 @@ static void read_liquidation(const arr_stmt *st, void *out) {
   r->strategy_version = col_i64(st, 0);
   col_copy(st, 1, r->arm, sizeof r->arm);
   r->accounts = arr_db_col_int64(st, 2);
-  r->placed_cents = arr_db_col_int64(st, 3);
-  r->collected_cents = arr_db_col_int64(st, 4);
+  r->balance_at_start_cents = arr_db_col_int64(st, 3);
+  r->placed_in_period_cents = arr_db_col_int64(st, 4);
+  r->collected_cents = arr_db_col_int64(st, 5);
 }
 
 arr_rc arr_store_liquidation_by_strategy(arr_db *db, arr_date from, arr_date to,
                                          arr_liquidation_row *out, int cap, int *n,
                                          arr_err *err) {
   PREPARE("SELECT ab.strategy_version, COALESCE(ab.arm, ''), COUNT(*),"
-          " SUM((SELECT COALESCE(SUM(l.principal_cents + l.interest_cents + l.fees_cents"
-          " + l.costs_cents), 0) FROM ledger_entries l WHERE l.account_id = ab.account_id"
-          " AND l.kind = 'placement')),"
-          " SUM((SELECT COALESCE(SUM(p.amount_cents), 0) FROM payments p WHERE"
+          " COALESCE(SUM((SELECT SUM(l.principal_cents + l.interest_cents + l.fees_cents"
+          " + l.costs_cents + l.credit_cents) FROM ledger_entries l"
+          " WHERE l.account_id = ab.account_id AND l.effective_on < ?)), 0),"
+          " COALESCE(SUM((SELECT SUM(l.principal_cents + l.interest_cents + l.fees_cents"
+          " + l.costs_cents) FROM ledger_entries l WHERE l.account_id = ab.account_id"
+          " AND l.kind = 'placement' AND l.effective_on BETWEEN ? AND ?)), 0),"
+          " COALESCE(SUM((SELECT SUM(p.amount_cents) FROM payments p WHERE"
           " p.account_id = ab.account_id AND p.status = 'posted' AND p.effective_on"
-          " BETWEEN ? AND ?))"
+          " BETWEEN ? AND ?)), 0)"
           " FROM account_batch ab GROUP BY ab.strategy_version, COALESCE(ab.arm, '')"
           " ORDER BY 1, 2 LIMIT ?");
   bind_date(st, 1, from);
-  bind_date(st, 2, to);
-  arr_db_bind_int64(st, 3, cap);
+  bind_date(st, 2, from);
+  bind_date(st, 3, to);
+  bind_date(st, 4, from);
+  bind_date(st, 5, to);
+  arr_db_bind_int64(st, 6, cap);
   return read_rows(st, out, sizeof *out, cap, n, read_liquidation, err);
 }
 

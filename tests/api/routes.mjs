@@ -131,6 +131,7 @@ export const samples = {
   queueSummary: () => ({ path: '/api/v1/queues' }),
   listStrategies: () => ({ path: '/api/v1/strategies' }),
   saveStrategy: () => ({ path: '/api/v1/strategies', body: { text: 'rule "all" then queue call_now priority 50\n', note: 'role matrix' } }),
+  checkStrategy: () => ({ path: '/api/v1/strategies/check', body: { text: 'rule "all" then queue call_now priority 50\n' } }),
   assignStrategies: () => ({ path: '/api/v1/strategies/assignment', body: { champion_id: 0 } }),
   strategyReport: () => ({ path: '/api/v1/strategies/report', query: { from: '2026-01-01', to: '2026-11-30' } }),
   getStrategy: () => ({ path: '/api/v1/strategies/0' }),

@@ -104,6 +104,49 @@ fails 2 arrears batch actions --as-of 2026-11-22 --limit 0
 contains "--limit must be a whole number from 1 to 10000" "$errout"
 ok arrears strategy report --from 2026-01-01 --to 2026-11-22 --json
 assert_eq 1 "$(json_get "$output" '.items[0].strategy_version')" "accounts on version 1"
+ok arrears strategy list --json
+assert_eq "$sid" "$(json_get "$output" .champion_id)" "the assigned champion"
+assert_eq cli "$(json_get "$output" .assigned_by)" "who assigned it"
+# Checking a text saves nothing, and finds what saving would.
+ok arrears strategy list --json
+versions=$(json_get "$output" '.items | length')
+ok arrears strategy check --file s.txt
+contains "3 rules, nothing saved" "$output"
+contains "line   2  large" "$output"
+fails 1 arrears strategy check --file bad.txt
+contains "bad.txt: line 1, column 26: expected a number or money amount after '>='" "$errout"
+ok arrears strategy list --json
+assert_eq "$versions" "$(json_get "$output" '.items | length')" "versions after checking"
+
+step "the liquidation report: the period's payments over its opening balance and placements"
+main_db=$ARREARS_DB
+ARREARS_DB=$(fresh_db report)
+export ARREARS_DB
+ok arrears init
+ok arrears strategy list --json
+assert_eq 0 "$(json_get "$output" .champion_id)" "the built-in champion before any choice"
+assert_eq null "$(json_get "$output" .assigned_by)" "nobody chose it"
+ok arrears client add REP --name "Report Co"
+simple_placement rep1.csv "R1,Ann,One,,1000.00,0,0" "R2,Bob,Two,,500.00,0,0"
+ARREARS_NOW=2026-10-01T12:00:00Z ok arrears import placements rep1.csv --client REP
+ARREARS_NOW=2026-10-15T12:00:00Z ok arrears pay REP:R1 200.00 --date 2026-10-15 --key r1
+simple_placement rep2.csv "R3,Cy,Three,,300.00,0,0"
+ARREARS_NOW=2026-11-05T12:00:00Z ok arrears import placements rep2.csv --client REP
+ARREARS_NOW=2026-11-10T12:00:00Z ok arrears pay REP:R2 50.00 --date 2026-11-10 --key r2
+ARREARS_NOW=2026-11-12T12:00:00Z ok arrears pay REP:R3 30.00 --date 2026-11-12 --key r3
+ARREARS_NOW=2026-11-20T12:00:00Z ok arrears pay REP:R1 25.00 --date 2026-11-20 --key r4
+ARREARS_NOW=2026-11-21T12:00:00Z ok arrears batch run --as-of 2026-11-21 --quiet
+ok arrears strategy report --from 2026-11-01 --to 2026-11-15 --json
+# Opening balance 800.00 + 500.00, placed in the period 300.00, paid in it 80.00
+# (the 200.00 before and the 25.00 after are outside): 80 / 1600 = 5.00%.
+assert_eq '[0,"champion",3,130000,30000,8000,500]' \
+  "$(jq -c '.items[0] | [.strategy_version, .arm, .accounts, .balance_at_start_cents, .placed_in_period_cents, .collected_cents, .liquidation_bp]' <<<"$output")" \
+  "the report's row"
+ok arrears strategy report --from 2026-11-01 --to 2026-11-15
+contains "1300.00" "$output"
+contains "5.00%" "$output"
+ARREARS_DB=$main_db
+export ARREARS_DB
 
 step "the propensity model: trained on history, AUC on held-out accounts, scores in the queue"
 ARREARS_NOW=2026-11-22T13:00:00Z ok arrears score train --json

@@ -1,6 +1,6 @@
 // Strategies and queues on the screen: a supervisor writes a strategy with a mistake,
 // sees the server's "line L, column C: ..." with the editor's caret on that line, fixes
-// it, saves it as a new version, assigns it as champion and sees the assignment; then
+// it, checks it (nothing saved), saves it as a new version, assigns it as champion and sees the assignment; then
 // the Queues page lists the collectors (and says so when the nightly batch has not run,
 // as in this suite's fresh database). Compliance reads the strategies without the
 // editor; collectors have neither page. The assignment is put back afterwards.
@@ -54,11 +54,19 @@ export const tests = [
         eq(caret.column, Number(m[2]), 'caret column');
         await shot(page, 'strategy-error', { both: false });
 
-        // Fixed, it saves as a new version that shows in the list and the viewer.
+        // Fixed, it checks out without being saved.
         await page.fill('#strategy-text', strategyText('1000.00'));
-        await page.click('#save-strategy');
+        await page.click('#check-strategy');
         const saved = page.locator('#strategy-saved');
-        await saved.waitFor({ state: 'visible' });
+        await page.waitForFunction(() => /The rules check out/.test(document.querySelector('#strategy-saved')?.textContent ?? ''));
+        assert((await saved.textContent()).includes('3 rules'), `check message: ${await saved.textContent()}`);
+        assert(!(await err.isVisible()), 'no error after the check');
+        eq(await page.locator('.gutter .err').count(), 0, 'no line marked after the check');
+        eq((await api.get('/api/v1/strategies')).items.length, before.items.length, 'checking saved no version');
+
+        // Then it saves as a new version that shows in the list and the viewer.
+        await page.click('#save-strategy');
+        await page.waitForFunction(() => /Saved as/.test(document.querySelector('#strategy-saved')?.textContent ?? ''));
         const sm = /Saved as Version (\d+) with 3 rules/.exec(await saved.textContent());
         assert(sm, `saved message: ${await saved.textContent()}`);
         const version = sm[1];
@@ -81,6 +89,8 @@ export const tests = [
         await page.waitForSelector(`#strategy-versions tr[data-strategy-id="${id}"][data-role=champion]`);
         const now = await api.get('/api/v1/strategies');
         eq(now.champion_id, Number(id), 'API: the champion');
+        eq(now.assigned_by, 'sam.supervisor', 'API: who assigned it');
+        assert((await page.textContent('#assigned-by')).includes('Assigned by sam.supervisor'), 'the page says who assigned it');
         await page.evaluate(() => window.scrollTo(0, 0));
         await shot(page, 'strategies', { both: false });
 
@@ -96,7 +106,7 @@ export const tests = [
         await shot(page, 'queues', { both: false });
       } finally {
         await api.call('PUT', '/api/v1/strategies/assignment', {
-          champion_id: before.champion_id ?? 0,
+          champion_id: before.champion_id,
           challenger_id: before.challenger_id,
           challenger_pct: before.challenger_pct,
         });

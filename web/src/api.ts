@@ -1,6 +1,6 @@
 // The one place that talks to the server: JSON in and out, the session cookie
 // (credentials: same-origin) and the CSRF header on every state-changing request.
-import type { BatchActionKind, BatchActions, BatchRun, QueuesBody, StrategyDetail, StrategyList, StrategyReport, StrategySaved } from './types';
+import type { BatchActionKind, BatchActions, BatchRun, QueuesBody, StrategyCheck, StrategyDetail, StrategyList, StrategyReport, StrategySaved } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -119,6 +119,7 @@ export const strategyApi = {
   show: (id: number) => get<StrategyDetail>(url(`/strategies/${id}`)),
   /** 400 with "line L, column C: ..." when the text does not parse. */
   save: (text: string, note?: string) => post<StrategySaved>(url('/strategies'), note ? { text, note } : { text }),
+  check: (text: string) => post<StrategyCheck>(url('/strategies/check'), { text }),
   assign: (championId: number, challengerId: number | null, challengerPct: number) =>
     put<StrategyList>(url('/strategies/assignment'), {
       champion_id: championId,

@@ -493,9 +493,18 @@ export interface StrategyVersion {
 /** The versions and the assignment; champion_id null: the built-in strategy. */
 export interface StrategyList {
   items: StrategyVersion[];
-  champion_id: number | null;
+  /** 0: the built-in strategy, which is also the champion before any assignment. */
+  champion_id: number;
   challenger_id: number | null;
   challenger_pct: number;
+  /** Who chose the assignment, and when; null until a supervisor does. */
+  assigned_by: string | null;
+  assigned_at: string | null;
+}
+
+/** POST /api/v1/strategies/check: the rules of a text that parses (nothing saved). */
+export interface StrategyCheck {
+  rules: { title: string; line: number }[];
 }
 
 /** GET /api/v1/strategies/{id} (id 0: the built-in strategy). */
@@ -520,9 +529,13 @@ export interface LiquidationRow {
   strategy_version: number;
   arm: 'champion' | 'challenger' | string;
   accounts: number;
-  placed_cents: number;
+  /** The accounts' ledger total at the start of the period. */
+  balance_at_start_cents: number;
+  /** Placements effective in the period. */
+  placed_in_period_cents: number;
+  /** Posted payments effective in the period. */
   collected_cents: number;
-  /** collected / placed in basis points (integer). */
+  /** collected / (balance at start + placed in period), in basis points (integer). */
   liquidation_bp: number;
 }
 

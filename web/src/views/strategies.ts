@@ -46,7 +46,7 @@ export function percentBp(bp: number): string {
 
 /** The list's items with the built-in strategy last, each with its current role. */
 function allVersions(list: StrategyList): StrategyVersion[] {
-  return [...list.items, { ...BUILT_IN, role: list.champion_id === null ? 'champion' : 'none' }];
+  return [...list.items, { ...BUILT_IN, role: list.champion_id === 0 ? 'champion' : 'none' }];
 }
 
 function byId(list: StrategyList, id: number | null): StrategyVersion | null {
@@ -63,12 +63,12 @@ function roleBadge(role: string, list: StrategyList): HTMLElement | null {
 // ---- the assignment ------------------------------------------------------------------
 
 function assignmentSummary(list: StrategyList): HTMLElement {
-  const champ = byId(list, list.champion_id ?? 0) ?? BUILT_IN;
+  const champ = byId(list, list.champion_id) ?? BUILT_IN;
   const chall = byId(list, list.challenger_id);
   const pct = list.challenger_pct;
   const who = (v: StrategyVersion) =>
     v.id === 0
-      ? h('span', { class: 'muted' }, ' · the default until a supervisor assigns a saved version')
+      ? h('span', { class: 'muted' }, list.assigned_by ? ' · the built-in rules' : ' · the default until a supervisor assigns a saved version')
       : h('span', { class: 'muted' }, [v.note ? ` · “${short(v.note, 80)}”` : '', ` · ${v.created_by}, ${dateTime(v.created_at)}`]);
   return h(
     'div',
@@ -101,12 +101,15 @@ function assignmentSummary(list: StrategyList): HTMLElement {
           ]
         : [badge('challenger', 'muted'), ' ', h('span', { class: 'muted' }, 'None: the champion decides for every account.')],
     ),
+    list.assigned_by && list.assigned_at
+      ? h('p', { class: 'muted small assigned-by', id: 'assigned-by' }, `Assigned by ${list.assigned_by}, ${dateTime(list.assigned_at)}.`)
+      : h('p', { class: 'muted small assigned-by', id: 'assigned-by' }, 'No supervisor has assigned a strategy yet.'),
   );
 }
 
 function assignForm(list: StrategyList, onAssigned: (l: StrategyList) => void): HTMLFormElement {
   const opts: Array<[string, string]> = list.items.map((v) => [String(v.id), `${versionName(v.version)}${v.note ? ` — ${short(v.note, 40)}` : ''}`]);
-  const champion = select('champion_id', [['0', 'Built-in (version 0)'], ...opts], String(list.champion_id ?? 0));
+  const champion = select('champion_id', [['0', 'Built-in (version 0)'], ...opts], String(list.champion_id));
   const challenger = select('challenger_id', [['', 'No challenger'], ...opts], list.challenger_id === null ? '' : String(list.challenger_id), { 'data-field': 'challenger' });
   const pct = h('input', { type: 'number', name: 'challenger_pct', 'data-field': 'pct', min: 0, max: 50, step: 1, value: list.challenger_pct, class: 'num pct-input', inputmode: 'numeric', title: 'The challenger’s share of the accounts: 0 to 50 percent' });
   const syncPct = () => {
@@ -141,7 +144,7 @@ function assignForm(list: StrategyList, onAssigned: (l: StrategyList) => void): 
     try {
       const chall = challenger.value === '' ? null : Number(challenger.value);
       const l = await strategyApi.assign(Number(champion.value), chall, share);
-      const c = byId(l, l.champion_id ?? 0) ?? BUILT_IN;
+      const c = byId(l, l.champion_id) ?? BUILT_IN;
       const lower = (t: string) => t.charAt(0).toLowerCase() + t.slice(1);
       flash(`${versionName(c.version)} is the champion${l.challenger_id ? `, ${lower(versionName(byId(l, l.challenger_id)?.version ?? 0))} the challenger on ${l.challenger_pct}% of accounts` : ''}. The next nightly batch uses ${l.challenger_id ? 'them' : 'it'}.`);
       onAssigned(l);
@@ -307,6 +310,7 @@ function strategyEditor(onSaved: (s: StrategySaved) => Promise<void>): Editor {
   const stats = h('span', { class: 'muted small', id: 'editor-stats' });
   const saved = h('p', { class: 'notice saved-note', id: 'strategy-saved', hidden: true });
   const save = h('button', { type: 'submit', class: 'btn primary', id: 'save-strategy', title: 'Save as a new version (Ctrl+Enter)' }, 'Save new version');
+  const check = h('button', { type: 'button', class: 'btn', id: 'check-strategy', title: 'Check the rules without saving them' }, 'Check');
   let base = '';
   let errLine = 0;
   let lineCount = 0;
@@ -380,9 +384,56 @@ function strategyEditor(onSaved: (s: StrategySaved) => Promise<void>): Editor {
       'div',
       { class: 'form-actions' },
       save,
+      check,
       h('small', { class: 'hint', id: 'strategy-text-hint' }, 'A new version changes nothing until it is assigned as champion or challenger.'),
     ),
   );
+  // Checking parses the text on the server, exactly as saving would, and saves nothing.
+  check.addEventListener('click', async () => {
+    clearFormError(form);
+    clearMark();
+    saved.hidden = true;
+    if (!text.value.trim()) {
+      showFormError(form, new ApiError(400, 'invalid', 'Write at least one rule.', 'text'));
+      return;
+    }
+    check.disabled = true;
+    try {
+      const c = await strategyApi.check(text.value);
+      const n = c.rules.length;
+      replace(saved, h('strong', null, `The rules check out: ${n} rule${n === 1 ? '' : 's'}`), ` (${c.rules.map((r) => r.title).join(', ')}). Nothing was saved.`);
+      saved.hidden = false;
+    } catch (err) {
+      showFormError(form, err);
+      const pos = errorPosition(errorText(err));
+      if (pos) mark(pos[0], pos[1]);
+    } finally {
+      check.disabled = false;
+    }
+  });
+  // Checking parses the text on the server, exactly as saving would, and saves nothing.
+  check.addEventListener('click', async () => {
+    clearFormError(form);
+    clearMark();
+    saved.hidden = true;
+    if (!text.value.trim()) {
+      showFormError(form, new ApiError(400, 'invalid', 'Write at least one rule.', 'text'));
+      return;
+    }
+    check.disabled = true;
+    try {
+      const c = await strategyApi.check(text.value);
+      const n = c.rules.length;
+      replace(saved, h('strong', null, `The rules check out: ${n} rule${n === 1 ? '' : 's'}`), ` (${c.rules.map((r) => r.title).join(', ')}). Nothing was saved.`);
+      saved.hidden = false;
+    } catch (err) {
+      showFormError(form, err);
+      const pos = errorPosition(errorText(err));
+      if (pos) mark(pos[0], pos[1]);
+    } finally {
+      check.disabled = false;
+    }
+  });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFormError(form);
@@ -552,16 +603,18 @@ function reportTable(items: LiquidationRow[]): HTMLElement {
       { label: 'Strategy' },
       { label: 'Arm' },
       { label: 'Accounts', cls: 'num' },
-      { label: 'Placed', cls: 'num' },
+      { label: 'Balance at start', cls: 'num', title: 'The accounts’ balance when the period began, from the ledger' },
+      { label: 'Placed in period', cls: 'num', title: 'Placements with an effective date in the period' },
       { label: 'Collected', cls: 'num', title: 'Payments with an effective date in the period' },
-      { label: 'Liquidation', cls: 'num', title: 'Collected ÷ placed' },
+      { label: 'Liquidation', cls: 'num', title: 'Collected ÷ (balance at start + placed in period)' },
       { label: '', cls: 'bar-cell' },
     ],
     items.map((r) => [
       h('strong', null, versionName(r.strategy_version)),
       badge(r.arm, r.arm === 'challenger' ? 'info' : 'ok'),
       r.accounts.toLocaleString('en-US'),
-      money(r.placed_cents),
+      money(r.balance_at_start_cents),
+      money(r.placed_in_period_cents),
       money(r.collected_cents),
       h('strong', { class: 'liq' }, percentBp(r.liquidation_bp)),
       h('div', { class: 'bar thin', 'aria-hidden': 'true' }, h('div', { class: 'bar-fill', style: `width:${Math.round((Math.max(0, r.liquidation_bp) * 100) / best)}%` })),
@@ -596,7 +649,7 @@ function reportSection(view: View): HTMLElement {
       'div',
       { class: 'page-head' },
       h('h2', { class: 'page-h2', id: 'liq-title' }, 'Liquidation by strategy'),
-      h('span', { class: 'muted' }, 'Collected in the period ÷ placed, by the version and arm the latest batch gave each account.'),
+      h('span', { class: 'muted' }, 'Collected in the period ÷ what could be collected in it (the balance at its start and what was placed during it), by the version and arm the latest batch gave each account.'),
       h('div', { class: 'spacer' }),
       form,
     ),
@@ -713,7 +766,7 @@ export async function renderStrategies(view: View): Promise<void> {
     return;
   }
   if (!view.current() || !list) return;
-  const champion = (list as StrategyList).champion_id ?? 0;
+  const champion = (list as StrategyList).champion_id;
   await show(champion);
   if (!editor || !view.current()) return;
   if (restoreDraft(editor)) return;
