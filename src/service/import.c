@@ -756,9 +756,10 @@ static const char *base_name(const char *path) {
   return slash != NULL ? slash + 1 : path;
 }
 
-arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *client_code,
-                                 const arr_import_hooks *hooks, arr_import_result *res,
-                                 arr_err *err) {
+static arr_rc import_placements_file(arr_svc *svc, const char *path,
+                                     const char *client_code,
+                                     const arr_import_hooks *hooks,
+                                     arr_import_result *res, arr_err *err) {
   memset(res, 0, sizeof *res);
   arr_client client;
   arr_rc rc = arr_store_client_by_code(svc->db, client_code, &client, err);
@@ -907,5 +908,16 @@ arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *cli
   free(hdr);
   free(row);
   import_file_close(&f);
+  return rc;
+}
+
+/* A file of a million rows writes gigabytes of WAL: checkpointed beside the import
+ * (db.h arr_db_background_checkpoints) rather than inside its commits. */
+arr_rc arr_svc_import_placements(arr_svc *svc, const char *path, const char *client_code,
+                                 const arr_import_hooks *hooks, arr_import_result *res,
+                                 arr_err *err) {
+  arr_db_background_checkpoints(svc->db, true);
+  arr_rc rc = import_placements_file(svc, path, client_code, hooks, res, err);
+  arr_db_background_checkpoints(svc->db, false);
   return rc;
 }

@@ -268,6 +268,13 @@ arr_rc arr_db_bulk_session(arr_db *db, bool on, arr_err *err) {
   return db->engine == ARR_DB_SQLITE ? arr_sq_bulk(db, on, err) : ARR_OK;
 }
 
+void arr_db_background_checkpoints(arr_db *db, bool on) {
+  assert(db != NULL);
+  if (db->engine == ARR_DB_SQLITE) {
+    arr_sq_background_checkpoints(db, on);
+  }
+}
+
 arr_rc arr_db_data_version(arr_db *db, int64_t *out, arr_err *err) {
   assert(db != NULL && out != NULL);
   if (db->engine != ARR_DB_SQLITE) {

@@ -60,6 +60,10 @@ arr_rc arr_db_exec(arr_db *db, const char *sql, arr_err *err);
  * aging: about 6.1 s -> 5.4 s). PostgreSQL: nothing. */
 arr_rc arr_db_bulk_session(arr_db *db, bool on, arr_err *err);
 
+/* Only the checkpoints of a bulk session (on), for a long writer that keeps the usual
+ * cache (the demo generator, imports); off restores SQLite's own. PostgreSQL: nothing. */
+void arr_db_background_checkpoints(arr_db *db, bool on);
+
 /* SQLite's PRAGMA data_version: a number that changes when another connection commits
  * to the database (never for this connection's own commits), so a reader can tell
  * whether what it read elsewhere is still current. PostgreSQL: ARR_ERR_USAGE. */

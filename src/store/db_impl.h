@@ -118,6 +118,7 @@ void arr_sq_bind_text(arr_stmt *st, int idx, const char *s, size_t len);
 int64_t arr_sq_inserted_id(const arr_stmt *st);
 arr_rc arr_sq_begin_read(arr_db *db, arr_err *err);
 arr_rc arr_sq_bulk(arr_db *db, bool on, arr_err *err);
+void arr_sq_background_checkpoints(arr_db *db, bool on);
 arr_rc arr_pg_begin_read(arr_db *db, arr_err *err);
 void arr_sq_bind_text_static(arr_stmt *st, int idx, const char *s, size_t len);
 void arr_sq_bind_null(arr_stmt *st, int idx);

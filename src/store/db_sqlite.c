@@ -280,17 +280,23 @@ static int bulk_wal_hook(void *arg, sqlite3 *h, const char *schema, int frames) 
   return SQLITE_OK;
 }
 
-/* The nightly batch's session (db.h arr_db_bulk_session); off restores SQL_PRAGMAS'
- * values and SQLite's own checkpoints. */
-arr_rc arr_sq_bulk(arr_db *db, bool on, arr_err *err) {
+/* db.h arr_db_background_checkpoints. */
+void arr_sq_background_checkpoints(arr_db *db, bool on) {
   if (on) {
     sqlite3_wal_hook(db->h.sq, bulk_wal_hook, db);
-    return arr_sq_exec(db, "PRAGMA mmap_size=0;" SQL_BULK_CACHE, err);
+    return;
   }
   ckpt_stop(db);
   db->ckpt_failed = false;
   sqlite3_wal_autocheckpoint(db->h.sq, WAL_LIMIT_FRAMES);
-  return arr_sq_exec(db, SQL_CACHE SQL_MMAP, err);
+}
+
+/* The nightly batch's session (db.h arr_db_bulk_session); off restores SQL_PRAGMAS'
+ * values and SQLite's own checkpoints. */
+arr_rc arr_sq_bulk(arr_db *db, bool on, arr_err *err) {
+  arr_sq_background_checkpoints(db, on);
+  return arr_sq_exec(db, on ? "PRAGMA mmap_size=0;" SQL_BULK_CACHE : SQL_CACHE SQL_MMAP,
+                     err);
 }
 
 arr_rc arr_sq_commit(arr_db *db, arr_err *err) {
