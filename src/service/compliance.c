@@ -702,26 +702,47 @@ arr_rc svc_contact_allowed(arr_svc *svc, int64_t account_id, const char *channel
   return ARR_OK;
 }
 
-/* The earliest instant >= at (and before `until`) at which a call on account_id is
- * allowed, following the engine's next_allowed_at; *found false when there is none
- * (a hold) or it falls at or after `until`. Generated history (the demo) goes through
- * this so that it is history a compliant agency could have. */
-arr_rc svc_call_next_allowed(arr_svc *svc, int64_t account_id, arr_time at,
-                             arr_time until, arr_time *when, bool *found, arr_err *err) {
-  *found = false;
-  check_data *c = malloc(sizeof *c);
-  if (c == NULL) {
-    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+/* ---- a run of calls on one account (generated history: the demo) ----
+ *
+ * The demo places each call at the earliest moment the engine allows from a
+ * candidate time on, so that its history is one a compliant agency could have. Loading
+ * the facts for every call was a third of generating a portfolio: a plan loads them
+ * once per account and adds each call it places to the loaded history, which is what a
+ * new load would read (the calls are the only thing that changes in between). */
+struct svc_call_plan {
+  check_data c;
+};
+
+svc_call_plan *svc_call_plan_new(void) {
+  return malloc(sizeof(svc_call_plan));
+}
+
+void svc_call_plan_free(svc_call_plan *p) {
+  free(p);
+}
+
+arr_rc svc_call_plan_load(arr_svc *svc, svc_call_plan *p, int64_t account_id, arr_time at,
+                          arr_err *err) {
+  return decide_load(svc, account_id, at, &p->c, err);
+}
+
+void svc_call_plan_add(svc_call_plan *p, const arr_contact *contact) {
+  if (p->c.ncontacts < MAX_HISTORY) { /* as many as a load keeps */
+    p->c.contacts[p->c.ncontacts++] = *contact;
   }
-  /* Loaded once: nothing changes between the steps. */
-  arr_rc rc = decide_load(svc, account_id, at, c, err);
+}
+
+arr_rc svc_call_plan_next(svc_call_plan *p, arr_time at, arr_time until, arr_time *when,
+                          bool *found, arr_err *err) {
+  *found = false;
+  arr_rc rc = ARR_OK;
   arr_time t = at;
   /* A next_allowed_at answers every reason at once, but a later time can meet a new
    * one (a window opening onto the night): a few steps settle it. */
   for (int step = 0; rc == ARR_OK && step < 4 && t < until; step++) {
     arr_compliance_facts f;
     arr_decision d;
-    rc = decide_loaded(c, "call", NULL, t, 0, 0, &f, &d, err);
+    rc = decide_loaded(&p->c, "call", NULL, t, 0, 0, &f, &d, err);
     if (rc != ARR_OK) {
       break;
     }
@@ -735,7 +756,6 @@ arr_rc svc_call_next_allowed(arr_svc *svc, int64_t account_id, arr_time at,
     }
     t = d.next_allowed_at;
   }
-  free(c);
   return rc;
 }
 

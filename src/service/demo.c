@@ -336,8 +336,8 @@ static arr_rc demo_users_and_clients(arr_svc *svc, arr_client *clients,
 }
 
 static arr_rc demo_history(arr_svc *svc, rng *r, arr_account *a, arr_date today,
-                           const int64_t *collectors, arr_demo_result *res,
-                           arr_err *err) {
+                           const int64_t *collectors, svc_call_plan *plan,
+                           arr_demo_result *res, arr_err *err) {
   arr_rc rc = ARR_OK;
   int npay = rchance(r, 35) ? (int)rrange(r, 1, 4) : 0;
   int64_t span = today - a->placed_on;
@@ -410,10 +410,13 @@ static arr_rc demo_history(arr_svc *svc, rng *r, arr_account *a, arr_date today,
     }
   }
   arr_time last = 0;
+  if (ncalls > 0 && span > 0) {
+    rc = svc_call_plan_load(svc, plan, a->id, times[0], err);
+  }
   for (int i = 0; rc == ARR_OK && i < ncalls && span > 0; i++) {
     arr_time at = times[i] > last + 3600 ? times[i] : last + 3600;
     bool found = false;
-    rc = svc_call_next_allowed(svc, a->id, at, svc->now, &at, &found, err);
+    rc = svc_call_plan_next(plan, at, svc->now, &at, &found, err);
     if (rc != ARR_OK || !found) {
       continue;
     }
@@ -428,6 +431,9 @@ static arr_rc demo_history(arr_svc *svc, rng *r, arr_account *a, arr_date today,
     static const char *const names[] = {"alice", "ben", "carmen"};
     svc_strcpy(c.actor, sizeof c.actor, names[rrange(r, 0, 2)]);
     rc = arr_store_contact_insert(svc->db, &c, svc->now_iso, err);
+    if (rc == ARR_OK) {
+      svc_call_plan_add(plan, &c);
+    }
     res->contacts++;
   }
   (void)collectors;
@@ -454,6 +460,10 @@ arr_rc arr_svc_demo(arr_svc *svc, int64_t accounts, uint64_t seed,
   arr_client clients[NCLIENTS];
   memset(clients, 0, sizeof clients);
   int64_t collectors[NUSERS] = {0};
+  svc_call_plan *plan = svc_call_plan_new();
+  if (plan == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
   /* Hundreds of MiB of WAL per 100,000 accounts: checkpointed beside the writer. */
   arr_db_background_checkpoints(svc->db, true);
   rc = svc_begin(svc, err);
@@ -495,7 +505,7 @@ arr_rc arr_svc_demo(arr_svc *svc, int64_t accounts, uint64_t seed,
        * once with the final balance. */
       int64_t entries_before = res->payments;
       svc->defer_account_writes = true;
-      rc = demo_history(svc, &r, a, svc->today, collectors, res, err);
+      rc = demo_history(svc, &r, a, svc->today, collectors, plan, res, err);
       svc->defer_account_writes = false;
       if (rc == ARR_OK && res->payments != entries_before) {
         rc = arr_store_account_update_money(svc->db, a, svc->now_iso, err);
@@ -521,5 +531,6 @@ arr_rc arr_svc_demo(arr_svc *svc, int64_t accounts, uint64_t seed,
   }
   arr_db_background_checkpoints(svc->db, false);
   import_filters_free(&filters);
+  svc_call_plan_free(plan);
   return rc;
 }

@@ -59,10 +59,20 @@ arr_rc svc_contact_allowed(arr_svc *svc, int64_t account_id, const char *channel
                            bool *allowed, char *why, size_t why_cap, json_t **codes,
                            arr_err *err);
 
-/* The earliest instant in [at, until) at which a call on account_id is allowed
- * (following the engine's next_allowed_at); *found false when there is none. */
-arr_rc svc_call_next_allowed(arr_svc *svc, int64_t account_id, arr_time at,
-                             arr_time until, arr_time *when, bool *found, arr_err *err);
+/* Calls placed one after another on one account (generated history): the engine's
+ * facts loaded once for calls from `at` on (the contacts of the 31 days before it and
+ * everything after), each placed call added with svc_call_plan_add. next: the earliest
+ * instant in [at, until) at which a call is allowed (following the engine's
+ * next_allowed_at); *found false when there is none. A plan is reused from account to
+ * account; new returns NULL when out of memory. */
+typedef struct svc_call_plan svc_call_plan;
+svc_call_plan *svc_call_plan_new(void);
+void svc_call_plan_free(svc_call_plan *p);
+arr_rc svc_call_plan_load(arr_svc *svc, svc_call_plan *p, int64_t account_id, arr_time at,
+                          arr_err *err);
+arr_rc svc_call_plan_next(svc_call_plan *p, arr_time at, arr_time until, arr_time *when,
+                          bool *found, arr_err *err);
+void svc_call_plan_add(svc_call_plan *p, const arr_contact *contact);
 
 /* The debtor's current address (the first one in effect and not bad, with a state):
  * its state and ZIP place the debtor for time zones, state rules and the statute of
