@@ -10,9 +10,11 @@
  * test posts a payment there, through a second service connection, to the first
  * account of the next chunk — every time, not by luck of timing — and then checks each
  * account's cached balance against its ledger and `audit verify`. It runs on SQLite and,
- * when ARREARS_TEST_PG names a server, on PostgreSQL.
+ * when ARREARS_TEST_PG names a server, on PostgreSQL, where a chunk's read also locks
+ * its accounts against other connections' updates until it is written.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -146,17 +148,16 @@ static void test_sqlite(void **state) {
   run_gap(&e);
 }
 
-static void test_postgres(void **state) {
-  (void)state;
+/* e for a PostgreSQL schema of its own (so this test never sees another test's
+ * tables), named prefix_PID; false when ARREARS_TEST_PG is not set. */
+static bool pg_env(env *e, const char *prefix) {
   const char *pg = getenv("ARREARS_TEST_PG");
   if (pg == NULL || pg[0] == '\0') {
-    skip();
+    return false;
   }
-  env e;
-  make_dir(&e);
-  /* A schema of its own, so this test never sees another test's tables. */
+  make_dir(e);
   char schema[64];
-  snprintf(schema, sizeof schema, "gap_%d", (int)getpid());
+  snprintf(schema, sizeof schema, "%s_%d", prefix, (int)getpid());
   arr_db *db = NULL;
   arr_err err;
   assert_int_equal(arr_db_open(pg, &db, &err), ARR_OK);
@@ -164,15 +165,61 @@ static void test_postgres(void **state) {
   snprintf(sql, sizeof sql, "CREATE SCHEMA %s", schema);
   assert_int_equal(arr_db_exec(db, sql, &err), ARR_OK);
   arr_db_close(db);
-  snprintf(e.url, sizeof e.url, "%s%soptions=-csearch_path%%3D%s", pg,
+  snprintf(e->url, sizeof e->url, "%s%soptions=-csearch_path%%3D%s", pg,
            strchr(pg, '?') != NULL ? "&" : "?", schema);
+  return true;
+}
+
+static void test_postgres(void **state) {
+  (void)state;
+  env e;
+  if (!pg_env(&e, "gap")) {
+    skip();
+  }
   run_gap(&e);
+}
+
+/* On PostgreSQL (READ COMMITTED) a payment committed between a chunk's read and its
+ * write would be overwritten by the batch's account update, so the chunk's read locks
+ * its accounts: another connection's update of one of them waits (here: times out)
+ * until the chunk's transaction ends, while an account outside the chunk is free. */
+static void test_postgres_chunk_locks(void **state) {
+  (void)state;
+  env e;
+  if (!pg_env(&e, "lock")) {
+    skip();
+  }
+  setup_portfolio(&e);
+  arr_db *batch = NULL, *other = NULL;
+  arr_err err;
+  assert_int_equal(arr_db_open(e.url, &batch, &err), ARR_OK);
+  assert_int_equal(arr_db_open(e.url, &other, &err), ARR_OK);
+  assert_int_equal(arr_db_exec(other, "SET lock_timeout = '300ms'", &err), ARR_OK);
+  arr_account chunk[CHUNK];
+  int n = 0;
+  assert_int_equal(arr_db_begin(batch, &err), ARR_OK);
+  assert_int_equal(arr_store_account_chunk(batch, 0, INT64_MAX, chunk, CHUNK, &n, &err),
+                   ARR_OK);
+  assert_int_equal(n, CHUNK);
+  assert_int_equal(chunk[1].id, 2);
+  static const char in_chunk[] =
+      "UPDATE accounts SET updated_at = updated_at WHERE id = 2";
+  static const char outside[] =
+      "UPDATE accounts SET updated_at = updated_at WHERE id = 9";
+  assert_int_equal(arr_db_exec(other, outside, &err), ARR_OK);
+  assert_int_not_equal(arr_db_exec(other, in_chunk, &err), ARR_OK);
+  assert_non_null(strstr(err.msg, "lock timeout"));
+  assert_int_equal(arr_db_commit(batch, &err), ARR_OK);
+  assert_int_equal(arr_db_exec(other, in_chunk, &err), ARR_OK);
+  arr_db_close(other);
+  arr_db_close(batch);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sqlite),
       cmocka_unit_test(test_postgres),
+      cmocka_unit_test(test_postgres_chunk_locks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
