@@ -56,6 +56,10 @@ export const tests = [
 
         // Fixed, it checks out without being saved.
         await page.fill('#strategy-text', strategyText('1000.00'));
+        let checks = 0;
+        page.on('request', (r) => {
+          if (r.url().endsWith('/api/v1/strategies/check')) checks++;
+        });
         await page.click('#check-strategy');
         const saved = page.locator('#strategy-saved');
         await page.waitForFunction(() => /The rules check out/.test(document.querySelector('#strategy-saved')?.textContent ?? ''));
@@ -63,6 +67,7 @@ export const tests = [
         assert(!(await err.isVisible()), 'no error after the check');
         eq(await page.locator('.gutter .err').count(), 0, 'no line marked after the check');
         eq((await api.get('/api/v1/strategies')).items.length, before.items.length, 'checking saved no version');
+        eq(checks, 1, 'one request per click');
 
         // Then it saves as a new version that shows in the list and the viewer.
         await page.click('#save-strategy');

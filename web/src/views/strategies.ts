@@ -411,29 +411,6 @@ function strategyEditor(onSaved: (s: StrategySaved) => Promise<void>): Editor {
       check.disabled = false;
     }
   });
-  // Checking parses the text on the server, exactly as saving would, and saves nothing.
-  check.addEventListener('click', async () => {
-    clearFormError(form);
-    clearMark();
-    saved.hidden = true;
-    if (!text.value.trim()) {
-      showFormError(form, new ApiError(400, 'invalid', 'Write at least one rule.', 'text'));
-      return;
-    }
-    check.disabled = true;
-    try {
-      const c = await strategyApi.check(text.value);
-      const n = c.rules.length;
-      replace(saved, h('strong', null, `The rules check out: ${n} rule${n === 1 ? '' : 's'}`), ` (${c.rules.map((r) => r.title).join(', ')}). Nothing was saved.`);
-      saved.hidden = false;
-    } catch (err) {
-      showFormError(form, err);
-      const pos = errorPosition(errorText(err));
-      if (pos) mark(pos[0], pos[1]);
-    } finally {
-      check.disabled = false;
-    }
-  });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFormError(form);
