@@ -388,15 +388,24 @@ function strategyEditor(onSaved: (s: StrategySaved) => Promise<void>): Editor {
       h('small', { class: 'hint', id: 'strategy-text-hint' }, 'A new version changes nothing until it is assigned as champion or challenger.'),
     ),
   );
-  // Checking parses the text on the server, exactly as saving would, and saves nothing.
-  check.addEventListener('click', async () => {
+  // Checking and saving start alike: the last error and notice cleared, an empty text
+  // refused here; and a refusal marks the line and column the server names.
+  const begin = (): boolean => {
     clearFormError(form);
     clearMark();
     saved.hidden = true;
-    if (!text.value.trim()) {
-      showFormError(form, new ApiError(400, 'invalid', 'Write at least one rule.', 'text'));
-      return;
-    }
+    if (text.value.trim()) return true;
+    showFormError(form, new ApiError(400, 'invalid', 'Write at least one rule.', 'text'));
+    return false;
+  };
+  const refused = (err: unknown) => {
+    showFormError(form, err);
+    const pos = errorPosition(errorText(err));
+    if (pos) mark(pos[0], pos[1]);
+  };
+  // Checking parses the text on the server, exactly as saving would, and saves nothing.
+  check.addEventListener('click', async () => {
+    if (!begin()) return;
     check.disabled = true;
     try {
       const c = await strategyApi.check(text.value);
@@ -404,31 +413,21 @@ function strategyEditor(onSaved: (s: StrategySaved) => Promise<void>): Editor {
       replace(saved, h('strong', null, `The rules check out: ${n} rule${n === 1 ? '' : 's'}`), ` (${c.rules.map((r) => r.title).join(', ')}). Nothing was saved.`);
       saved.hidden = false;
     } catch (err) {
-      showFormError(form, err);
-      const pos = errorPosition(errorText(err));
-      if (pos) mark(pos[0], pos[1]);
+      refused(err);
     } finally {
       check.disabled = false;
     }
   });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    clearFormError(form);
-    clearMark();
-    saved.hidden = true;
-    if (!text.value.trim()) {
-      showFormError(form, new ApiError(400, 'invalid', 'Write at least one rule.', 'text'));
-      return;
-    }
+    if (!begin()) return;
     save.disabled = true;
     let s: StrategySaved;
     try {
       s = await strategyApi.save(text.value, note.value.trim() || undefined);
     } catch (err) {
       save.disabled = false;
-      showFormError(form, err);
-      const pos = errorPosition(errorText(err));
-      if (pos) mark(pos[0], pos[1]);
+      refused(err);
       return;
     }
     save.disabled = false;
