@@ -50,6 +50,9 @@ int cli_open_checked(cli_args *a, arr_svc **svc);
     }                                                                                    \
   } while (0)
 void cli_print_json(json_t *j);
+/* The whole of a text file of at most max bytes (malloc'd, NUL-terminated), or NULL
+ * with *why "cannot be opened" / "is too large". */
+char *cli_read_text_file(const char *path, size_t max, const char **why);
 
 int cmd_init(cli_args *a);
 int cmd_demo(cli_args *a);
@@ -70,6 +73,18 @@ int cmd_email_add(cli_args *a);
 int cmd_address_update(cli_args *a);
 int cmd_phone_update(cli_args *a);
 int cmd_email_update(cli_args *a);
+int cmd_email_test(cli_args *a);
+int cmd_letters_run(cli_args *a);
+int cmd_letters_list(cli_args *a);
+int cmd_letters_pdf(cli_args *a);
+int cmd_letters_returned(cli_args *a);
+int cmd_letters_preview(cli_args *a);
+int cmd_agency_show(cli_args *a);
+int cmd_agency_set(cli_args *a);
+int cmd_template_list(cli_args *a);
+int cmd_template_show(cli_args *a);
+int cmd_template_check(cli_args *a);
+int cmd_template_save(cli_args *a);
 int cmd_user_add(cli_args *a);
 int cmd_user_passwd(cli_args *a);
 int cmd_user_role(cli_args *a);
@@ -111,5 +126,10 @@ int cmd_score_train(cli_args *a);
 int cmd_compliance_rules(cli_args *a);
 int cmd_compliance_rule(cli_args *a);
 int cmd_compliance_report(cli_args *a);
+int cmd_correspondence_add(cli_args *a);
+int cmd_correspondence_list(cli_args *a);
+int cmd_correspondence_show(cli_args *a);
+int cmd_correspondence_get(cli_args *a);
+int cmd_correspondence_classify(cli_args *a);
 
 #endif

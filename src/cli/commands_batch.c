@@ -110,7 +110,7 @@ int cmd_batch_status(cli_args *a) {
   return 0;
 }
 
-static char *read_text_file(const char *path, size_t max, const char **why) {
+char *cli_read_text_file(const char *path, size_t max, const char **why) {
   FILE *f = fopen(path, "rb");
   if (f == NULL) {
     *why = "cannot be opened";
@@ -138,7 +138,7 @@ static bool with_strategy_file(cli_args *a, const char *what, const char *note,
     return false;
   }
   const char *why = NULL;
-  char *text = read_text_file(path, 65536, &why);
+  char *text = cli_read_text_file(path, 65536, &why);
   if (text == NULL) {
     fprintf(stderr, "arrears: %s %s\n", path, why);
     *status = 1;

@@ -42,6 +42,7 @@ static const char USAGE[] =
     "S]\n"
     "  email add ACCOUNT ADDRESS [--consent C] [--source S]\n"
     "  address|phone|email update ID [--status S] [--consent C] [--source S]\n"
+    "  email test ACCOUNT --to ADDRESS [--json]   a test message through ARREARS_SMTP_URL\n"
     "  audit verify [--json]\n"
     "  user add USERNAME --name NAME --role "
     "collector|supervisor|compliance|admin|client\n"
@@ -88,10 +89,25 @@ static const char USAGE[] =
     "  batch status [--as-of DATE] [--json]   a run's state and checkpoint\n"
     "  batch actions --as-of DATE [--kind K] [--after ID] [--limit N] [--json]\n"
     "                                       letters due, skip traces, holds (paged)\n"
+    "  letters run --as-of DATE --out DIR [--json]   letters and emails due: PDFs,\n"
+    "                                       manifest-DATE.csv, skipped-DATE.csv\n"
+    "  letters list ACCOUNT | --as-of DATE [--after ID] [--limit N] [--json]\n"
+    "  letters pdf ID --out FILE            a letter's PDF, rendered again\n"
+    "  letters returned ID [--date DATE] [--reason R]   returned mail or a bounce\n"
+    "  letters preview ACCOUNT --template NAME [--language en|es] --out FILE\n"
+    "  agency show [--json] | agency set FIELD VALUE   the profile letters carry\n"
+    "  template list [--json] | show NAME --language L [--version V] [--json]\n"
+    "  template check --file F | save NAME --language L --file F [--note N]\n"
     "  strategy save --file F [--note N] | check --file F | list | show ID\n"
     "  strategy report --from D --to D   liquidation by version and arm in the period\n"
     "  strategy assign --champion ID [--challenger ID --pct N]   (0: the built-in one)\n"
     "  score train [--as-of DATE] [--holdout-pct N] [--json]   propensity model, AUC\n"
+    "  correspondence add ACCOUNT --channel mail|email|fax|upload --received DATE\n"
+    "           [--kind K] [--subject S] [--file PATH [--content-type T]]\n"
+    "           [--text-file PATH] [--json]   inbound mail filed (a dispute or cease "
+    "holds)\n"
+    "  correspondence list ACCOUNT [--limit N] [--after ID] [--json] | show ID [--json]\n"
+    "  correspondence get ID --out PATH | classify ID --kind K   its document; its kind\n"
     "  audit list [--action A] [--entity E] [--entity-id ID] [--limit N] [--before ID]\n"
     "  serve [--listen ADDR:PORT] [--config FILE] [--threads N] [--static DIR]\n"
     "        [--access-log FILE|-|off] [--secure-cookies] [--max-body-bytes N]\n"
@@ -269,6 +285,7 @@ static const command COMMANDS[] = {
     {"phone", "update", cmd_phone_update},
     {"email", "add", cmd_email_add},
     {"email", "update", cmd_email_update},
+    {"email", "test", cmd_email_test},
     {"user", "add", cmd_user_add},
     {"user", "passwd", cmd_user_passwd},
     {"user", "role", cmd_user_role},
@@ -298,6 +315,17 @@ static const command COMMANDS[] = {
     {"statement", "add", cmd_statement_add},
     {"statement", "show", cmd_statement_show},
     {"extension", "request", cmd_extension_request},
+    {"letters", "run", cmd_letters_run},
+    {"letters", "list", cmd_letters_list},
+    {"letters", "pdf", cmd_letters_pdf},
+    {"letters", "returned", cmd_letters_returned},
+    {"letters", "preview", cmd_letters_preview},
+    {"agency", "show", cmd_agency_show},
+    {"agency", "set", cmd_agency_set},
+    {"template", "list", cmd_template_list},
+    {"template", "show", cmd_template_show},
+    {"template", "check", cmd_template_check},
+    {"template", "save", cmd_template_save},
     {"batch", "run", cmd_batch_run},
     {"batch", "status", cmd_batch_status},
     {"batch", "actions", cmd_batch_actions},
@@ -310,6 +338,11 @@ static const command COMMANDS[] = {
     {"score", "train", cmd_score_train},
     {"compliance", "rule", cmd_compliance_rule},
     {"compliance", "report", cmd_compliance_report},
+    {"correspondence", "add", cmd_correspondence_add},
+    {"correspondence", "list", cmd_correspondence_list},
+    {"correspondence", "show", cmd_correspondence_show},
+    {"correspondence", "get", cmd_correspondence_get},
+    {"correspondence", "classify", cmd_correspondence_classify},
 };
 
 int main(int argc, char **argv) {

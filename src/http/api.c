@@ -1059,6 +1059,374 @@ static void h_strategy_report(http_req *r, json_t *body) {
   reply(r, rc, &err, 200, out);
 }
 
+/* ---- letters ---- */
+
+static void h_account_letters(http_req *r, json_t *body) {
+  (void)body;
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_letters_of_account(r->svc, r->params[0], &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void pdf_reply(http_req *r, arr_rc rc, const arr_err *err, unsigned char *pdf,
+                      size_t len, const char *file_name) {
+  if (rc != ARR_OK) {
+    http_error_rc(r, err);
+    return;
+  }
+  char disp[160];
+  snprintf(disp, sizeof disp, "inline; filename=\"%s\"", file_name);
+  http_header_add(r, "Content-Disposition", disp);
+  http_header_add(r, "X-Content-Type-Options", "nosniff");
+  http_header_add(r, "Cache-Control", "no-store");
+  http_bytes(r, 200, "application/pdf", (char *)pdf, len);
+}
+
+static void h_letter_preview(http_req *r, json_t *body) {
+  (void)body;
+  const char *name = query(r, "template");
+  if (name == NULL || name[0] == '\0') {
+    http_error(r, 400, "invalid", "template is required", "template");
+    return;
+  }
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  arr_err err;
+  arr_rc rc =
+      arr_svc_letter_preview(r->svc, r->params[0], name, query(r, "language"), &pdf, &len, &err);
+  pdf_reply(r, rc, &err, pdf, len, "preview.pdf");
+}
+
+static void h_letters(http_req *r, json_t *body) {
+  (void)body;
+  int64_t limit = 0, after = 0;
+  if (!query_int(r, "limit", 1, 1000, 100, &limit) ||
+      !query_int(r, "after", 0, INT64_MAX, 0, &after)) {
+    return;
+  }
+  const char *as_of = query(r, "as_of");
+  if (as_of == NULL) {
+    http_error(r, 400, "invalid", "as_of is required", "as_of");
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_letters_of_date(r->svc, as_of, after, (int)limit, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_letter_pdf(http_req *r, json_t *body) {
+  (void)body;
+  int64_t id = 0;
+  if (!param_id(r, 0, &id)) {
+    return;
+  }
+  unsigned char *pdf = NULL;
+  size_t len = 0;
+  arr_err err;
+  arr_rc rc = arr_svc_letter_pdf(r->svc, id, &pdf, &len, &err);
+  char name[48];
+  snprintf(name, sizeof name, "letter-%lld.pdf", (long long)id);
+  pdf_reply(r, rc, &err, pdf, len, name);
+}
+
+static void h_letter_returned(http_req *r, json_t *body) {
+  int64_t id = 0;
+  const char *date = NULL, *reason = NULL;
+  if (!param_id(r, 0, &id) || !body_str(r, body, "date", false, 10, &date) ||
+      !body_str(r, body, "reason", false, 200, &reason)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_letter_returned(r->svc, id, date, reason, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_agency(http_req *r, json_t *body) {
+  (void)body;
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_agency_show(r->svc, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_agency_set(http_req *r, json_t *body) {
+  const char *value = NULL;
+  if (!body_str(r, body, "value", true, 200, &value)) {
+    return;
+  }
+  arr_err err;
+  arr_rc rc = arr_svc_agency_set(r->svc, r->params[0], value, &err);
+  json_t *out = NULL;
+  if (rc == ARR_OK) {
+    rc = arr_svc_agency_show(r->svc, &out, &err);
+  }
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_templates(http_req *r, json_t *body) {
+  (void)body;
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_templates_list(r->svc, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_template(http_req *r, json_t *body) {
+  (void)body;
+  int64_t version = 0;
+  if (!query_int(r, "version", 0, 1000000, -1, &version)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc =
+      arr_svc_template_show(r->svc, r->params[0], r->params[1], version, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_template_save(http_req *r, json_t *body) {
+  const char *text = NULL, *note = NULL;
+  if (!body_str(r, body, "text", true, 65536, &text) ||
+      !body_str(r, body, "note", false, 200, &note)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc =
+      arr_svc_template_save(r->svc, r->params[0], r->params[1], text, note, &out, &err);
+  reply(r, rc, &err, 201, out);
+}
+
+static void h_template_check(http_req *r, json_t *body) {
+  const char *text = NULL;
+  if (!body_str(r, body, "text", true, 65536, &text)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_template_check(r->svc, text, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+/* ---- correspondence ----
+ *
+ * Filing (POST .../correspondence) takes a JSON body that may carry a document of up
+ * to 10 MiB in base64, past max_body_bytes: the route is an upload route (see
+ * http_is_upload), so its body streams to a temp file like a placement file's, and
+ * the handler reads it back (at most CORR_UPLOAD_MAX bytes). */
+
+enum { CORR_UPLOAD_MAX = 16 * 1024 * 1024 }; /* 10 MiB in base64 is 13.4 MiB */
+
+/* A string member key of o: NULL when absent (a 400 when required); a 400 naming
+ * field when it is not a string, longer than max_len bytes or holds a NUL. */
+static bool corr_str(http_req *r, json_t *o, const char *key, const char *field,
+                     bool required, size_t max_len, const char **out) {
+  *out = NULL;
+  json_t *v = json_object_get(o, key);
+  char msg[160];
+  if (v == NULL || json_is_null(v)) {
+    if (!required) {
+      return true;
+    }
+    snprintf(msg, sizeof msg, "%s is required", field);
+  } else if (!json_is_string(v) || json_string_length(v) > max_len ||
+             strlen(json_string_value(v)) != json_string_length(v)) {
+    snprintf(msg, sizeof msg, "%s must be a string of at most %zu bytes", field, max_len);
+  } else {
+    *out = json_string_value(v);
+    return true;
+  }
+  http_error(r, 400, "invalid", msg, field);
+  return false;
+}
+
+/* The filing's JSON object, read from the upload; NULL after an error response. */
+static json_t *corr_read_body(http_req *r) {
+  const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+  if (ct == NULL || strncmp(ct, "application/json", 16) != 0) {
+    http_error(r, 415, "invalid", "the request body must be application/json", NULL);
+    return NULL;
+  }
+  if (r->upload_len > CORR_UPLOAD_MAX) {
+    http_error(r, 413, "too_large",
+               "a filing is at most 16 MiB of JSON (a 10 MiB document in base64)", NULL);
+    return NULL;
+  }
+  char *text = malloc(r->upload_len + 1);
+  FILE *f = text != NULL ? fopen(r->upload_path, "rb") : NULL;
+  size_t n = f != NULL ? fread(text, 1, r->upload_len, f) : 0;
+  if (f != NULL) {
+    fclose(f);
+  }
+  json_error_t jerr;
+  json_t *body = n == r->upload_len && text != NULL
+                     ? json_loadb(text, n, JSON_REJECT_DUPLICATES, &jerr)
+                     : NULL;
+  free(text);
+  if (f == NULL || n != r->upload_len) {
+    http_error(r, 500, "internal", "the upload could not be read", NULL);
+    return NULL;
+  }
+  if (body == NULL || !json_is_object(body)) {
+    char msg[300];
+    if (body == NULL) {
+      snprintf(msg, sizeof msg, "the body is not valid JSON: line %d, column %d: %s",
+               jerr.line, jerr.column, jerr.text);
+    } else {
+      snprintf(msg, sizeof msg, "the body must be a JSON object");
+    }
+    json_decref(body);
+    http_error(r, 400, "invalid", msg, NULL);
+    return NULL;
+  }
+  return body;
+}
+
+/* Reads body's "document" into q (data malloc'd into *data); false after a 400. */
+static bool corr_document(http_req *r, json_t *body, arr_corr_request *q,
+                          unsigned char **data) {
+  json_t *doc = json_object_get(body, "document");
+  if (doc == NULL || json_is_null(doc)) {
+    return true;
+  }
+  const char *b64 = NULL;
+  if (!json_is_object(doc)) {
+    http_error(r, 400, "invalid", "document must be an object", "document");
+    return false;
+  }
+  if (!corr_str(r, doc, "file_name", "document.file_name", true, 200, &q->file_name) ||
+      !corr_str(r, doc, "content_type", "document.content_type", true, 64,
+                &q->content_type) ||
+      !corr_str(r, doc, "content_base64", "document.content_base64", true,
+                CORR_UPLOAD_MAX, &b64)) {
+    return false;
+  }
+  size_t len = strlen(b64), cap = len / 4 * 3 + 3, out = 0;
+  *data = malloc(cap);
+  if (*data == NULL || sodium_base642bin(*data, cap, b64, len, " \r\n\t", &out, NULL,
+                                         sodium_base64_VARIANT_ORIGINAL) != 0) {
+    http_error(r, 400, "invalid",
+               "document.content_base64 must be base64 (RFC 4648, with padding)",
+               "document.content_base64");
+    return false;
+  }
+  q->data = *data;
+  q->data_len = out;
+  return true;
+}
+
+static void h_correspondence_add(http_req *r, json_t *unused) {
+  json_t *body = corr_read_body(r);
+  if (body == NULL) {
+    return;
+  }
+  arr_corr_request q;
+  memset(&q, 0, sizeof q);
+  q.account = r->params[0];
+  unsigned char *data = NULL;
+  if (corr_str(r, body, "channel", "channel", true, 16, &q.channel) &&
+      corr_str(r, body, "received_on", "received_on", true, 10, &q.received_on) &&
+      corr_str(r, body, "kind", "kind", false, 16, &q.kind) &&
+      corr_str(r, body, "subject", "subject", false, ARR_CORR_SUBJECT_MAX, &q.subject) &&
+      corr_str(r, body, "body_text", "body_text", false, ARR_CORR_TEXT_MAX,
+               &q.body_text) &&
+      corr_document(r, body, &q, &data)) {
+    json_t *out = NULL;
+    arr_err err;
+    arr_rc rc = arr_svc_correspondence_add(r->svc, &q, &out, &err);
+    reply(r, rc, &err, 201, out);
+  }
+  free(data);
+  json_decref(body);
+}
+
+static void h_correspondence_list(http_req *r, json_t *body) {
+  int64_t limit = 0, after = 0;
+  if (!page_query(r, &limit, &after)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc =
+      arr_svc_correspondence_list(r->svc, r->params[0], after, (int)limit, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+static void h_correspondence_show(http_req *r, json_t *body) {
+  int64_t id = 0;
+  if (!param_id(r, 0, &id)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_correspondence_show(r->svc, id, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
+/* Content-Disposition for a stored file name: an ASCII fallback (quotes, backslashes
+ * and other bytes replaced by '_') and the exact name in RFC 5987 form. */
+static const char *disposition(http_req *r, const char *name) {
+  size_t n = strlen(name);
+  char *h = arr_arena_alloc(&r->arena, 64 + n * 4);
+  if (h == NULL) {
+    return "inline";
+  }
+  size_t k = (size_t)sprintf(h, "inline; filename=\"");
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)name[i];
+    h[k++] = c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? (char)c : '_';
+  }
+  k += (size_t)sprintf(h + k, "\"; filename*=UTF-8''");
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)name[i];
+    if (isalnum(c) || strchr("!#$&+-.^_`|~", c) != NULL) {
+      h[k++] = (char)c;
+    } else {
+      k += (size_t)sprintf(h + k, "%%%02X", c);
+    }
+  }
+  h[k] = '\0';
+  return h;
+}
+
+static void h_correspondence_document(http_req *r, json_t *body) {
+  int64_t id = 0;
+  if (!param_id(r, 0, &id)) {
+    return;
+  }
+  arr_corr_document doc;
+  arr_err err;
+  arr_rc rc = arr_svc_correspondence_document(r->svc, id, &doc, &err);
+  if (rc != ARR_OK) {
+    http_error_rc(r, &err);
+    return;
+  }
+  bool text = strcmp(doc.content_type, "text/plain") == 0;
+  char *type = arr_arena_alloc(&r->arena, sizeof doc.content_type + 16);
+  if (type != NULL) {
+    snprintf(type, sizeof doc.content_type + 16, "%s%s", doc.content_type,
+             text ? "; charset=utf-8" : "");
+  }
+  http_header_add(r, "Content-Disposition", disposition(r, doc.file_name));
+  http_bytes(r, 200, type != NULL ? type : "application/octet-stream", (char *)doc.data,
+             doc.len);
+}
+
+static void h_correspondence_kind(http_req *r, json_t *body) {
+  int64_t id = 0;
+  const char *kind = NULL;
+  if (!param_id(r, 0, &id) || !body_str(r, body, "kind", true, 16, &kind)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_correspondence_classify(r->svc, id, kind, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
 /* ---- routing ---- */
 
 static const route ROUTES[] = {
@@ -1124,6 +1492,22 @@ static const route ROUTES[] = {
     {"GET", "/api/v1/compliance/statutes", h_statutes, R_OVERSEERS},
     {"PUT", "/api/v1/compliance/rules/*", h_rule_set, R_ADMIN},
     {"GET", "/api/v1/compliance/report", h_compliance_report, R_OVERSEERS},
+    {"GET", "/api/v1/accounts/*/letters", h_account_letters, R_ANY},
+    {"GET", "/api/v1/accounts/*/letter-preview", h_letter_preview, R_STAFF},
+    {"GET", "/api/v1/letters", h_letters, R_STAFF},
+    {"GET", "/api/v1/letters/*/pdf", h_letter_pdf, R_ANY},
+    {"POST", "/api/v1/letters/*/returned", h_letter_returned, R_STAFF},
+    {"GET", "/api/v1/agency", h_agency, R_STAFF},
+    {"PUT", "/api/v1/agency/*", h_agency_set, R_ADMIN},
+    {"GET", "/api/v1/letter-templates", h_templates, R_STAFF},
+    {"POST", "/api/v1/letter-templates/check", h_template_check, R_ADMIN},
+    {"GET", "/api/v1/letter-templates/*/*", h_template, R_STAFF},
+    {"POST", "/api/v1/letter-templates/*/*", h_template_save, R_ADMIN},
+    {"GET", "/api/v1/accounts/*/correspondence", h_correspondence_list, R_ANY},
+    {"POST", "/api/v1/accounts/*/correspondence", h_correspondence_add, R_STAFF},
+    {"GET", "/api/v1/correspondence/*", h_correspondence_show, R_ANY},
+    {"GET", "/api/v1/correspondence/*/document", h_correspondence_document, R_ANY},
+    {"PUT", "/api/v1/correspondence/*/kind", h_correspondence_kind, R_OVERSEERS},
 };
 #define NROUTES (int)(sizeof ROUTES / sizeof ROUTES[0])
 
@@ -1157,7 +1541,8 @@ static bool match(http_req *r, const char *pattern, const char *path) {
 
 bool http_is_upload(const char *method, const char *path) {
   static const char *const UPLOADS[] = {"/api/v1/clients/*/placements",
-                                        "/api/v1/clients/*/payments"};
+                                        "/api/v1/clients/*/payments",
+                                        "/api/v1/accounts/*/correspondence"};
   if (strcmp(method, "POST") != 0) {
     return false;
   }

@@ -65,6 +65,9 @@ typedef struct {
 
 /* Sets a JSON response (takes ownership of body). */
 void http_json(http_req *r, unsigned status, json_t *body);
+/* Sets a response of other bytes (a PDF): takes ownership of data (malloc'd). */
+void http_bytes(http_req *r, unsigned status, const char *content_type, char *data,
+                size_t len);
 /* Sets the error response {"error":{"code","message","field"}}. */
 void http_error(http_req *r, unsigned status, const char *code, const char *message,
                 const char *field);
@@ -82,6 +85,9 @@ bool http_is_upload(const char *method, const char *path);
 /* Dispatchers: each fills r's response. */
 void http_api(http_req *r);
 void http_static(http_req *r);
+/* GET/POST /optout/TOKEN: the public email opt-out page (optout.c); r->svc may be
+ * NULL (no database: a 500 page). */
+void http_optout(http_req *r);
 
 /* The OpenAPI document (generated from docs/openapi.json at build time). */
 extern const char arr_openapi_json[];

@@ -131,6 +131,18 @@ void http_json(http_req *r, unsigned status, json_t *body) {
   }
 }
 
+void http_bytes(http_req *r, unsigned status, const char *content_type, char *data,
+                size_t len) {
+  if (r->resp_free) {
+    free(r->resp_body);
+  }
+  r->status = status;
+  r->content_type = content_type;
+  r->resp_body = data;
+  r->resp_len = len;
+  r->resp_free = true;
+}
+
 void http_error(http_req *r, unsigned status, const char *code, const char *message,
                 const char *field) {
   json_t *e = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", code, "message", message,
@@ -379,6 +391,17 @@ static void dispatch_in_arena(http_req *r) {
     arr_svc_refresh_clock(r->svc);
     arr_svc_set_principal(r->svc, NULL);
     http_api(r);
+    return;
+  }
+  if (strncmp(r->path, "/optout/", 8) == 0) { /* the public email opt-out page */
+    r->svc = thread_svc(&err);
+    if (r->svc == NULL) {
+      fprintf(stderr, "arrears serve: %s\n", err.msg);
+    } else {
+      arr_svc_refresh_clock(r->svc);
+      arr_svc_set_principal(r->svc, NULL);
+    }
+    http_optout(r);
     return;
   }
   http_static(r);

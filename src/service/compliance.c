@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/compliance.h"
 #include "core/zones.h"
@@ -142,27 +143,40 @@ arr_rc arr_svc_account_event(arr_svc *svc, const arr_event_request *req, int64_t
     }
   }
   if (rc == ARR_OK && !req->release) {
-    arr_account_event e;
-    memset(&e, 0, sizeof e);
-    e.account_id = id;
-    svc_strcpy(e.type, sizeof e.type, req->type);
-    svc_strcpy(e.at, sizeof e.at, at_iso);
-    svc_strcpy(e.note, sizeof e.note, req->note != NULL ? req->note : "");
-    svc_strcpy(e.data, sizeof e.data, req->data != NULL ? req->data : "");
-    svc_strcpy(e.actor, sizeof e.actor, svc->actor);
-    rc = arr_store_event_insert(svc->db, &e, svc->now_iso, err);
-    *id_out = e.id;
-  }
-  if (rc == ARR_OK) {
+    rc = svc_event_add(svc, id, req->type, at, req->note, req->data, id_out, err);
+  } else if (rc == ARR_OK) {
     json_t *d = json_pack("{s:I,s:s,s:s,s:b}", "account_id", (json_int_t)id, "type",
-                          req->type, "at", at_iso, "release", req->release);
-    rc = svc_audit(svc, req->release ? "account.event_release" : "account.event",
-                   "account", id, d, err);
+                          req->type, "at", at_iso, "release", true);
+    rc = svc_audit(svc, "account.event_release", "account", id, d, err);
   }
   if (rc == ARR_OK) {
     return svc_commit(svc, err);
   }
   svc_rollback(svc);
+  return rc;
+}
+
+arr_rc svc_event_add(arr_svc *svc, int64_t account_id, const char *type, arr_time at,
+                     const char *note, const char *data, int64_t *id_out, arr_err *err) {
+  if (type == NULL || !known_type(type)) {
+    return arr_err_field(err, ARR_ERR_INVALID, "type",
+                         "type \"%s\" is not an account event", type != NULL ? type : "");
+  }
+  arr_account_event e;
+  memset(&e, 0, sizeof e);
+  e.account_id = account_id;
+  svc_strcpy(e.type, sizeof e.type, type);
+  arr_time_format_utc(at, e.at);
+  svc_strcpy(e.note, sizeof e.note, note != NULL ? note : "");
+  svc_strcpy(e.data, sizeof e.data, data != NULL ? data : "");
+  svc_strcpy(e.actor, sizeof e.actor, svc->actor);
+  arr_rc rc = arr_store_event_insert(svc->db, &e, svc->now_iso, err);
+  if (rc == ARR_OK) {
+    *id_out = e.id;
+    json_t *d = json_pack("{s:I,s:s,s:s,s:b}", "account_id", (json_int_t)account_id,
+                          "type", type, "at", e.at, "release", false);
+    rc = svc_audit(svc, "account.event", "account", account_id, d, err);
+  }
   return rc;
 }
 
@@ -497,6 +511,10 @@ static bool valid_channel(const char *ch) {
 enum {
   DECIDE_AUTODIAL = 1, /* placed by a dialer (TCPA) */
   DECIDE_SUIT = 2,     /* threatens suit, or is the referral for suit */
+  /* A letter that is not a demand for payment (what a written cease still allows). */
+  DECIDE_CEASE_ACK = 4,    /* says collection has ended */
+  DECIDE_REMEDY = 8,       /* says a specific remedy may be invoked */
+  DECIDE_VERIFICATION = 16 /* the verification of a disputed debt */
 };
 
 /* Loads what the engine needs about account_id at `at` into c, in one snapshot. */
@@ -545,7 +563,10 @@ static arr_rc decide_loaded(check_data *c, const char *channel, const char *to,
   }
   p.line = ARR_LINE_UNKNOWN;
   if (!p.threatens_suit) {
-    p.letter_kind = ARR_LETTER_COLLECTION;
+    p.letter_kind = (flags & DECIDE_CEASE_ACK) != 0       ? ARR_LETTER_CEASE_ACK
+                    : (flags & DECIDE_REMEDY) != 0        ? ARR_LETTER_REMEDY
+                    : (flags & DECIDE_VERIFICATION) != 0 ? ARR_LETTER_VERIFICATION
+                                                          : ARR_LETTER_COLLECTION;
   }
   if (to != NULL && to[0] != '\0' &&
       (p.channel == ARR_CH_CALL || p.channel == ARR_CH_SMS)) {
@@ -559,6 +580,18 @@ static arr_rc decide_loaded(check_data *c, const char *channel, const char *to,
       p.line = line_of(ph->type);
       p.target_bad = bad_status(ph->status) || ph->valid_to != ARR_DATE_NONE;
       p.autodial_consent = !revoked && (consent || strcmp(ph->consent, "granted") == 0);
+    }
+  }
+  /* A letter needs a current mailing address; an email, an address not marked bad
+   * (a bounce) or ended. */
+  if (p.channel == ARR_CH_LETTER) {
+    p.target_bad = svc_current_address(c->addresses, c->na) < 0;
+  }
+  if (p.channel == ARR_CH_EMAIL && to != NULL && to[0] != '\0') {
+    for (int i = 0; i < c->ne; i++) {
+      if (strcasecmp(c->emails[i].address, to) == 0) {
+        p.target_bad = bad_status(c->emails[i].status) || c->emails[i].valid_to != ARR_DATE_NONE;
+      }
     }
   }
   int nh = 0;
@@ -700,6 +733,33 @@ arr_rc svc_contact_allowed(arr_svc *svc, int64_t account_id, const char *channel
   }
   free(c); /* after the reasons: they point into its rules */
   return ARR_OK;
+}
+
+arr_rc svc_letter_allowed(arr_svc *svc, int64_t account_id, const char *channel,
+                          const char *to, arr_letter_kind kind, arr_time at,
+                          bool *allowed, char *why, size_t why_cap, arr_err *err) {
+  check_data *c = malloc(sizeof *c);
+  if (c == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  unsigned flags = kind == ARR_LETTER_CEASE_ACK      ? DECIDE_CEASE_ACK
+                   : kind == ARR_LETTER_REMEDY       ? DECIDE_REMEDY
+                   : kind == ARR_LETTER_VERIFICATION ? DECIDE_VERIFICATION
+                                                     : 0;
+  arr_compliance_facts f;
+  arr_decision d;
+  arr_rc rc = decide(svc, account_id, channel, to, at, flags, 0, c, &f, &d, err);
+  if (rc == ARR_OK) {
+    *allowed = d.allowed;
+    why[0] = '\0';
+    for (int i = 0; i < d.nreasons; i++) {
+      size_t used = strlen(why);
+      snprintf(why + used, why_cap - used, "%s%s (%s)", i ? "; " : "",
+               arr_reason_code(d.reasons[i].code), d.reasons[i].rule->citation);
+    }
+  }
+  free(c); /* after the reasons: they point into its rules */
+  return rc;
 }
 
 /* ---- a run of calls on one account (generated history: the demo) ----

@@ -276,10 +276,29 @@ static void make_row(rng *r, const person *p, const demo_client *c, int64_t seri
   }
 }
 
+/* The demo agency's profile, which its letters carry (settings agency.*). */
+static arr_rc demo_agency(arr_svc *svc, arr_err *err) {
+  static const char *const AGENCY[][2] = {
+      {"agency.name", "Northwind Recovery Services"},
+      {"agency.street", "1200 Commerce Street, Suite 400"},
+      {"agency.city_line", "Dallas, TX 75202"},
+      {"agency.phone", "(800) 555-0142"},
+      {"agency.hours", "Monday to Friday 8 a.m. to 8 p.m., Saturday 9 a.m. to 1 p.m. "
+                       "Central"},
+      {"agency.email", "help@northwind-recovery.example"},
+      {"agency.website", "www.northwind-recovery.example"},
+      {"agency.dispute_url", "www.northwind-recovery.example/dispute"}};
+  arr_rc rc = ARR_OK;
+  for (size_t i = 0; rc == ARR_OK && i < sizeof AGENCY / sizeof AGENCY[0]; i++) {
+    rc = arr_store_setting_put(svc->db, AGENCY[i][0], AGENCY[i][1], err);
+  }
+  return rc;
+}
+
 static arr_rc demo_users_and_clients(arr_svc *svc, arr_client *clients,
                                      int64_t *collectors, arr_demo_result *res,
                                      arr_err *err) {
-  arr_rc rc = ARR_OK;
+  arr_rc rc = demo_agency(svc, err);
   for (int i = 0; rc == ARR_OK && i < NCLIENTS; i++) {
     arr_client *c = &clients[i];
     memset(c, 0, sizeof *c);

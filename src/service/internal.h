@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "core/compliance.h"
 #include "core/score.h"
 #include "core/sol.h"
 #include "service/service.h"
@@ -58,6 +59,21 @@ arr_rc svc_contact_allowed(arr_svc *svc, int64_t account_id, const char *channel
                            const char *to, const char *outcome, arr_time at,
                            bool *allowed, char *why, size_t why_cap, json_t **codes,
                            arr_err *err);
+
+/* The same for a letter or email of the given kind (a cease acknowledgement, a
+ * verification and a remedy letter are what a written cease or a dispute still
+ * allows). to: the email address for channel "email", else NULL. */
+arr_rc svc_letter_allowed(arr_svc *svc, int64_t account_id, const char *channel,
+                          const char *to, arr_letter_kind kind, arr_time at,
+                          bool *allowed, char *why, size_t why_cap, arr_err *err);
+
+/* Records account event `type` (one of arr_svc_account_event's types) at `at` on
+ * account_id inside the caller's open transaction, with the same audit event
+ * (account.event) arr_svc_account_event writes for a fact that starts; no other check
+ * (the caller has validated the account, the time and the type's data). *id_out: the
+ * new event's id. */
+arr_rc svc_event_add(arr_svc *svc, int64_t account_id, const char *type, arr_time at,
+                     const char *note, const char *data, int64_t *id_out, arr_err *err);
 
 /* Calls placed one after another on one account (generated history): the engine's
  * facts loaded once for calls from `at` on (the contacts of the 31 days before it and
@@ -191,5 +207,37 @@ static inline void svc_set_str(json_t *o, const char *key, const char *v) {
 static inline void svc_set_int(json_t *o, const char *key, int64_t v) {
   json_object_set_new_nocheck(o, key, json_integer((json_int_t)v));
 }
+
+/* ---- email (email.c) ---- */
+/* True when ARREARS_SMTP_URL is set (email is on); the rest of the configuration is
+ * checked by svc_email_config_check and by every send. */
+bool svc_email_configured(void);
+/* Checks the whole SMTP configuration and ARREARS_PUBLIC_URL: ARR_ERR_INVALID naming
+ * the variable (also in err->field). For a run to stop before it sends anything. */
+arr_rc svc_email_config_check(arr_err *err);
+/* ARREARS_PUBLIC_URL (default http://127.0.0.1:8080) without a trailing slash: the
+ * base of links in emails. */
+arr_rc svc_public_url(char *out, size_t cap, arr_err *err);
+/* Creates an opt-out token for (account_id, email_id) (the email must be the
+ * account's debtor's) in the open transaction, or in its own when none is open;
+ * url_out gets "<public url>/optout/<token>" (cap >= 460 is enough). Only the token's
+ * hash is stored. */
+arr_rc svc_optout_token_new(arr_svc *svc, int64_t account_id, int64_t email_id,
+                            char *url_out, size_t cap, arr_err *err);
+typedef struct {
+  int64_t letter_id; /* letters.id; 0 = a test message */
+  const char *to_addr, *to_name, *subject, *body_text;
+  const char *optout_url; /* List-Unsubscribe; NULL/"" = none */
+} svc_email_message;
+/* Composes m (arr_mime_compose: From from ARREARS_SMTP_FROM[_NAME], Date = svc's now,
+ * Message-ID "letter-<id>.<random>@<from domain>", List-Unsubscribe and
+ * List-Unsubscribe-Post with optout_url) and sends it through the configured SMTP
+ * server. ARR_ERR_INVALID for a bad configuration (naming the variable) or message
+ * (a header field with a line break: err->field "to_name" / "subject" / "to");
+ * ARR_ERR_IO with the server's reason when sending fails. No database work. */
+arr_rc svc_email_send(arr_svc *svc, const svc_email_message *m, arr_err *err);
+/* svc_email_send that also returns the Message-ID (without <>) it used. */
+arr_rc svc_email_send_id(arr_svc *svc, const svc_email_message *m, char *message_id,
+                         size_t cap, arr_err *err);
 
 #endif

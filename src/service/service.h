@@ -522,4 +522,139 @@ arr_rc arr_svc_audit_list(arr_svc *svc, const char *action, const char *entity,
 arr_rc arr_svc_require(arr_svc *svc, const char *what, const char *const *roles,
                        arr_err *err);
 
+/* ---- email (email.c) ---- */
+/* The public opt-out page (/optout/TOKEN). peek reads: {"status":"active"|"already",
+ * "masked_email":"a***@example.com","agency":NAME|null}; optout records the opt-out
+ * once (token used, email_opt_out event, the address's consent revoked with history,
+ * audit; actor "optout") and returns the same shape with status "stopped" (now) or
+ * "already" (before). An unknown or malformed token is ARR_ERR_NOTFOUND with a message
+ * that says nothing more. */
+arr_rc arr_svc_optout_peek(arr_svc *svc, const char *token, json_t **out, arr_err *err);
+arr_rc arr_svc_optout(arr_svc *svc, const char *token, json_t **out, arr_err *err);
+/* `arrears email test ACCOUNT --to ADDR`: sends "This is a test message from arrears"
+ * with an opt-out link to ADDR, which must be a current email of the account's debtor,
+ * if the compliance engine allows an email now (time of day, opt-out, cease, ...).
+ * *out: {"account_id","email_id","to","message_id"}. */
+arr_rc arr_svc_email_test(arr_svc *svc, const char *account, const char *to,
+                          json_t **out, arr_err *err);
+
+/* ---- correspondence ---- */
+/* Inbound correspondence (correspondence.c): a scanned letter or an email filed to an
+ * account, classified (dispute, cease, payment, bankruptcy, attorney, other), with its
+ * document. Filing a dispute, cease, bankruptcy notice or attorney letter records the
+ * account event that holds collection (dispute_written, cease_written,
+ * bankruptcy_filed, attorney_represented). */
+enum {
+  ARR_CORR_DOCUMENT_MAX = 10 * 1024 * 1024, /* bytes of one document */
+  ARR_CORR_TEXT_MAX = 64 * 1024,            /* bytes of body_text */
+  ARR_CORR_SUBJECT_MAX = 200,
+  ARR_CORR_FILE_NAME_MAX = 200,
+};
+typedef struct {
+  const char *account;     /* id or CLIENT:CLIENT_ACCOUNT */
+  const char *channel;     /* mail, email, fax, upload */
+  const char *received_on; /* DATE: not in the future, nor before placed_on - 1 year */
+  const char *kind;        /* NULL: the classifier's suggestion */
+  const char *subject;     /* NULL or 1..200 bytes, one line */
+  const char *body_text;   /* NULL or up to 64 KiB of UTF-8 (an email's text) */
+  /* The document (data NULL = none): file name (1..200 bytes, printable UTF-8),
+   * content type (application/pdf, image/png, image/jpeg, image/tiff, text/plain,
+   * message/rfc822; PDF, PNG, JPEG and TIFF must start with their magic bytes) and up
+   * to ARR_CORR_DOCUMENT_MAX bytes. */
+  const char *file_name;
+  const char *content_type;
+  const unsigned char *data;
+  size_t data_len;
+} arr_corr_request;
+/* Files an item (staff: collector, supervisor, compliance, admin) in one transaction:
+ * document, item, the hold's account event for a dispute, cease, bankruptcy or
+ * attorney item (at received_on 12:00 UTC, or now if that is later), audit. The
+ * classifier reads the subject, body_text and a text/plain or message/rfc822
+ * document; its suggestion is always stored and is the kind when none is given.
+ * Errors name the field (err->field "channel", "received_on", "kind", "subject",
+ * "body_text", "document.file_name", "document.content_type",
+ * "document.content_base64"). *out: the item as lists show it. */
+arr_rc arr_svc_correspondence_add(arr_svc *svc, const arr_corr_request *req, json_t **out,
+                                  arr_err *err);
+/* The account's items, newest received first: {"items":[{"id","direction":"in",
+ * "account_id","channel","kind","suggested_kind","suggested_phrase","received_on",
+ * "subject","has_body_text","has_document","document":{"id","file_name",
+ * "content_type","size_bytes","sha256","url"}|null,"event":{"id","type","at",
+ * "released_at"}|null,"created_at","actor"}],"next_after"}: the items after item
+ * before_id (0 = from the newest), at most limit (1..200). A client user reads only
+ * its own client's accounts. */
+arr_rc arr_svc_correspondence_list(arr_svc *svc, const char *account, int64_t before_id,
+                                   int limit, json_t **out, arr_err *err);
+/* One item as lists show it, plus "body_text" (string or null). */
+arr_rc arr_svc_correspondence_show(arr_svc *svc, int64_t id, json_t **out, arr_err *err);
+typedef struct {
+  unsigned char *data; /* malloc'd: free() it, or arr_svc_corr_document_free */
+  size_t len;
+  char file_name[201];
+  char content_type[32];
+  char sha256[65];
+} arr_corr_document;
+/* The item's document (bytes, content type, file name) for viewing; the caller may
+ * read the account (a client user: its own client's). ARR_ERR_NOTFOUND when the item
+ * has no document. */
+arr_rc arr_svc_correspondence_document(arr_svc *svc, int64_t id, arr_corr_document *doc,
+                                       arr_err *err);
+void arr_svc_corr_document_free(arr_corr_document *doc);
+/* The same written to path (atomically: a temporary file renamed; never over the
+ * database or its key). *out: {"id","file_name","content_type","size_bytes","sha256",
+ * "path"}. */
+arr_rc arr_svc_correspondence_save(arr_svc *svc, int64_t id, const char *path,
+                                   json_t **out, arr_err *err);
+/* Changes an item's kind (supervisor, compliance, admin; audited). A change to a
+ * dispute, cease, bankruptcy or attorney kind records its account event as filing
+ * does; an event set before is not released (release it with `account event
+ * --release`). The same kind again changes nothing. *out: the item. */
+arr_rc arr_svc_correspondence_classify(arr_svc *svc, int64_t id, const char *kind,
+                                       json_t **out, arr_err *err);
+
+/* ---- letters (letters.c, letter_fields.c) ---- */
+/* Makes the letters and emails due on as_of (the nightly batch's strategy letters
+ * and the letters answering what happened in the seven days up to it), each checked
+ * by the compliance engine: one PDF per letter in out_dir plus manifest-DATE.csv for
+ * the print vendor and skipped-DATE.csv (what was due and not made, and why).
+ * Idempotent per date. Supervisor or admin. *out: the run's counts and files. */
+arr_rc arr_svc_letters_run(arr_svc *svc, const char *as_of, const char *out_dir,
+                           json_t **out, arr_err *err);
+/* An account's letters and emails, newest first (at most 200): [{"id","account_id",
+ * "direction":"out","channel","template","language","template_version","as_of",
+ * "sent_on","status","recipient","pages","returned_on","return_reason",
+ * "created_at","actor"}]. */
+arr_rc arr_svc_letters_of_account(arr_svc *svc, const char *account, json_t **out,
+                                  arr_err *err);
+/* The letters of one run date, id > after_id, at most limit (1..1000), by id. */
+arr_rc arr_svc_letters_of_date(arr_svc *svc, const char *as_of, int64_t after_id,
+                               int limit, json_t **out, arr_err *err);
+/* A letter's PDF, rendered again from its stored fields (*pdf malloc'd). */
+arr_rc arr_svc_letter_pdf(arr_svc *svc, int64_t id, unsigned char **pdf, size_t *len,
+                          arr_err *err);
+/* Mail returned (a letter) or a bounce (an email) on date (NULL = today): the address
+ * or email is marked returned/bounced with its source and date, a skip-trace request
+ * is opened, and the contact is logged (the passive-reporting clock starts again). */
+arr_rc arr_svc_letter_returned(arr_svc *svc, int64_t id, const char *date,
+                               const char *reason, json_t **out, arr_err *err);
+/* A template filled for an account as it would be mailed today, not recorded.
+ * language NULL: the debtor's. */
+arr_rc arr_svc_letter_preview(arr_svc *svc, const char *account, const char *name,
+                              const char *language, unsigned char **pdf, size_t *len,
+                              arr_err *err);
+/* The agency's profile letters carry: {"name","street","city_line","phone","hours",
+ * "email","website","dispute_url"}; set one field (admin). */
+arr_rc arr_svc_agency_show(arr_svc *svc, json_t **out, arr_err *err);
+arr_rc arr_svc_agency_set(arr_svc *svc, const char *key, const char *value, arr_err *err);
+/* Letter templates: the list (newest version of each name and language), one
+ * template's text and versions (version < 0: the newest), a check of a text, and
+ * saving a new version (admin). */
+arr_rc arr_svc_templates_list(arr_svc *svc, json_t **out, arr_err *err);
+arr_rc arr_svc_template_show(arr_svc *svc, const char *name, const char *lang,
+                             int64_t version, json_t **out, arr_err *err);
+arr_rc arr_svc_template_check(arr_svc *svc, const char *text, json_t **out, arr_err *err);
+arr_rc arr_svc_template_save(arr_svc *svc, const char *name, const char *lang,
+                             const char *text, const char *note, json_t **out,
+                             arr_err *err);
+
 #endif

@@ -812,4 +812,157 @@ arr_rc arr_store_score_model_insert(arr_db *db, arr_score_model_row *m, arr_err 
 arr_rc arr_store_score_model_latest(arr_db *db, arr_score_model_row *out, bool *found,
                                     arr_err *err);
 
+/* ---- letters (store_letters.c) ---- */
+typedef struct {
+  int64_t id, account_id, debtor_id;
+  char channel[8];          /* letter, email */
+  char template_name[33];
+  char language[9];
+  int64_t template_version; /* 0 = the builtin file */
+  char trigger_key[65];     /* "once", the run date, "plan:ID", "event:ID", "paid:DATE" */
+  arr_date as_of, sent_on;
+  char status[12];          /* letter: mailed, returned; email: sending, sent, failed, bounced */
+  int64_t address_id, email_id; /* 0 = none */
+  char recipient[512];      /* the name and address as mailed (lines joined by '\n'), or the email */
+  int pages;
+  char fields[16384];       /* JSON object of the filled fields */
+  arr_date returned_on;
+  char return_reason[201];
+  char created_at[ARR_TIME_FMT_MAX], actor[65];
+} arr_letter_row;
+arr_rc arr_store_letter_insert(arr_db *db, arr_letter_row *l, const char *now_iso,
+                               arr_err *err); /* sets l->id */
+arr_rc arr_store_letter_get(arr_db *db, int64_t id, arr_letter_row *out, arr_err *err);
+/* The letter made for (account, template, trigger); *id_out = 0 when none. */
+arr_rc arr_store_letter_find(arr_db *db, int64_t account_id, const char *template_name,
+                             const char *trigger_key, int64_t *id_out, arr_err *err);
+/* When the template was last sent on the account (ARR_DATE_NONE: never). */
+arr_rc arr_store_letter_last_sent(arr_db *db, int64_t account_id,
+                                  const char *template_name, arr_date *out, arr_err *err);
+/* The letters of one run date, id > after_id, ordered by id. */
+arr_rc arr_store_letters_of_run(arr_db *db, arr_date as_of, int64_t after_id,
+                                arr_letter_row *out, int cap, int *n, arr_err *err);
+/* An account's letters, newest first, at most cap. */
+arr_rc arr_store_letters_of_account(arr_db *db, int64_t account_id, arr_letter_row *out,
+                                    int cap, int *n, arr_err *err);
+arr_rc arr_store_letter_set_pages(arr_db *db, int64_t id, int pages, arr_err *err);
+arr_rc arr_store_letter_set_status(arr_db *db, int64_t id, const char *status,
+                                   arr_date returned_on, const char *reason,
+                                   arr_err *err);
+
+typedef struct {
+  int64_t id;
+  char name[33], language[9];
+  int64_t version;
+  char note[201], created_by[65], created_at[ARR_TIME_FMT_MAX];
+} arr_template_row;
+arr_rc arr_store_template_insert(arr_db *db, arr_template_row *t, const char *body,
+                                 const char *now_iso, arr_err *err); /* sets t->id */
+/* The version (version < 0: the newest) with its body (malloc'd; NULL = not wanted);
+ * ARR_ERR_NOTFOUND when the database holds none. */
+arr_rc arr_store_template_get(arr_db *db, const char *name, const char *language,
+                              int64_t version, arr_template_row *out, char **body,
+                              arr_err *err);
+/* Every saved version (without bodies) by name, language, newest version first. */
+arr_rc arr_store_template_versions(arr_db *db, arr_template_row *out, int cap, int *n,
+                                   arr_err *err);
+
+/* Something that happened which a letter answers. */
+typedef struct {
+  int64_t ref_id, account_id; /* the plan, event or account */
+  char kind[32];              /* plan kind (plan, settlement), event type, "paid" */
+  char status[20];            /* plan status; paid: the account's status */
+  char at[ARR_TIME_FMT_MAX];  /* updated_at, the event's at, or the payment date */
+} arr_letter_trigger;
+/* Plans and settlements changed in [from_iso, to_iso), id > after_id. */
+arr_rc arr_store_plan_changes(arr_db *db, const char *from_iso, const char *to_iso,
+                              int64_t after_id, arr_letter_trigger *out, int cap, int *n,
+                              arr_err *err);
+/* Account events of one type at [from_iso, to_iso), id > after_id. */
+arr_rc arr_store_events_between(arr_db *db, const char *type, const char *from_iso,
+                                const char *to_iso, int64_t after_id,
+                                arr_letter_trigger *out, int cap, int *n, arr_err *err);
+/* Accounts with nothing owed whose last payment is in [from, to], id > after_id. */
+arr_rc arr_store_paid_off_between(arr_db *db, arr_date from, arr_date to,
+                                  int64_t after_id, arr_letter_trigger *out, int cap,
+                                  int *n, arr_err *err);
+
+arr_rc arr_store_skip_trace_insert(arr_db *db, int64_t account_id, const char *reason,
+                                   const char *source, arr_date on, const char *now_iso,
+                                   const char *actor, int64_t *id_out, arr_err *err);
+arr_rc arr_store_skip_trace_open(arr_db *db, int64_t account_id, bool *open,
+                                 arr_err *err);
+
+/* ---- email opt-out tokens (store_email.c) ---- */
+typedef struct {
+  char token_hash[ARR_HASH_HEX]; /* hex SHA-256 of the token */
+  int64_t account_id, email_id;
+  int64_t debtor_id;          /* the email row's, filled by reads */
+  char email_address[256];    /* the email row's, filled by reads */
+  char created_at[ARR_TIME_FMT_MAX];
+  char used_at[ARR_TIME_FMT_MAX]; /* "" = not used */
+} arr_optout_token;
+arr_rc arr_store_optout_insert(arr_db *db, const char *token_hash, int64_t account_id,
+                               int64_t email_id, const char *now_iso, arr_err *err);
+/* The token with this hash and its email row; ARR_ERR_NOTFOUND when unknown. */
+arr_rc arr_store_optout_get(arr_db *db, const char *token_hash, arr_optout_token *out,
+                            arr_err *err);
+/* Sets used_at unless already set; *changed false when it was (used before). */
+arr_rc arr_store_optout_use(arr_db *db, const char *token_hash, const char *used_iso,
+                            bool *changed, arr_err *err);
+
+/* ---- correspondence ---- */
+/* Inbound correspondence (store_correspondence.c): documents (scans, emails) kept as
+ * base64 text so both engines store the same bytes, and the items filed to accounts. */
+typedef struct {
+  int64_t id;
+  char file_name[201];
+  char content_type[32];
+  int64_t size_bytes;
+  char sha256[ARR_HASH_HEX];
+  char created_at[ARR_TIME_FMT_MAX];
+  char actor[65];
+} arr_document;
+/* Inserts the document's row with its content (data_b64, NUL-terminated base64 of
+ * size_bytes bytes); sets d->id. */
+arr_rc arr_store_document_insert(arr_db *db, arr_document *d, const char *data_b64,
+                                 arr_err *err);
+/* The document's row; with data_b64 non-NULL also its content, malloc'd (the caller
+ * frees it) with its length in *b64_len. ARR_ERR_NOTFOUND when absent. */
+arr_rc arr_store_document_get(arr_db *db, int64_t id, arr_document *out, char **data_b64,
+                              size_t *b64_len, arr_err *err);
+
+typedef struct {
+  int64_t id, account_id;
+  char channel[8];                   /* mail, email, fax, upload */
+  char kind[16], suggested_kind[16]; /* dispute, cease, payment, bankruptcy, ... */
+  char suggested_phrase[48];         /* "" = none */
+  arr_date received_on;
+  char subject[201];             /* "" = none */
+  int64_t document_id, event_id; /* 0 = none */
+  char created_at[ARR_TIME_FMT_MAX];
+  char actor[65];
+  /* Filled by reads: */
+  bool has_body_text;
+  arr_document document; /* when document_id != 0 (without content) */
+  char event_type[32];   /* when event_id != 0 */
+  char event_at[ARR_TIME_FMT_MAX], event_released_at[ARR_TIME_FMT_MAX];
+} arr_correspondence;
+/* Inserts an item (body_text NULL or "" = none); sets c->id. */
+arr_rc arr_store_correspondence_insert(arr_db *db, arr_correspondence *c,
+                                       const char *body_text, arr_err *err);
+/* One item with its document's row and its event; ARR_ERR_NOTFOUND when absent. */
+arr_rc arr_store_correspondence_get(arr_db *db, int64_t id, arr_correspondence *out,
+                                    arr_err *err);
+/* The item's body text, malloc'd (the caller frees it; NULL when it has none). */
+arr_rc arr_store_correspondence_body(arr_db *db, int64_t id, char **text, arr_err *err);
+/* An account's items, newest received first (then newest filed): those after the item
+ * before_id in that order (0 = from the newest), at most cap. */
+arr_rc arr_store_correspondence_list(arr_db *db, int64_t account_id, int64_t before_id,
+                                     arr_correspondence *out, int cap, int *n,
+                                     arr_err *err);
+/* Sets the item's kind and its event (event_id 0 = unchanged). */
+arr_rc arr_store_correspondence_set_kind(arr_db *db, int64_t id, const char *kind,
+                                         int64_t event_id, arr_err *err);
+
 #endif
