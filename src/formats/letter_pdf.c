@@ -16,13 +16,15 @@
  *
  * Each thread keeps one pango context and its font descriptions (thread-local; pango's
  * default font map is per thread too), so a run of 10,000 letters shapes with warm
- * font caches. The font is checked once per thread: when fontconfig would substitute
- * another font for DejaVu Sans, rendering fails rather than printing letters in a
- * font nobody chose.
+ * font caches; they are freed when the thread ends (a pthread key's destructor) or
+ * calls arr_letter_pdf_thread_done. The font is checked once per thread: when fontconfig
+ * would substitute another font for DejaVu Sans, rendering fails rather than printing
+ * letters in a font nobody chose.
  */
 #include "formats/letter_pdf.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,10 +47,19 @@ static const double BOX = 9, BOX_GAP = 6;
 enum { PDF_MAX_BYTES = 64 << 20, RECIPIENT_SIZES = 5 };
 static const char FONT_FAMILY[] = "DejaVu Sans";
 
-typedef enum { F_BODY, F_BOLD, F_H1, F_H2, F_SMALL, F_SMALL_BOLD, F_FOOT, F_COUNT } font_id;
+typedef enum {
+  F_BODY,
+  F_BOLD,
+  F_H1,
+  F_H2,
+  F_SMALL,
+  F_SMALL_BOLD,
+  F_FOOT,
+  F_COUNT
+} font_id;
 static const char *const k_fonts[F_COUNT] = {
-    "DejaVu Sans 10",  "DejaVu Sans Bold 10",     "DejaVu Sans Bold 14",
-    "DejaVu Sans Bold 11", "DejaVu Sans 9", "DejaVu Sans Bold 9", "DejaVu Sans 8"};
+    "DejaVu Sans 10", "DejaVu Sans Bold 10", "DejaVu Sans Bold 14", "DejaVu Sans Bold 11",
+    "DejaVu Sans 9",  "DejaVu Sans Bold 9",  "DejaVu Sans 8"};
 
 /* ---- per-thread pango state ------------------------------------------------------- */
 
@@ -58,6 +69,22 @@ typedef struct {
 } pdf_thread;
 
 static _Thread_local pdf_thread tl;
+
+/* A thread that ends without calling arr_letter_pdf_thread_done has it called by
+ * this key's destructor (set while the thread holds a context). */
+static pthread_once_t g_key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t g_key;
+
+static void thread_exit(void *unused) {
+  (void)unused;
+  arr_letter_pdf_thread_done();
+}
+
+static void make_key(void) {
+  if (pthread_key_create(&g_key, thread_exit) != 0) {
+    abort(); /* only when the process is out of keys: nothing sensible to do */
+  }
+}
 
 void arr_letter_pdf_thread_done(void) {
   for (int i = 0; i < F_COUNT; i++) {
@@ -70,6 +97,7 @@ void arr_letter_pdf_thread_done(void) {
     g_object_unref(tl.ctx);
     tl.ctx = NULL;
     pango_cairo_font_map_set_default(NULL); /* this thread's font map */
+    pthread_setspecific(g_key, NULL);
   }
 }
 
@@ -104,6 +132,8 @@ static arr_rc thread_init(arr_err *err) {
     tl.font[i] = pango_font_description_from_string(k_fonts[i]);
   }
   tl.ctx = ctx;
+  pthread_once(&g_key_once, make_key);
+  pthread_setspecific(g_key, &tl);
   if (!font_present(fm, ctx)) {
     arr_letter_pdf_thread_done();
     return arr_err_set(err, ARR_ERR_IO,
@@ -129,8 +159,8 @@ typedef struct {
 /* A measured block. */
 typedef struct {
   PangoLayout *main, *value;
-  double h, gap;   /* height; space above it unless it starts a page */
-  double value_x;  /* rows: where the value layout is drawn */
+  double h, gap;                      /* height; space above it unless it starts a page */
+  double value_x;                     /* rows: where the value layout is drawn */
   double under_x0, under_x1, under_y; /* fill-in: the line to write on (y from top) */
 } mblock;
 
@@ -168,7 +198,7 @@ static double units(int u) {
  * paragraph). NULL when out of memory (r->oom set). */
 static PangoLayout *mk_desc(render *r, const PangoFontDescription *fd, const char *text,
                             double width) {
-  PangoLayout **q = grow(r->layouts, r->nlayouts, &r->caplayouts, sizeof *q);
+  PangoLayout **q = grow(r->layouts, r->nlayouts, &r->caplayouts, sizeof(PangoLayout *));
   if (q == NULL) {
     r->oom = true;
     return NULL;
@@ -391,8 +421,13 @@ static void place_lines(render *r, PangoLayout *l) {
     double top = units(lg.y), bottom = units(lg.y + lg.height);
     if (y0 + (bottom - top0) > BODY_BOTTOM + 0.01 && (k > first || !r->page_empty)) {
       if (k > first) {
-        push_op(r, (op){.kind = OP_LINES, .x = MARGIN_L, .y = y0, .lay = l, .l0 = first,
-                        .l1 = k, .top0 = top0});
+        push_op(r, (op){.kind = OP_LINES,
+                        .x = MARGIN_L,
+                        .y = y0,
+                        .lay = l,
+                        .l0 = first,
+                        .l1 = k,
+                        .top0 = top0});
       }
       new_page(r);
       first = k;
@@ -404,8 +439,13 @@ static void place_lines(render *r, PangoLayout *l) {
     k++;
   } while (pango_layout_iter_next_line(it));
   pango_layout_iter_free(it);
-  push_op(r, (op){.kind = OP_LINES, .x = MARGIN_L, .y = y0, .lay = l, .l0 = first,
-                  .l1 = k, .top0 = top0});
+  push_op(r, (op){.kind = OP_LINES,
+                  .x = MARGIN_L,
+                  .y = y0,
+                  .lay = l,
+                  .l0 = first,
+                  .l1 = k,
+                  .top0 = top0});
   r->y = end;
 }
 
@@ -430,8 +470,9 @@ static void place_block(render *r, int i, double y) {
     if (m->main != NULL) {
       push_lines(r, m->main, MARGIN_L, y);
     }
-    push_op(r, (op){.kind = OP_RULE, .x = m->under_x0, .x2 = m->under_x1,
-                    .y = y + m->under_y});
+    push_op(
+        r,
+        (op){.kind = OP_RULE, .x = m->under_x0, .x2 = m->under_x1, .y = y + m->under_y});
     break;
   case ARR_BLOCK_TEAROFF: {
     double cw;
@@ -616,14 +657,15 @@ typedef struct {
   bool fail;
 } outbuf;
 
-static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int n) {
+static cairo_status_t write_out(void *closure, const unsigned char *data,
+                                unsigned int n) {
   outbuf *o = closure;
   if (o->fail || n > PDF_MAX_BYTES - o->len) {
     o->fail = true;
     return CAIRO_STATUS_WRITE_ERROR;
   }
   if (o->len + n > o->cap) {
-    size_t ncap = o->cap == 0 ? 64 * 1024 : o->cap;
+    size_t ncap = o->cap == 0 ? (size_t)64 * 1024 : o->cap;
     while (ncap < o->len + n) {
       ncap *= 2;
     }
@@ -655,7 +697,8 @@ static void set_metadata(cairo_surface_t *s, const render *r) {
 }
 
 static arr_rc draw(render *r, int npages, outbuf *out) {
-  cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_out, out, PAGE_W, PAGE_H);
+  cairo_surface_t *s =
+      cairo_pdf_surface_create_for_stream(write_out, out, PAGE_W, PAGE_H);
   set_metadata(s, r);
   cairo_t *cr = cairo_create(s);
   cairo_set_source_rgb(cr, 0, 0, 0);
@@ -725,7 +768,8 @@ static arr_rc check_input(const arr_letter_layout *lay, const arr_letter_doc *do
   if (lay->created_unix < 0 || lay->created_unix > 253402300799) {
     return bad(err, "created_unix", "must be a time from 1970 to 9999");
   }
-  if (doc->nblocks < 0 || (doc->nblocks > 0 && doc->blocks == NULL) || !utf8(doc->subject)) {
+  if (doc->nblocks < 0 || (doc->nblocks > 0 && doc->blocks == NULL) ||
+      !utf8(doc->subject)) {
     return bad(err, "doc", "is not a filled letter");
   }
   for (int i = 0; i < doc->nblocks; i++) {

@@ -17,8 +17,11 @@
  *
  * Deterministic: the same input gives the same bytes (the creation date is
  * created_unix, nothing else depends on the clock). Thread-safe: each thread keeps
- * its own pango context (fontconfig's caches are shared); a thread that is done with
- * letters may call arr_letter_pdf_thread_done.
+ * its own pango context and font map (fontconfig's caches are shared), freed when the
+ * thread ends or calls arr_letter_pdf_thread_done.
+ *
+ * Under LeakSanitizer, fontconfig's one-time loading of its configuration leaks a few
+ * hundred bytes inside the library: tests/lsan.supp suppresses exactly that.
  */
 #ifndef ARR_LETTER_PDF_H
 #define ARR_LETTER_PDF_H
@@ -31,8 +34,8 @@
 enum { ARR_LETTER_PDF_MAX_PAGES = 100, ARR_LETTER_LAYOUT_LINES = 6 };
 
 typedef struct {
-  const char *sender[ARR_LETTER_LAYOUT_LINES]; /* return address block: agency name, */
-  int nsender;                                 /* street, city line, phone, hours */
+  const char *sender[ARR_LETTER_LAYOUT_LINES];    /* return address block: agency name, */
+  int nsender;                                    /* street, city line, phone, hours */
   const char *recipient[ARR_LETTER_LAYOUT_LINES]; /* name, street line(s), city line */
   int nrecipient;
   const char *date_line; /* "November 23, 2026" */
@@ -51,8 +54,9 @@ typedef struct {
 arr_rc arr_letter_pdf(const arr_letter_layout *lay, const arr_letter_doc *doc,
                       unsigned char **pdf, size_t *len, int *pages, arr_err *err);
 
-/* Frees the calling thread's pango context and fonts (the next arr_letter_pdf on the
- * thread makes them again). Optional: for worker threads that end. */
+/* Frees the calling thread's pango context, fonts and font map now (the next
+ * arr_letter_pdf on the thread makes them again). Optional: a thread that ends frees
+ * them by itself; the main thread may call it before exiting. */
 void arr_letter_pdf_thread_done(void);
 
 #endif

@@ -46,8 +46,8 @@ typedef struct {
 
 typedef struct {
   line_kind kind;
-  int field;       /* L_IF / L_IFNOT: the condition's field */
-  int seg0, nseg;  /* text (label for rows) */
+  int field;        /* L_IF / L_IFNOT: the condition's field */
+  int seg0, nseg;   /* text (label for rows) */
   int vseg0, nvseg; /* rows: the value */
 } tline;
 
@@ -426,12 +426,13 @@ static arr_rc parse_header_line(parser *p, int seen[NHEADER]) {
     key++;
   }
   if (key == NHEADER) {
-    return perr(p, s, "unknown header key \"%.*s\" (the keys are subject, kind and repeat)",
+    return perr(p, s,
+                "unknown header key \"%.*s\" (the keys are subject, kind and repeat)",
                 (int)(k - s), s);
   }
   if (seen[key] != 0) {
-    return perr(p, s, "duplicate header key \"%s\" (first on line %d)", k_header_keys[key],
-                seen[key]);
+    return perr(p, s, "duplicate header key \"%s\" (first on line %d)",
+                k_header_keys[key], seen[key]);
   }
   seen[key] = p->lineno;
   return parse_header_value(p, key, skip_sp(k + 1, e), e);
@@ -537,8 +538,9 @@ static arr_rc parse_directive(parser *p, body_state *b, const char *s, const cha
     }
     return push_line(p, L_PAGEBREAK) != NULL ? ARR_OK : nomem(p->err);
   }
-  return perr(p, s, "unknown directive (the directives are '%%%% tearoff' and "
-                    "'%%%% pagebreak')");
+  return perr(p, s,
+              "unknown directive (the directives are '%%%% tearoff' and "
+              "'%%%% pagebreak')");
 }
 
 static arr_rc parse_body_line(parser *p, body_state *b) {
@@ -593,8 +595,9 @@ static arr_rc parse_body_line(parser *p, body_state *b) {
 static arr_rc header_complete(parser *p, const int seen[NHEADER]) {
   for (int k = 0; k < NHEADER; k++) {
     if (seen[k] == 0) {
-      return perr(p, p->line, "the header has no \"%s\" (subject, kind and repeat are "
-                              "required)",
+      return perr(p, p->line,
+                  "the header has no \"%s\" (subject, kind and repeat are "
+                  "required)",
                   k_header_keys[k]);
     }
   }
@@ -776,8 +779,10 @@ static arr_rc put_segs(filler *f, int seg0, int n, bool *empty) {
   while (lead < f->len && f->buf[lead] == ' ') {
     lead++;
   }
-  memmove(f->buf + at, f->buf + lead, f->len - lead);
-  f->len -= lead - at;
+  if (lead > at) {
+    memmove(f->buf + at, f->buf + lead, f->len - lead);
+    f->len -= lead - at;
+  }
   while (f->len > at && f->buf[f->len - 1] == ' ') {
     f->len--;
   }
@@ -1083,7 +1088,9 @@ arr_rc arr_letter_text(const arr_letter_doc *d, const char *language, char **out
   for (int i = 0; i < d->nblocks; i++) {
     const arr_letter_block *bl = &d->blocks[i];
     if (i > 0) {
-      sb_str(&b, same_group(d->blocks[i - 1].kind, bl->kind) ? "\n" : "\n\n");
+      bool tight = same_group(d->blocks[i - 1].kind, bl->kind) ||
+                   bl->kind == ARR_BLOCK_PAGEBREAK; /* it adds one blank line */
+      sb_str(&b, tight ? "\n" : "\n\n");
     }
     text_block(&b, bl, language);
   }

@@ -130,7 +130,8 @@ static arr_rc check_text(const char *field, const char *s, size_t max, arr_err *
     snprintf(why, sizeof why, "is longer than %zu bytes", max);
     return bad(err, field, why);
   }
-  return utf8_valid(s == NULL ? "" : s, n) ? ARR_OK : bad(err, field, "is not valid UTF-8");
+  return utf8_valid(s == NULL ? "" : s, n) ? ARR_OK
+                                           : bad(err, field, "is not valid UTF-8");
 }
 
 static bool dots_ok(const char *s, size_t n) {
@@ -213,12 +214,12 @@ static arr_rc check_body(const char *s, arr_err *err) {
 }
 
 static arr_rc check(const arr_mime_message *m, arr_err *err) {
-  const char *fields[] = {"from_name", "from_addr",  "to_name",
-                          "to_addr",   "subject",    "message_id",
-                          "list_unsubscribe_url"};
-  const char *values[] = {m->from_name, m->from_addr,  m->to_name,
-                          m->to_addr,   m->subject,    m->message_id,
-                          m->list_unsubscribe_url};
+  const char *fields[] = {
+      "from_name",  "from_addr",           "to_name", "to_addr", "subject",
+      "message_id", "list_unsubscribe_url"};
+  const char *values[] = {
+      m->from_name,  m->from_addr,           m->to_name, m->to_addr, m->subject,
+      m->message_id, m->list_unsubscribe_url};
   arr_rc rc = ARR_OK;
   for (size_t i = 0; i < sizeof fields / sizeof fields[0] && rc == ARR_OK; i++) {
     rc = check_controls(fields[i], values[i], err);
@@ -434,7 +435,8 @@ static void put_qp_body(mbuf *b, const char *s) {
   }
 }
 
-arr_rc arr_mime_compose(const arr_mime_message *m, char **out, size_t *len, arr_err *err) {
+arr_rc arr_mime_compose(const arr_mime_message *m, char **out, size_t *len,
+                        arr_err *err) {
   assert(m != NULL && out != NULL);
   *out = NULL;
   arr_rc rc = check(m, err);

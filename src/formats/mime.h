@@ -41,8 +41,8 @@ enum {
 typedef struct {
   const char *from_name, *from_addr, *to_name, *to_addr; /* UTF-8 names, ASCII addresses;
                                                             names may be NULL or "" */
-  const char *subject, *body_text; /* UTF-8; body lines end with LF or CRLF */
-  const char *message_id;          /* without <>, e.g. "letter-57.1a2b@arrears" */
+  const char *subject, *body_text;  /* UTF-8; body lines end with LF or CRLF */
+  const char *message_id;           /* without <>, e.g. "letter-57.1a2b@arrears" */
   const char *list_unsubscribe_url; /* NULL or "": no List-Unsubscribe headers; else an
                                        http(s) URL of printable ASCII */
   int64_t date_unix;                /* Date header, written in UTC "+0000" */

@@ -1075,11 +1075,10 @@ static void pdf_reply(http_req *r, arr_rc rc, const arr_err *err, unsigned char 
     http_error_rc(r, err);
     return;
   }
-  char disp[160];
-  snprintf(disp, sizeof disp, "inline; filename=\"%s\"", file_name);
+  char disp[96];
+  snprintf(disp, sizeof disp, "inline; filename=\"%.64s\"", file_name);
+  /* X-Content-Type-Options and Cache-Control: no-store come with every /api/ answer. */
   http_header_add(r, "Content-Disposition", disp);
-  http_header_add(r, "X-Content-Type-Options", "nosniff");
-  http_header_add(r, "Cache-Control", "no-store");
   http_bytes(r, 200, "application/pdf", (char *)pdf, len);
 }
 
@@ -1090,11 +1089,16 @@ static void h_letter_preview(http_req *r, json_t *body) {
     http_error(r, 400, "invalid", "template is required", "template");
     return;
   }
+  const char *lang = query(r, "language");
+  if (lang != NULL && lang[0] != '\0' && strcmp(lang, "en") != 0 &&
+      strcmp(lang, "es") != 0) {
+    http_error(r, 400, "invalid", "language must be en or es", "language");
+    return;
+  }
   unsigned char *pdf = NULL;
   size_t len = 0;
   arr_err err;
-  arr_rc rc =
-      arr_svc_letter_preview(r->svc, r->params[0], name, query(r, "language"), &pdf, &len, &err);
+  arr_rc rc = arr_svc_letter_preview(r->svc, r->params[0], name, lang, &pdf, &len, &err);
   pdf_reply(r, rc, &err, pdf, len, "preview.pdf");
 }
 
@@ -1126,6 +1130,11 @@ static void h_letter_pdf(http_req *r, json_t *body) {
   size_t len = 0;
   arr_err err;
   arr_rc rc = arr_svc_letter_pdf(r->svc, id, &pdf, &len, &err);
+  if (rc == ARR_ERR_FORBIDDEN) {
+    /* Another client's letter (a client user): as if there were none, without naming
+     * the account it belongs to. */
+    rc = arr_err_set(&err, ARR_ERR_NOTFOUND, "letter not found");
+  }
   char name[48];
   snprintf(name, sizeof name, "letter-%lld.pdf", (long long)id);
   pdf_reply(r, rc, &err, pdf, len, name);
@@ -1153,8 +1162,14 @@ static void h_agency(http_req *r, json_t *body) {
 }
 
 static void h_agency_set(http_req *r, json_t *body) {
+  /* "" clears an optional field (email, website, dispute_url); the service refuses it
+   * for the others. */
   const char *value = NULL;
-  if (!body_str(r, body, "value", true, 200, &value)) {
+  if (!body_str(r, body, "value", false, 200, &value)) {
+    return;
+  }
+  if (value == NULL) {
+    http_error(r, 400, "invalid", "value is required", "value");
     return;
   }
   arr_err err;
@@ -1374,12 +1389,15 @@ static const char *disposition(http_req *r, const char *name) {
   if (h == NULL) {
     return "inline";
   }
-  size_t k = (size_t)sprintf(h, "inline; filename=\"");
+  static const char HEAD[] = "inline; filename=\"", MID[] = "\"; filename*=UTF-8''";
+  memcpy(h, HEAD, sizeof HEAD - 1);
+  size_t k = sizeof HEAD - 1;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)name[i];
     h[k++] = c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? (char)c : '_';
   }
-  k += (size_t)sprintf(h + k, "\"; filename*=UTF-8''");
+  memcpy(h + k, MID, sizeof MID - 1);
+  k += sizeof MID - 1;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)name[i];
     if (isalnum(c) || strchr("!#$&+-.^_`|~", c) != NULL) {

@@ -564,6 +564,7 @@ static arr_rc smtp_send(const email_config *c, const char *to, const char *msg,
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
   curl_easy_setopt(h, CURLOPT_USE_SSL,
                    c->tls_none ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL);
+  curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
   if (c->ca_file[0] != '\0') {
     curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
   }

@@ -26,6 +26,8 @@
  * "sending" by a crash is not (an email must not go twice), and is reported.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +38,8 @@
 #include "service/letters_internal.h"
 
 enum {
-  CHUNK = 100,            /* letters per transaction */
+  CHUNK = 200,            /* letters per transaction */
+  RENDER_THREADS_MAX = 8, /* PDFs are rendered in parallel after each commit */
   PAGE = 500,             /* rows per store read */
   WINDOW_DAYS = 7,        /* events this many days up to the run date are answered */
   CANDIDATES_MAX = 4000000, /* bound on one run's candidates */
@@ -199,6 +202,20 @@ typedef struct {
   int64_t version;
 } cached_template;
 
+/* One letter to render: its filled fields (owned) and template (the run's cache). */
+typedef struct {
+  int64_t id;
+  const arr_letter_template *t;
+  svc_fields *f;
+  char lang[3];
+  arr_date mailed;
+  unsigned char *pdf;
+  size_t len;
+  int pages;
+  arr_rc rc;
+  arr_err err;
+} render_job;
+
 typedef struct {
   arr_svc *svc;
   arr_date as_of;
@@ -210,13 +227,9 @@ typedef struct {
   /* counts */
   int64_t letters, emails, already, not_due, skipped, pdfs, pages;
   FILE *skipped_csv;
-  /* the chunk's rendered PDFs, written after its commit */
-  struct {
-    int64_t id;
-    unsigned char *pdf;
-    size_t len;
-  } out[CHUNK];
-  int nout;
+  /* the chunk's letters to render after its commit */
+  render_job jobs[CHUNK];
+  int njobs;
   arr_address *addresses;
   arr_email *emails_buf;
   svc_fields *fields;
@@ -463,20 +476,21 @@ static arr_rc make_one(run_state *r, candidate *c, arr_err *err) {
   svc_strcpy(l->actor, sizeof l->actor, svc->actor);
   rc = arr_store_letter_insert(svc->db, l, svc->now_iso, err);
   if (rc == ARR_OK && !email) {
-    char idbuf[24];
-    snprintf(idbuf, sizeof idbuf, "%lld", (long long)l->id);
-    svc_fields_set(f, "letter.id", idbuf);
-    unsigned char *pdf = NULL;
-    size_t len = 0;
-    int pages = 0;
-    rc = svc_letter_render(ct->t, f, s.language, r->as_of, &pdf, &len, &pages, err);
-    if (rc == ARR_OK) {
-      rc = arr_store_letter_set_pages(svc->db, l->id, pages, err);
-      r->out[r->nout].id = l->id;
-      r->out[r->nout].pdf = pdf;
-      r->out[r->nout].len = len;
-      r->nout++;
-      r->pages += pages;
+    render_job *j = &r->jobs[r->njobs];
+    memset(j, 0, sizeof *j);
+    j->f = malloc(sizeof *j->f);
+    if (j->f == NULL) {
+      rc = arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+    } else {
+      r->njobs++;
+      char idbuf[24];
+      snprintf(idbuf, sizeof idbuf, "%lld", (long long)l->id);
+      svc_fields_set(f, "letter.id", idbuf);
+      memcpy(j->f, f, sizeof *f);
+      j->id = l->id;
+      j->t = ct->t;
+      svc_strcpy(j->lang, sizeof j->lang, s.language);
+      j->mailed = r->as_of;
     }
   }
   if (rc == ARR_OK && !email) {
@@ -554,26 +568,86 @@ static arr_rc write_file(const char *path, const void *data, size_t len, arr_err
   return ARR_OK;
 }
 
-static arr_rc flush_pdfs(run_state *r, arr_err *err) {
-  arr_rc rc = ARR_OK;
-  for (int i = 0; i < r->nout; i++) {
-    char path[4096];
-    pdf_path(r->dir, r->out[i].id, path, sizeof path);
-    if (rc == ARR_OK) {
-      rc = write_file(path, r->out[i].pdf, r->out[i].len, err);
-      r->pdfs += rc == ARR_OK;
-    }
-    free(r->out[i].pdf);
+typedef struct {
+  render_job *jobs;
+  int n;
+  atomic_int next;
+} render_pool;
+
+static void *render_worker(void *arg) {
+  render_pool *p = arg;
+  int i;
+  while ((i = atomic_fetch_add(&p->next, 1)) < p->n) {
+    render_job *j = &p->jobs[i];
+    j->rc = svc_letter_render(j->t, j->f, j->lang, j->mailed, &j->pdf, &j->len, &j->pages,
+                              &j->err);
   }
-  r->nout = 0;
-  return rc;
+  arr_letter_pdf_thread_done();
+  return NULL;
 }
 
-static void drop_pdfs(run_state *r) {
-  for (int i = 0; i < r->nout; i++) {
-    free(r->out[i].pdf);
+/* Renders jobs[0..n) on up to RENDER_THREADS_MAX threads (one per core); the
+ * rendering is most of a letter's cost (text shaping, PDF compression) and needs no
+ * database. The first job's failure, if any, is returned. */
+static arr_rc render_jobs(render_job *jobs, int n, arr_err *err) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  int nt = cores < 1 ? 1 : cores > RENDER_THREADS_MAX ? RENDER_THREADS_MAX : (int)cores;
+  nt = nt > n ? n : nt;
+  render_pool pool = {jobs, n, 0};
+  pthread_t th[RENDER_THREADS_MAX];
+  int started = 0;
+  for (int i = 0; i < nt; i++) {
+    started += pthread_create(&th[started], NULL, render_worker, &pool) == 0;
   }
-  r->nout = 0;
+  if (started == 0) {
+    render_worker(&pool); /* no threads to be had: this one does it all */
+  }
+  for (int i = 0; i < started; i++) {
+    pthread_join(th[i], NULL);
+  }
+  for (int i = 0; i < n; i++) {
+    if (jobs[i].rc != ARR_OK) {
+      *err = jobs[i].err;
+      return jobs[i].rc;
+    }
+  }
+  return ARR_OK;
+}
+
+static void drop_jobs(run_state *r) {
+  for (int i = 0; i < r->njobs; i++) {
+    free(r->jobs[i].f);
+    free(r->jobs[i].pdf);
+  }
+  r->njobs = 0;
+}
+
+/* After the chunk's commit: renders its letters, records their page counts and writes
+ * the PDFs. A run killed in between leaves letters without pages or files, which the
+ * manifest step makes good (heal_run). */
+static arr_rc finish_chunk(run_state *r, arr_err *err) {
+  arr_svc *svc = r->svc;
+  arr_rc rc = r->njobs > 0 ? render_jobs(r->jobs, r->njobs, err) : ARR_OK;
+  if (rc == ARR_OK && r->njobs > 0) {
+    rc = svc_begin(svc, err);
+    for (int i = 0; rc == ARR_OK && i < r->njobs; i++) {
+      rc = arr_store_letter_set_pages(svc->db, r->jobs[i].id, r->jobs[i].pages, err);
+      r->pages += r->jobs[i].pages;
+    }
+    if (rc == ARR_OK) {
+      rc = svc_commit(svc, err);
+    } else {
+      svc_rollback(svc);
+    }
+  }
+  for (int i = 0; rc == ARR_OK && i < r->njobs; i++) {
+    char path[4096];
+    pdf_path(r->dir, r->jobs[i].id, path, sizeof path);
+    rc = write_file(path, r->jobs[i].pdf, r->jobs[i].len, err);
+    r->pdfs += rc == ARR_OK;
+  }
+  drop_jobs(r);
+  return rc;
 }
 
 /* Renders a stored letter again (its template version and fields). */
@@ -601,6 +675,76 @@ static arr_rc rerender(arr_svc *svc, const arr_letter_row *l, unsigned char **pd
   return rc;
 }
 
+/* Whether path holds a whole PDF (a file cut short by a crash does not end in
+ * %%EOF). */
+static bool pdf_whole(const char *path) {
+  FILE *fp = fopen(path, "rb");
+  char tail[16] = "";
+  size_t n = 0;
+  if (fp != NULL && fseek(fp, -(long)(sizeof tail - 1), SEEK_END) == 0) {
+    n = fread(tail, 1, sizeof tail - 1, fp);
+  }
+  if (fp != NULL) {
+    fclose(fp);
+  }
+  tail[n] = '\0';
+  return strstr(tail, "%%EOF") != NULL;
+}
+
+/* Makes good what a killed run left: the date's letters whose PDF is missing or cut
+ * short, or whose page count was not recorded, are rendered again from their stored
+ * fields (byte for byte what the first render made). */
+static arr_rc heal_run(run_state *r, arr_err *err) {
+  arr_svc *svc = r->svc;
+  arr_letter_row *ls = malloc(sizeof *ls * 64);
+  if (ls == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  int64_t after = 0;
+  int n = 0;
+  arr_rc rc;
+  do {
+    rc = arr_db_begin_read(svc->db, err);
+    if (rc == ARR_OK) {
+      rc = arr_store_letters_of_run(svc->db, r->as_of, after, ls, 64, &n, err);
+      arr_db_commit(svc->db, NULL);
+    }
+    for (int i = 0; rc == ARR_OK && i < n; i++) {
+      const arr_letter_row *l = &ls[i];
+      after = l->id;
+      char file[4096];
+      pdf_path(r->dir, l->id, file, sizeof file);
+      if (strcmp(l->channel, "letter") != 0 || (l->pages > 0 && pdf_whole(file))) {
+        continue;
+      }
+      unsigned char *pdf = NULL;
+      size_t len = 0;
+      int pages = 0;
+      rc = arr_db_begin_read(svc->db, err);
+      if (rc == ARR_OK) {
+        rc = rerender(svc, l, &pdf, &len, &pages, err);
+        arr_db_commit(svc->db, NULL);
+      }
+      if (rc == ARR_OK && l->pages != pages) {
+        rc = svc_begin(svc, err);
+        rc = rc == ARR_OK ? arr_store_letter_set_pages(svc->db, l->id, pages, err) : rc;
+        if (rc == ARR_OK) {
+          rc = svc_commit(svc, err);
+        } else {
+          svc_rollback(svc);
+        }
+      }
+      if (rc == ARR_OK) {
+        rc = write_file(file, pdf, len, err);
+        r->pdfs += rc == ARR_OK;
+      }
+      free(pdf);
+    }
+  } while (rc == ARR_OK && n == 64);
+  free(ls);
+  return rc;
+}
+
 /* CSV field, quoted when it holds a comma, quote or line break. */
 static void csv_field(FILE *fp, const char *s, bool last) {
   if (strpbrk(s, ",\"\r\n") != NULL) {
@@ -619,7 +763,7 @@ static void csv_field(FILE *fp, const char *s, bool last) {
 }
 
 /* The manifest of the date's letters (FORMATS.md: letter id, account, template,
- * recipient name and address, pages, postage class), healing missing PDFs. */
+ * recipient name and address, pages, postage class). */
 static arr_rc write_manifest(run_state *r, char *path, size_t cap, int64_t *rows,
                              arr_err *err) {
   arr_svc *svc = r->svc;
@@ -652,17 +796,6 @@ static arr_rc write_manifest(run_state *r, char *path, size_t cap, int64_t *rows
       }
       char file[4096];
       pdf_path(r->dir, l->id, file, sizeof file);
-      if (access(file, F_OK) != 0) {
-        unsigned char *pdf = NULL;
-        size_t len = 0;
-        int pages = 0;
-        rc = rerender(svc, l, &pdf, &len, &pages, err);
-        if (rc == ARR_OK) {
-          rc = write_file(file, pdf, len, err);
-          r->pdfs += rc == ARR_OK;
-        }
-        free(pdf);
-      }
       arr_account a;
       rc = rc == ARR_OK ? arr_store_account_get(svc->db, l->account_id, &a, err) : rc;
       if (rc != ARR_OK) {
@@ -906,9 +1039,9 @@ static arr_rc make_all(run_state *r, candidate_list *cl, arr_err *err) {
       svc_rollback(svc);
     }
     if (rc == ARR_OK) {
-      rc = flush_pdfs(r, err);
+      rc = finish_chunk(r, err);
     } else {
-      drop_pdfs(r);
+      drop_jobs(r);
     }
   }
   return rc;
@@ -961,6 +1094,11 @@ arr_rc arr_svc_letters_run(arr_svc *svc, const char *as_of, const char *out_dir,
       arr_db_commit(svc->db, NULL);
     }
   }
+  /* A bad email setting stops the run before anything is made, rather than failing
+   * every email one by one. */
+  if (rc == ARR_OK && svc_email_configured()) {
+    rc = svc_email_config_check(err);
+  }
   if (rc == ARR_OK) {
     qsort(cl.c, cl.n, sizeof *cl.c, by_account);
     rc = make_all(r, &cl, err);
@@ -968,6 +1106,9 @@ arr_rc arr_svc_letters_run(arr_svc *svc, const char *as_of, const char *out_dir,
   int64_t failed = 0, rows = 0;
   if (rc == ARR_OK) {
     rc = send_emails(r, &failed, err);
+  }
+  if (rc == ARR_OK) {
+    rc = heal_run(r, err);
   }
   if (rc == ARR_OK) {
     rc = write_manifest(r, manifest, sizeof manifest, &rows, err);

@@ -568,8 +568,8 @@ typedef struct {
 } arr_corr_request;
 /* Files an item (staff: collector, supervisor, compliance, admin) in one transaction:
  * document, item, the hold's account event for a dispute, cease, bankruptcy or
- * attorney item (at received_on 12:00 UTC, or now if that is later), audit. The
- * classifier reads the subject, body_text and a text/plain or message/rfc822
+ * attorney item (at received_on 12:00 UTC, or now when noon is still to come), audit.
+ * The classifier reads the subject, body_text and a text/plain or message/rfc822
  * document; its suggestion is always stored and is the kind when none is given.
  * Errors name the field (err->field "channel", "received_on", "kind", "subject",
  * "body_text", "document.file_name", "document.content_type",

@@ -13,55 +13,8 @@ set -euo pipefail
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-sink_dir=$root/tests/smtp-sink
-command -v node >/dev/null 2>&1 || fail "node (v20 or later) is required for the SMTP sink"
-command -v openssl >/dev/null 2>&1 || fail "openssl is required to make the sink's certificate"
-"$sink_dir/install" || fail "could not install the SMTP sink's node_modules"
-
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do
-    kill -TERM "$p" 2>/dev/null || true
-  done
-  for p in "${pids[@]}"; do
-    wait "$p" 2>/dev/null || true
-  done
-  rm -f "$_errfile"
-}
-trap cleanup EXIT
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# start_sink NAME [ARGS...]: starts the sink writing into NAME/, sets sink_port.
-start_sink() {
-  local name=$1 i
-  shift
-  node "$sink_dir/sink.mjs" --port 0 --dir "$name" "$@" >"$name.port" 2>"$name.err" &
-  pids+=($!)
-  for ((i = 0; i < 100; i++)); do
-    sink_port=$(head -n 1 "$name.port" 2>/dev/null || true)
-    [[ -n $sink_port ]] && return 0
-    sleep 0.1
-  done
-  cat "$name.err" >&2
-  fail "the SMTP sink $name did not start"
-}
-
-# mail_field FILE EXPR: a Python expression over the parsed message m (headers decoded)
-# and its decoded text body b.
-mail_field() {
-  python3 - "$1" "$2" <<'PY'
-import sys, email, email.policy
-with open(sys.argv[1], 'rb') as f:
-    m = email.message_from_binary_file(f, policy=email.policy.default)
-b = m.get_content() if not m.is_multipart() else ''
-print(eval(sys.argv[2]))
-PY
-}
+# shellcheck source=tests/integration/smtp_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/smtp_lib.sh"
 
 step "setup: two accounts with addresses and emails, the sink's certificate"
 ok arrears init
@@ -103,21 +56,23 @@ assert_eq "ann.lee@example.com" "$(json_get mail/1.json '.to | join(",")')" "env
 assert_eq "arrears" "$(json_get mail/1.json .authUser)" "authenticated as"
 assert_eq "true" "$(json_get mail/1.json .secure)" "the session was TLS"
 raw=$(<mail/1.eml)
-assert_eq "Acme Recovery <notices@agency.example>" "$(mail_field mail/1.eml 'm["From"]')" "From"
-assert_eq "Ann Lee <ann.lee@example.com>" "$(mail_field mail/1.eml 'm["To"]')" "To"
-assert_eq "Test message from arrears" "$(mail_field mail/1.eml 'm["Subject"]')" "Subject"
-assert_eq "Mon, 23 Nov 2026 15:00:00 +0000" "$(mail_field mail/1.eml 'm["Date"]')" "Date"
-assert_eq "<$msgid>" "$(mail_field mail/1.eml 'm["Message-ID"]')" "Message-ID"
-assert_eq "1.0" "$(mail_field mail/1.eml 'm["MIME-Version"]')" "MIME-Version"
-assert_eq "text/plain utf-8" "$(mail_field mail/1.eml 'm.get_content_type() + " " + m.get_content_charset()')" "Content-Type"
+mail_json mail/1.eml >mail1.json
+assert_eq "Acme Recovery <notices@agency.example>" "$(json_get mail1.json .from)" "From"
+assert_eq "Ann Lee <ann.lee@example.com>" "$(json_get mail1.json .to)" "To"
+assert_eq "Test message from arrears" "$(json_get mail1.json .subject)" "Subject"
+assert_eq "Mon, 23 Nov 2026 15:00:00 +0000" "$(json_get mail1.json .date)" "Date"
+assert_eq "<$msgid>" "$(json_get mail1.json '.["message-id"]')" "Message-ID"
+assert_eq "1.0" "$(json_get mail1.json '.["mime-version"]')" "MIME-Version"
+assert_eq "text/plain utf-8" "$(json_get mail1.json .content_type_charset)" "Content-Type"
 matches $'^Content-Type: text/plain; charset=UTF-8\r?$' "$raw"
-assert_eq "List-Unsubscribe=One-Click" "$(mail_field mail/1.eml 'm["List-Unsubscribe-Post"]')" "List-Unsubscribe-Post"
-unsub=$(mail_field mail/1.eml 'm["List-Unsubscribe"]')
+assert_eq "List-Unsubscribe=One-Click" "$(json_get mail1.json '.["list-unsubscribe-post"]')" \
+  "List-Unsubscribe-Post"
+unsub=$(json_get mail1.json '.["list-unsubscribe"]')
 matches "^<http://127\.0\.0\.1:$http_port/optout/[A-Za-z0-9_-]{43}>\$" "$unsub"
 url=${unsub#<}
 url=${url%>}
 token=${url##*/}
-body=$(mail_field mail/1.eml 'b')
+body=$(json_get mail1.json .body)
 contains "This is a test message from arrears" "$body"
 contains "$url" "$body"
 # Every line ends CRLF (the sink keeps the bytes as sent).
