@@ -1075,10 +1075,13 @@ static void pdf_reply(http_req *r, arr_rc rc, const arr_err *err, unsigned char 
     http_error_rc(r, err);
     return;
   }
-  char disp[96];
-  snprintf(disp, sizeof disp, "inline; filename=\"%.64s\"", file_name);
-  /* X-Content-Type-Options and Cache-Control: no-store come with every /api/ answer. */
-  http_header_add(r, "Content-Disposition", disp);
+  /* X-Content-Type-Options and Cache-Control: no-store come with every /api/ answer.
+   * The header is read after the handler returns: it lives in the request's arena. */
+  char *disp = arr_arena_alloc(&r->arena, 96);
+  if (disp != NULL) {
+    snprintf(disp, 96, "inline; filename=\"%.64s\"", file_name);
+    http_header_add(r, "Content-Disposition", disp);
+  }
   http_bytes(r, 200, "application/pdf", (char *)pdf, len);
 }
 

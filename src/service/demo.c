@@ -283,8 +283,7 @@ static arr_rc demo_agency(arr_svc *svc, arr_err *err) {
       {"agency.street", "1200 Commerce Street, Suite 400"},
       {"agency.city_line", "Dallas, TX 75202"},
       {"agency.phone", "(800) 555-0142"},
-      {"agency.hours", "Monday to Friday 8 a.m. to 8 p.m., Saturday 9 a.m. to 1 p.m. "
-                       "Central"},
+      {"agency.hours", "Mon-Fri 8 a.m.-8 p.m., Sat 9 a.m.-1 p.m. Central"},
       {"agency.email", "help@northwind-recovery.example"},
       {"agency.website", "www.northwind-recovery.example"},
       {"agency.dispute_url", "www.northwind-recovery.example/dispute"}};
