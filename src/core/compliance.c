@@ -413,3 +413,33 @@ void arr_compliance_check(const arr_rule *rules, int nrules,
   }
   out->has_next = false; /* no fixed point within the bound: say "unknown" */
 }
+
+/* ---- passive credit reporting ---- */
+
+arr_date arr_passive_reporting_from(const arr_passive_event *events, int n,
+                                    bool *conversation) {
+  arr_date talk = ARR_DATE_NONE, returned = ARR_DATE_NONE, sent = ARR_DATE_NONE;
+  for (int i = 0; i < n; i++) {
+    const arr_passive_event *e = &events[i];
+    if (e->kind == ARR_PASSIVE_CONVERSATION && (talk == ARR_DATE_NONE || e->on < talk)) {
+      talk = e->on;
+    }
+    if (e->kind == ARR_PASSIVE_RETURNED && (returned == ARR_DATE_NONE || e->on > returned)) {
+      returned = e->on;
+    }
+  }
+  for (int i = 0; i < n; i++) {
+    const arr_passive_event *e = &events[i];
+    /* A letter returned on the day it was mailed was not delivered either. */
+    if (e->kind == ARR_PASSIVE_SENT && (returned == ARR_DATE_NONE || e->on > returned) &&
+        (sent == ARR_DATE_NONE || e->on < sent)) {
+      sent = e->on;
+    }
+  }
+  arr_date by_mail = sent != ARR_DATE_NONE ? sent + 14 : ARR_DATE_NONE;
+  bool by_talk = talk != ARR_DATE_NONE && (by_mail == ARR_DATE_NONE || talk <= by_mail);
+  if (conversation != NULL) {
+    *conversation = by_talk;
+  }
+  return by_talk ? talk : by_mail;
+}

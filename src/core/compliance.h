@@ -190,4 +190,28 @@ void arr_compliance_check(const arr_rule *rules, int nrules,
                           const arr_compliance_facts *f, const arr_past_contact *history,
                           int nhistory, const arr_proposed_contact *p, arr_decision *out);
 
+/* ---- Passive credit reporting, 1006.30(a) ---------------------------------------- */
+
+/* What the passive-reporting rule looks at: a conversation about the debt, and letters
+ * or emails sent and returned undeliverable (on their dates). */
+typedef enum {
+  ARR_PASSIVE_CONVERSATION,
+  ARR_PASSIVE_SENT,     /* a letter mailed or an email sent */
+  ARR_PASSIVE_RETURNED, /* notice that one was undeliverable */
+} arr_passive_kind;
+
+typedef struct {
+  arr_passive_kind kind;
+  arr_date on;
+} arr_passive_event;
+
+/* The first day the debt may be furnished to a credit bureau: the day of a
+ * conversation about it; or, after a letter or email sent on day S (day 1 of 14
+ * consecutive days) with no notice of undeliverability since, S + 14. A return
+ * resets the requirement: only what was sent after the latest return counts.
+ * ARR_DATE_NONE when nothing has met the rule yet. *conversation tells which basis
+ * (may be NULL). events in any order. */
+arr_date arr_passive_reporting_from(const arr_passive_event *events, int n,
+                                    bool *conversation);
+
 #endif

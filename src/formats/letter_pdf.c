@@ -306,7 +306,7 @@ static void measure_fillin(render *r, const arr_letter_block *b, mblock *m) {
   double line_h = 16;
   m->under_x0 = MARGIN_L;
   m->under_x1 = BODY_R;
-  if (b->text[0] == '\0') {
+  if (b->text == NULL || b->text[0] == '\0') {
     m->h = line_h;
     m->under_y = line_h - 3;
     return;
@@ -773,6 +773,9 @@ static arr_rc check_input(const arr_letter_layout *lay, const arr_letter_doc *do
     return bad(err, "doc", "is not a filled letter");
   }
   for (int i = 0; i < doc->nblocks; i++) {
+    if ((unsigned)doc->blocks[i].kind > ARR_BLOCK_PAGEBREAK) {
+      return bad(err, "doc", "is not a filled letter");
+    }
     if (!utf8(doc->blocks[i].text) || !utf8(doc->blocks[i].value)) {
       return bad(err, "doc", "holds text that is not valid UTF-8");
     }

@@ -1017,9 +1017,14 @@ static int wrap(sbuf *b, const char *text, const char *first_prefix, int indent,
   return widest;
 }
 
+static const char *nz(const char *s) {
+  return s != NULL ? s : "";
+}
+
 static void text_row(sbuf *b, const arr_letter_block *bl) {
-  int lw = utf8_count(bl->text, strlen(bl->text));
-  int vw = utf8_count(bl->value, strlen(bl->value));
+  const char *text = nz(bl->text), *value = nz(bl->value);
+  int lw = utf8_count(text, strlen(text));
+  int vw = utf8_count(value, strlen(value));
   if (bl->kind == ARR_BLOCK_TOTAL) {
     int rule = vw > 8 ? vw : 8;
     sb_rep(b, ' ', TEXT_WIDTH - (rule < TEXT_WIDTH ? rule : TEXT_WIDTH));
@@ -1027,31 +1032,32 @@ static void text_row(sbuf *b, const arr_letter_block *bl) {
     sb_put(b, "\n", 1);
   }
   if (lw + 2 + vw <= TEXT_WIDTH) {
-    sb_str(b, bl->text);
+    sb_str(b, text);
     sb_rep(b, ' ', TEXT_WIDTH - lw - vw);
   } else {
-    wrap(b, bl->text, "", 0, NULL);
+    wrap(b, text, "", 0, NULL);
     sb_put(b, "\n", 1);
     sb_rep(b, ' ', vw < TEXT_WIDTH ? TEXT_WIDTH - vw : 0);
   }
-  sb_str(b, bl->value);
+  sb_str(b, value);
 }
 
 static void text_block(sbuf *b, const arr_letter_block *bl, const char *language) {
   int w, last;
+  const char *text = nz(bl->text);
   switch (bl->kind) {
   case ARR_BLOCK_HEADING:
   case ARR_BLOCK_SUBHEADING:
-    w = wrap(b, bl->text, "", 0, NULL);
+    w = wrap(b, text, "", 0, NULL);
     sb_put(b, "\n", 1);
     sb_rep(b, bl->kind == ARR_BLOCK_HEADING ? '=' : '-', w);
     break;
-  case ARR_BLOCK_PARAGRAPH: wrap(b, bl->text, "", 0, NULL); break;
+  case ARR_BLOCK_PARAGRAPH: wrap(b, text, "", 0, NULL); break;
   case ARR_BLOCK_ROW:
   case ARR_BLOCK_TOTAL: text_row(b, bl); break;
-  case ARR_BLOCK_CHECKBOX: wrap(b, bl->text, "[ ] ", 4, NULL); break;
+  case ARR_BLOCK_CHECKBOX: wrap(b, text, "[ ] ", 4, NULL); break;
   case ARR_BLOCK_FILLIN:
-    wrap(b, bl->text, "", 0, &last);
+    wrap(b, text, "", 0, &last);
     if (last == 0) {
       sb_str(b, "________");
     } else if (last + 9 <= TEXT_WIDTH) {

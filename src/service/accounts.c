@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/money.h"
+#include "core/compliance.h"
 #include "service/internal.h"
 
 #define SHOW_LEDGER_MAX 500
@@ -324,6 +325,58 @@ static arr_rc ledger_json(arr_svc *svc, int64_t account_id, arr_date as_of, json
   return rc;
 }
 
+/* "credit_reporting": when the debt may first be furnished to a credit bureau under
+ * the passive-reporting rule (1006.30(a)), from the account's contacts: a conversation,
+ * or letters and emails sent and returned. The newest CONTACTS_MAX contacts are read. */
+static arr_rc credit_reporting_json(arr_svc *svc, int64_t account_id, json_t *obj,
+                                    arr_err *err) {
+  enum { PAGE = 200, CONTACTS_MAX = 5000 };
+  arr_contact *cs = malloc(sizeof *cs * PAGE);
+  arr_passive_event *ev = malloc(sizeof *ev * CONTACTS_MAX);
+  if (cs == NULL || ev == NULL) {
+    free(cs);
+    free(ev);
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  int n = 0, nev = 0, total = 0;
+  int64_t before = 0;
+  arr_rc rc;
+  do {
+    rc = arr_store_contact_list(svc->db, account_id, before, cs, PAGE, &n, err);
+    for (int i = 0; rc == ARR_OK && i < n && nev < CONTACTS_MAX; i++) {
+      const arr_contact *c = &cs[i];
+      before = c->id;
+      arr_date on;
+      if (!arr_date_parse(c->at, 10, &on)) {
+        continue;
+      }
+      bool mail = strcmp(c->channel, "letter") == 0 || strcmp(c->channel, "email") == 0;
+      if (strcmp(c->outcome, "conversation") == 0) {
+        ev[nev++] = (arr_passive_event){ARR_PASSIVE_CONVERSATION, on};
+      } else if (mail && strcmp(c->outcome, "sent") == 0) {
+        ev[nev++] = (arr_passive_event){ARR_PASSIVE_SENT, on};
+      } else if (mail && (strcmp(c->outcome, "returned") == 0 ||
+                          strcmp(c->outcome, "bounced") == 0)) {
+        ev[nev++] = (arr_passive_event){ARR_PASSIVE_RETURNED, on};
+      }
+    }
+    total += n;
+  } while (rc == ARR_OK && n == PAGE && total < CONTACTS_MAX);
+  if (rc == ARR_OK) {
+    bool talk = false;
+    arr_date from = arr_passive_reporting_from(ev, nev, &talk);
+    json_object_set_new(obj, "credit_reporting",
+                        json_pack("{s:o,s:o}", "may_furnish_from", svc_date_json(from),
+                                  "basis",
+                                  from == ARR_DATE_NONE ? json_null()
+                                  : talk                ? json_string("conversation")
+                                                        : json_string("letter")));
+  }
+  free(cs);
+  free(ev);
+  return rc;
+}
+
 /* "itemization": the amount on the itemization date and what changed since. */
 static arr_rc itemization_json(arr_svc *svc, const arr_account *a, json_t *obj,
                                arr_err *err) {
@@ -467,6 +520,9 @@ static arr_rc account_json(arr_svc *svc, const arr_account *a,
   json_object_set_new(o, "attributes", attrs != NULL ? attrs : json_object());
   if (opt->with_detail) {
     rc = itemization_json(svc, a, o, err);
+    if (rc == ARR_OK) {
+      rc = credit_reporting_json(svc, a->id, o, err);
+    }
     if (rc == ARR_OK) {
       rc = ledger_json(svc, a->id, as_of, o, err);
     }

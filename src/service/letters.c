@@ -1527,7 +1527,14 @@ arr_rc arr_svc_template_show(arr_svc *svc, const char *name, const char *lang,
   if (rc == ARR_OK) {
     arr_err e2;
     arr_template_parse(text, strlen(text), SVC_LETTER_FIELDS, &t, &e2);
-    json_t *o = template_summary(name, lang, v, t, NULL);
+    const arr_template_row *saved = NULL;
+    for (int i = 0; i < n && v > 0; i++) {
+      if (strcmp(rows[i].name, name) == 0 && strcmp(rows[i].language, lang) == 0 &&
+          rows[i].version == v) {
+        saved = &rows[i];
+      }
+    }
+    json_t *o = template_summary(name, lang, v, t, saved);
     svc_set_str(o, "text", text);
     json_t *vs = json_array();
     for (int i = 0; i < n; i++) {

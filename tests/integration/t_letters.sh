@@ -85,6 +85,10 @@ not_contains "December 31, 2026" "$t"
 assert_eq "1" "$(db_sql "SELECT COUNT(*) FROM account_events WHERE type = 'validation_notice_sent' AND account_id = (SELECT account_id FROM letters WHERE id = $ann)")" "the mail date starts the validation period"
 assert_eq "letter|sent" "$(db_sql "SELECT channel, outcome FROM contacts WHERE target = 'letter $ann'")" "the letter is a contact (passive-reporting clock)"
 
+ok arrears account show ACME:40001234 --json
+assert_eq 2026-12-08 "$(json_get "$output" .credit_reporting.may_furnish_from)" "14 days after the mail date (1006.30(a))"
+assert_eq letter "$(json_get "$output" .credit_reporting.basis)" "basis"
+
 step "the Spanish notice for a debtor whose language is Spanish"
 jose=$(db_sql "SELECT id FROM letters WHERE template = 'validation_notice' AND language = 'es'")
 t=$(pdf_text "out/letter-$jose.pdf")
@@ -120,6 +124,8 @@ fails 1 arrears letters returned "$ann"
 contains "is returned, not mailed" "$errout"
 ok arrears contact check ACME:40001234 --channel letter --at 2026-11-24T16:00:00Z --json
 contains "BAD_ADDRESS" "$output"
+ok arrears account show ACME:40001234 --json
+assert_eq null "$(json_get "$output" .credit_reporting.may_furnish_from)" "a return resets the passive-reporting clock"
 
 step "templates: a saved version is checked, numbered and used by the next run"
 ok arrears template show reminder --language en

@@ -420,12 +420,43 @@ static void test_tz(void **state) {
   assert_int_equal(arr_tz_instant(ny, d, 90), (arr_time)d * 86400 + 5 * 3600 + 1800);
 }
 
+/* 1006.30(a): a conversation, or 14 days after a letter with no return; a return
+ * resets the requirement. */
+static void test_passive_reporting(void **state) {
+  (void)state;
+  arr_date d0;
+  assert_true(arr_date_from_ymd(2026, 11, 2, &d0));
+  bool talk = true;
+  assert_int_equal(arr_passive_reporting_from(NULL, 0, &talk), ARR_DATE_NONE);
+  assert_false(talk);
+  arr_passive_event sent[] = {{ARR_PASSIVE_SENT, d0}};
+  assert_int_equal(arr_passive_reporting_from(sent, 1, &talk), d0 + 14);
+  assert_false(talk);
+  /* A return after the letter: nothing counts until a letter is sent after it. */
+  arr_passive_event back[] = {{ARR_PASSIVE_SENT, d0}, {ARR_PASSIVE_RETURNED, d0 + 5}};
+  assert_int_equal(arr_passive_reporting_from(back, 2, &talk), ARR_DATE_NONE);
+  arr_passive_event again[] = {
+      {ARR_PASSIVE_SENT, d0}, {ARR_PASSIVE_RETURNED, d0 + 5}, {ARR_PASSIVE_SENT, d0 + 9}};
+  assert_int_equal(arr_passive_reporting_from(again, 3, &talk), d0 + 23);
+  /* Returned the day it was mailed: not delivered either. */
+  arr_passive_event same[] = {{ARR_PASSIVE_SENT, d0}, {ARR_PASSIVE_RETURNED, d0}};
+  assert_int_equal(arr_passive_reporting_from(same, 2, &talk), ARR_DATE_NONE);
+  /* A conversation before the 14 days are over is the earlier basis. */
+  arr_passive_event call[] = {{ARR_PASSIVE_SENT, d0}, {ARR_PASSIVE_CONVERSATION, d0 + 3}};
+  assert_int_equal(arr_passive_reporting_from(call, 2, &talk), d0 + 3);
+  assert_true(talk);
+  arr_passive_event late[] = {{ARR_PASSIVE_CONVERSATION, d0 + 20}, {ARR_PASSIVE_SENT, d0}};
+  assert_int_equal(arr_passive_reporting_from(late, 2, &talk), d0 + 14);
+  assert_false(talk);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tz),
       cmocka_unit_test(test_zone_tables),
       cmocka_unit_test(test_rules_table),
       cmocka_unit_test(test_cases),
+      cmocka_unit_test(test_passive_reporting),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
