@@ -1,6 +1,24 @@
 // The one place that talks to the server: JSON in and out, the session cookie
 // (credentials: same-origin) and the CSRF header on every state-changing request.
-import type { BatchActionKind, BatchActions, BatchRun, QueuesBody, StrategyCheck, StrategyDetail, StrategyList, StrategyReport, StrategySaved } from './types';
+import type {
+  Agency,
+  BatchActionKind,
+  BatchActions,
+  BatchRun,
+  CorrespondenceFiling,
+  CorrespondenceItem,
+  CorrespondencePage,
+  Letter,
+  LetterTemplate,
+  LetterTemplateDetail,
+  QueuesBody,
+  StrategyCheck,
+  StrategyDetail,
+  StrategyList,
+  StrategyReport,
+  StrategySaved,
+  TemplateCheck,
+} from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -127,4 +145,41 @@ export const strategyApi = {
       challenger_pct: challengerId === null ? 0 : challengerPct,
     }),
   report: (from: string, to: string) => get<StrategyReport>(url('/strategies/report', { from, to })),
+};
+
+// ---- letters, templates, the agency profile, inbound correspondence ------------------
+
+export const letterApi = {
+  /** The account's letters and emails, newest first (at most 200). */
+  ofAccount: (account: string | number) => get<Letter[]>(url(`${accountPath(account)}/letters`)),
+  /** Opened in a new tab: the letter as mailed (application/pdf, inline). */
+  pdfUrl: (id: number) => url(`/letters/${id}/pdf`),
+  /** A template filled for the account as it would be mailed today (nothing recorded). */
+  previewUrl: (account: string | number, template: string, language?: string) =>
+    url(`${accountPath(account)}/letter-preview`, { template, language }),
+  /** Returned mail (a letter) or a bounce (an email): the address is marked, skip tracing opens. */
+  returned: (id: number, date?: string, reason?: string) =>
+    post<Letter>(url(`/letters/${id}/returned`), { ...(date ? { date } : {}), ...(reason ? { reason } : {}) }),
+  templates: () => get<LetterTemplate[]>(url('/letter-templates')),
+  /** version undefined: the newest. */
+  template: (name: string, language: string, version?: number) =>
+    get<LetterTemplateDetail>(url(`/letter-templates/${encodeURIComponent(name)}/${encodeURIComponent(language)}`, { version })),
+  /** 400 with "line L, column C: ..." when the text does not parse. */
+  check: (text: string) => post<TemplateCheck>(url('/letter-templates/check'), { text }),
+  save: (name: string, language: string, text: string, note?: string) =>
+    post<LetterTemplate>(url(`/letter-templates/${encodeURIComponent(name)}/${encodeURIComponent(language)}`), note ? { text, note } : { text }),
+  agency: () => get<Agency>(url('/agency')),
+  /** Sets one field; answers the whole profile. */
+  setAgency: (fieldName: keyof Agency, value: string) => put<Agency>(url(`/agency/${fieldName}`), { value }),
+};
+
+export const correspondenceApi = {
+  /** Newest received first; `after`: the next page after that item. */
+  list: (account: string | number, limit = 200, after?: number) =>
+    get<CorrespondencePage>(url(`${accountPath(account)}/correspondence`, { limit, after })),
+  /** Files an item; without a kind the server's suggestion (suggested_kind) is the kind. */
+  add: (account: string | number, filing: CorrespondenceFiling) => post<CorrespondenceItem>(url(`${accountPath(account)}/correspondence`), filing),
+  /** Supervisors, compliance and admins: a changed kind may record its hold event. */
+  setKind: (id: number, kind: string) => put<CorrespondenceItem>(url(`/correspondence/${id}/kind`), { kind }),
+  documentUrl: (id: number) => url(`/correspondence/${id}/document`),
 };

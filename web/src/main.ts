@@ -17,6 +17,7 @@ import { refreshApprovalsCount, renderApprovals } from './views/approvals';
 import { renderPlanBuilder } from './views/planbuilder';
 import { renderQueues } from './views/queues';
 import { renderStrategies } from './views/strategies';
+import { renderLetters } from './views/letters';
 import { searchBox } from './views/search';
 import { showHelp } from './views/help';
 
@@ -57,6 +58,7 @@ function shell(): void {
         can.approvals() ? approvalsLink() : null,
         can.queues() ? navLink('#/queues', 'Queues', 'q') : null,
         can.strategies() ? navLink('#/strategies', 'Strategies', 's') : null,
+        can.letters() ? navLink('#/letters', 'Letters', 'l') : null,
       ),
       search.el,
       h(
@@ -141,6 +143,9 @@ function route(): void {
     case 'strategies':
       if (can.strategies()) return void renderStrategies(view);
       break;
+    case 'letters':
+      if (can.letters()) return void renderLetters(view);
+      break;
   }
   location.replace(homeRoute());
 }
@@ -190,6 +195,10 @@ function onKey(e: KeyboardEvent): void {
       break;
     case 's':
       if (can.strategies()) go('#/strategies');
+      else handled = false;
+      break;
+    case 'l':
+      if (can.letters()) go('#/letters');
       else handled = false;
       break;
     default:

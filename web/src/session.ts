@@ -42,6 +42,16 @@ export const can = {
   queues: has(['supervisor', 'compliance', 'admin']),
   // ... saved and assigned (champion / challenger) by supervisors and admins.
   editStrategies: has(['supervisor', 'admin']),
+  // Letters: staff file inbound correspondence, mark mail returned and preview a
+  // template for an account; supervisors and compliance reclassify an item; the
+  // Letters page (templates, agency profile) is read by supervisors and compliance
+  // and edited by admins.
+  fileCorrespondence: has(['collector', 'supervisor', 'compliance', 'admin']),
+  markReturned: has(['collector', 'supervisor', 'compliance', 'admin']),
+  previewLetters: has(['collector', 'supervisor', 'compliance', 'admin']),
+  classifyCorrespondence: has(['supervisor', 'compliance', 'admin']),
+  letters: has(['supervisor', 'compliance', 'admin']),
+  editLetters: has(['admin']),
 };
 
 /** Where a user lands after signing in. */

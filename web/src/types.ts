@@ -544,3 +544,115 @@ export interface StrategyReport {
   to: string;
   items: LiquidationRow[];
 }
+
+// ---- letters and correspondence (docs/API.md) ----------------------------------------
+
+export type LetterStatus = 'mailed' | 'returned' | 'sending' | 'sent' | 'failed' | 'bounced';
+
+/** An outbound letter or email (GET /api/v1/accounts/{id}/letters, newest first). */
+export interface Letter {
+  id: number;
+  account_id: number;
+  direction: 'out';
+  channel: 'letter' | 'email' | string;
+  template: string;
+  language: string;
+  /** 0: the built-in template. */
+  template_version: number;
+  as_of: string;
+  sent_on: string | null;
+  status: LetterStatus | string;
+  recipient: string | null;
+  pages: number | null;
+  returned_on: string | null;
+  return_reason: string | null;
+  created_at: string;
+  actor: string | null;
+  /** POST …/returned: the skip-trace request it opened. */
+  skip_trace_id?: number | null;
+}
+
+export type CorrespondenceKind = 'dispute' | 'cease' | 'payment' | 'bankruptcy' | 'attorney' | 'other';
+
+/** An inbound item (GET /api/v1/accounts/{id}/correspondence). */
+export interface CorrespondenceItem {
+  id: number;
+  direction: 'in';
+  account_id: number;
+  channel: 'mail' | 'email' | 'fax' | 'upload' | string;
+  kind: CorrespondenceKind | string;
+  /** The classifier's suggestion from the subject, text and a text document. */
+  suggested_kind: string | null;
+  /** The words that decided the suggestion. */
+  suggested_phrase: string | null;
+  received_on: string;
+  subject: string | null;
+  has_body_text: boolean;
+  has_document: boolean;
+  document: { id: number; file_name: string; content_type: string; size_bytes: number; sha256: string; url: string } | null;
+  /** The account event filing recorded (a hold: dispute_written, cease_written, …). */
+  event: { id: number; type: string; at: string; released_at: string | null } | null;
+  created_at: string;
+  actor: string | null;
+}
+
+export interface CorrespondencePage {
+  items: CorrespondenceItem[];
+  next_after: number | null;
+}
+
+/** POST /api/v1/accounts/{id}/correspondence. */
+export interface CorrespondenceFiling {
+  channel: string;
+  received_on: string;
+  kind?: string;
+  subject?: string;
+  body_text?: string;
+  document?: { file_name: string; content_type: string; content_base64: string };
+}
+
+/** The newest version of a template in one language (GET /api/v1/letter-templates). */
+export interface LetterTemplate {
+  name: string;
+  language: string;
+  version: number;
+  kind: string;
+  /** 0: once. */
+  repeat_days: number;
+  saved_by: string | null;
+  saved_at: string | null;
+  note: string | null;
+}
+
+export interface LetterTemplateVersion {
+  version: number;
+  saved_by: string | null;
+  saved_at: string | null;
+  note: string | null;
+}
+
+/** GET /api/v1/letter-templates/{name}/{language}[?version=V]. */
+export interface LetterTemplateDetail extends LetterTemplate {
+  text: string;
+  /** Newest first; version 0 is the built-in file. */
+  versions: LetterTemplateVersion[];
+}
+
+/** POST /api/v1/letter-templates/check (400 "line L, column C: …" when it does not parse). */
+export interface TemplateCheck {
+  ok: boolean;
+  kind: string;
+  repeat_days: number;
+}
+
+/** GET /api/v1/agency: what letters say about the agency. */
+export interface Agency {
+  name: string;
+  street: string;
+  city_line: string;
+  phone: string;
+  hours: string;
+  email: string;
+  website: string;
+  dispute_url: string;
+}

@@ -1,6 +1,7 @@
 // The account screen (GET /api/v1/accounts/{id}): header, balances by bucket, debtor
 // with masked PII and Reveal, arrangements (plans and settlements), contact history,
-// ledger, payments, notes and contact points with their history. A 403 shows only the refusal, never account data.
+// ledger, payments, notes and contact points with their history; letters and inbound
+// correspondence (views/correspondence.ts). A 403 shows only the refusal, never account data.
 import { ApiError, accountPath, get, url } from '../api';
 import { h, replace, type Child } from '../dom';
 import { dash, dateTime, label, money, phone as fmtPhone } from '../format';
@@ -12,6 +13,7 @@ import { changePoint, openAddAddress, openAddEmail, openAddPhone, openLogCall, o
 import { statusBadge } from './common';
 import { contactStrip, eventsPanel, openAddEvent } from './compliance';
 import { arrangementsPanel } from './arrangements';
+import { correspondencePanel } from './correspondence';
 import { debtFactsPanel } from './debtfacts';
 import { nextButton } from './work';
 
@@ -138,7 +140,7 @@ function accountPage(acct: Account, reload: Active['reload'], reveal: Active['re
 
   const summary = h('div', { class: 'acct-summary' }, balancePanel(acct), debtorPanel(acct, reveal, revealed), detailsPanel(acct));
 
-  const left = h('div', { class: 'acct-main' }, arrangementsPanel(acct, reload), contactsPanel(acct.contacts ?? []), ledgerPanel(acct, hl), paymentsPanel(acct, hl));
+  const left = h('div', { class: 'acct-main' }, arrangementsPanel(acct, reload), contactsPanel(acct.contacts ?? []), correspondencePanel(acct, reload), ledgerPanel(acct, hl), paymentsPanel(acct, hl));
   const right = h(
     'div',
     { class: 'acct-side' },

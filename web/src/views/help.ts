@@ -14,6 +14,7 @@ export function showHelp(): void {
     ['o', 'Compliance report', can.rules()],
     ['q', 'Collectors’ queues and the nightly batch', can.queues()],
     ['s', 'Collection strategies', can.strategies()],
+    ['l', 'Letter templates and the agency profile', can.letters()],
     ['c', 'Log a call (account screen)', can.logCall()],
     ['p', 'Post a payment (account screen)', can.pay()],
     ['m', 'Add a note (account screen)', can.addNote()],

@@ -7,6 +7,7 @@
 // challenger with its share of the accounts (PUT /api/v1/strategies/assignment).
 // Compliance reads everything and changes nothing.
 import { ApiError, strategyApi } from '../api';
+import { codeArea, refuseAt } from '../codeedit';
 import { h, replace, type Child } from '../dom';
 import { dateTime, money, today } from '../format';
 import { can } from '../session';
@@ -254,33 +255,6 @@ function viewerPanel(d: StrategyDetail, list: StrategyList, onCopy: ((d: Strateg
 
 // ---- the editor ----------------------------------------------------------------------
 
-const LINE_PX = 18; // .code-edit textarea line-height
-const PAD_PX = 6; // .code-edit textarea padding-top
-
-/** "line 4, column 8: ..." -> [4, 8]. */
-export function errorPosition(message: string): [number, number] | null {
-  const m = /^line (\d+), column (\d+):/.exec(message);
-  return m ? [Number(m[1]), Number(m[2])] : null;
-}
-
-/** The textarea offset of a 1-based line and byte column (the server counts bytes). */
-function offsetOf(text: string, line: number, column: number): number {
-  const lines = text.split('\n');
-  const ln = Math.min(Math.max(line, 1), lines.length);
-  let off = 0;
-  for (let i = 0; i < ln - 1; i++) off += lines[i].length + 1;
-  const enc = new TextEncoder();
-  let bytes = 1;
-  let chars = 0;
-  for (const ch of lines[ln - 1]) {
-    const n = enc.encode(ch).length;
-    if (bytes + n > column) break;
-    bytes += n;
-    chars += ch.length;
-  }
-  return off + chars;
-}
-
 interface Editor {
   el: HTMLElement;
   /** Replaces the text (asks first when the user changed what was there). */
@@ -291,20 +265,8 @@ interface Editor {
 }
 
 function strategyEditor(onSaved: (s: StrategySaved) => Promise<void>): Editor {
-  const text = h('textarea', {
-    id: 'strategy-text',
-    name: 'text',
-    class: 'code',
-    wrap: 'off',
-    spellcheck: 'false',
-    autocomplete: 'off',
-    autocapitalize: 'off',
-    rows: 22,
-    'aria-label': 'Strategy text',
-    'aria-describedby': 'strategy-text-hint',
-  });
-  const gutter = h('div', { class: 'gutter', 'aria-hidden': 'true' });
-  const band = h('div', { class: 'err-band', hidden: true, 'aria-hidden': 'true' });
+  const area = codeArea({ id: 'strategy-text', name: 'text', 'aria-label': 'Strategy text', 'aria-describedby': 'strategy-text-hint' });
+  const text = area.text;
   const note = h('input', { id: 'strategy-note', name: 'note', maxlength: 200, autocomplete: 'off', placeholder: 'What this version changes (optional)' });
   const from = h('span', { class: 'muted small', id: 'editor-from' });
   const stats = h('span', { class: 'muted small', id: 'editor-stats' });
@@ -312,56 +274,16 @@ function strategyEditor(onSaved: (s: StrategySaved) => Promise<void>): Editor {
   const save = h('button', { type: 'submit', class: 'btn primary', id: 'save-strategy', title: 'Save as a new version (Ctrl+Enter)' }, 'Save new version');
   const check = h('button', { type: 'button', class: 'btn', id: 'check-strategy', title: 'Check the rules without saving them' }, 'Check');
   let base = '';
-  let errLine = 0;
-  let lineCount = 0;
 
-  const paintGutter = () => {
+  const paintStats = () => {
     const n = text.value.split('\n').length;
-    if (n !== lineCount) {
-      if (errLine && lineCount) clearMark();
-      lineCount = n;
-      replace(gutter, Array.from({ length: n }, (_, i) => h('div', { class: i + 1 === errLine ? 'err' : null }, String(i + 1))));
-    }
     stats.textContent = `${n} line${n === 1 ? '' : 's'}${text.value !== base ? ' · changed' : ''}`;
-  };
-  const sync = () => {
-    gutter.style.transform = `translateY(${-text.scrollTop}px)`;
-    if (errLine) band.style.transform = `translateY(${PAD_PX + (errLine - 1) * LINE_PX - text.scrollTop}px)`;
-  };
-  const clearMark = () => {
-    errLine = 0;
-    band.hidden = true;
-    gutter.querySelector('.err')?.classList.remove('err');
-  };
-  const mark = (line: number, column: number) => {
-    clearMark();
-    const n = text.value.split('\n').length;
-    errLine = Math.min(Math.max(line, 1), n);
-    gutter.children[errLine - 1]?.classList.add('err');
-    band.hidden = false;
-    const off = offsetOf(text.value, errLine, column);
-    text.focus();
-    text.setSelectionRange(off, off);
-    // Bring the line (and the column) into view: with wrap off a line is one row.
-    text.scrollTop = Math.max(0, (errLine - 1) * LINE_PX - text.clientHeight / 3);
-    const ctx = document.createElement('canvas').getContext('2d');
-    let charPx = 7.5;
-    if (ctx) {
-      ctx.font = getComputedStyle(text).font;
-      charPx = ctx.measureText('0000000000').width / 10 || charPx;
-    }
-    const lineStart = offsetOf(text.value, errLine, 1);
-    const x = (off - lineStart) * charPx;
-    text.scrollLeft = x > text.clientWidth - 80 ? x - text.clientWidth / 2 : 0;
-    sync();
   };
   const remember = () => {
     draft = { text: text.value, note: note.value, base };
   };
-  text.addEventListener('scroll', sync);
   text.addEventListener('input', () => {
-    paintGutter();
-    sync();
+    paintStats();
     remember();
   });
   note.addEventListener('input', remember);
@@ -376,7 +298,7 @@ function strategyEditor(onSaved: (s: StrategySaved) => Promise<void>): Editor {
     'form',
     { class: 'form strategy-form', id: 'strategy-form', novalidate: true },
     field('Note', note),
-    h('div', { class: 'code-edit' }, h('div', { class: 'gutter-box' }, gutter), band, text),
+    area.el,
     h('div', { class: 'editor-foot' }, stats, from),
     formErrorBox(),
     saved,
@@ -392,17 +314,13 @@ function strategyEditor(onSaved: (s: StrategySaved) => Promise<void>): Editor {
   // refused here; and a refusal marks the line and column the server names.
   const begin = (): boolean => {
     clearFormError(form);
-    clearMark();
+    area.clearMark();
     saved.hidden = true;
     if (text.value.trim()) return true;
     showFormError(form, new ApiError(400, 'invalid', 'Write at least one rule.', 'text'));
     return false;
   };
-  const refused = (err: unknown) => {
-    showFormError(form, err);
-    const pos = errorPosition(errorText(err));
-    if (pos) mark(pos[0], pos[1]);
-  };
+  const refused = (err: unknown) => refuseAt(form, area, err);
   // Checking parses the text on the server, exactly as saving would, and saves nothing.
   check.addEventListener('click', async () => {
     if (!begin()) return;
@@ -434,7 +352,7 @@ function strategyEditor(onSaved: (s: StrategySaved) => Promise<void>): Editor {
     base = text.value;
     note.value = '';
     draft = null;
-    paintGutter();
+    paintStats();
     replace(saved, h('strong', null, `Saved as ${versionName(s.version)}`), ` with ${s.rules} rule${s.rules === 1 ? '' : 's'}. Assign it above to have the nightly batch use it.`);
     saved.hidden = false;
     from.textContent = `from ${versionName(s.version)}`;
@@ -458,20 +376,21 @@ function strategyEditor(onSaved: (s: StrategySaved) => Promise<void>): Editor {
       if (ask && text.value !== base && text.value.trim() && !window.confirm('Replace the text in the editor? Your changes there will be lost.')) return;
       base = t;
       text.value = t;
-      clearMark();
+      area.clearMark();
       clearFormError(form);
       saved.hidden = true;
       from.textContent = `from ${source}`;
-      paintGutter();
       text.scrollTop = 0;
-      sync();
+      area.refresh();
+      paintStats();
       remember();
     },
     restore(d) {
       this.load(d.base, 'your unsaved draft');
       text.value = d.text;
       note.value = d.note;
-      paintGutter();
+      area.refresh();
+      paintStats();
       remember();
     },
     focus() {
