@@ -1158,7 +1158,7 @@ static json_t *letter_json(const arr_letter_row *l) {
   svc_set(o, "as_of", svc_date_json(l->as_of));
   svc_set(o, "sent_on", svc_date_json(l->sent_on));
   svc_set_str(o, "status", l->status);
-  /* The name and city line only: the full address is on the account screen. */
+  /* The name only: the full address is on the account screen. */
   char rec[sizeof l->recipient];
   svc_strcpy(rec, sizeof rec, l->recipient);
   rec[strcspn(rec, "\n")] = '\0';
@@ -1250,7 +1250,9 @@ static arr_rc letter_for_reader(arr_svc *svc, int64_t id, arr_letter_row *l,
     int64_t acct = 0;
     snprintf(ref, sizeof ref, "%lld", (long long)l->account_id);
     rc = arr_svc_account_resolve(svc, ref, &acct, err);
-    if (rc == ARR_ERR_NOTFOUND) {
+    /* Another client's letter is not found, like a letter that does not exist: the
+     * answer must not tell which account it belongs to. */
+    if (rc == ARR_ERR_NOTFOUND || rc == ARR_ERR_FORBIDDEN || rc == ARR_ERR_REFUSED) {
       rc = arr_err_set(err, ARR_ERR_NOTFOUND, "letter not found");
     }
   }
@@ -1355,7 +1357,9 @@ arr_rc arr_svc_letter_returned(arr_svc *svc, int64_t id, const char *date,
     c.debtor_id = l->debtor_id;
     svc_strcpy(c.channel, sizeof c.channel, l->channel);
     snprintf(c.target, sizeof c.target, "letter %lld", (long long)id);
-    arr_time_format_utc((arr_time)on * 86400 + 17 * 3600, c.at);
+    /* Today's return now; an earlier day's at noon Eastern (as letters are mailed). */
+    arr_time_format_utc(on == svc->today ? svc->now : (arr_time)on * 86400 + 17 * 3600,
+                        c.at);
     svc_strcpy(c.outcome, sizeof c.outcome, status);
     svc_strcpy(c.note, sizeof c.note, why);
     svc_strcpy(c.actor, sizeof c.actor, svc->actor);
@@ -1395,6 +1399,8 @@ arr_rc arr_svc_letter_returned(arr_svc *svc, int64_t id, const char *date,
 
 /* ---- preview and templates ---- */
 
+static arr_rc check_lang(const char *lang, arr_err *err);
+
 arr_rc arr_svc_letter_preview(arr_svc *svc, const char *account, const char *name,
                               const char *language, unsigned char **pdf, size_t *len,
                               arr_err *err) {
@@ -1404,6 +1410,9 @@ arr_rc arr_svc_letter_preview(arr_svc *svc, const char *account, const char *nam
   if (rc == ARR_OK && (name == NULL || !svc_template_known(name))) {
     rc = arr_err_field(err, ARR_ERR_NOTFOUND, "template", "no letter template \"%s\"",
                        name != NULL ? name : "");
+  }
+  if (rc == ARR_OK && language != NULL && language[0] != '\0') {
+    rc = check_lang(language, err);
   }
   if (rc != ARR_OK) {
     return rc;

@@ -3,6 +3,10 @@
 // openapi.json without a sample here makes those tests fail, so every route is covered.
 import assert from 'node:assert/strict';
 import { as, call, expectStatus, login, pickAccount, accountDetail, unique, DEMO, PASSWORD } from './lib.mjs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cli } from './lib.mjs';
 
 // Fixtures shared by the samples: a MERCY account (the client user's own client) with
 // its contact points, an account of another client, and a user to act on.
@@ -63,6 +67,66 @@ async function freshPendingSettlement(ctx) {
   const approval = list.body.items.find((a) => a.plan_id === r.body.id);
   return { plan: r.body.id, approval: approval.id };
 }
+
+// An inbound correspondence item with a small PDF on the fixture account (kind other:
+// no hold), filed once by admin: for the samples that read or reclassify one.
+export const SAMPLE_PDF = Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n', 'latin1');
+async function fixtureCorrespondence(ctx) {
+  if (ctx.correspondenceId) return ctx.correspondenceId;
+  const r = await call('POST', `/api/v1/accounts/${ctx.account.id}/correspondence`, {
+    as: await as('admin'),
+    body: {
+      channel: 'upload', received_on: new Date(Date.now() - 86400e3).toISOString().slice(0, 10), kind: 'other', subject: 'role matrix scan',
+      document: { file_name: 'matrix.pdf', content_type: 'application/pdf', content_base64: SAMPLE_PDF.toString('base64') },
+    },
+  });
+  expectStatus(r, 201, 'fixture correspondence:');
+  ctx.correspondenceId = r.body.id;
+  return ctx.correspondenceId;
+}
+
+// Letters to read and to mark returned: fresh MERCY accounts (the client user's own
+// client), each with a plan set up today, and the letters run for today (through the
+// CLI, once per process), which makes their plan confirmations. The run also makes
+// whatever else is due today; running the batch for today again changes nothing.
+export const utcToday = () => new Date().toISOString().slice(0, 10);
+const letterPool = { ids: null, next: 1 };
+export async function fixtureLetters(n = 6) {
+  if (letterPool.ids) return letterPool.ids;
+  const tag = unique('LM').toUpperCase().replace(/[^A-Z0-9]/g, '');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'arrears-letters-'));
+  try {
+    const csv = path.join(dir, 'placements.csv');
+    const rows = Array.from({ length: n }, (_, i) => `${tag}-${i},Letty,Matrix,80.00,${i + 1} Matrix Ave,Des Moines,IA,50309,2024-03-01,2026-01-15`);
+    writeFileSync(csv, `client_account,first_name,last_name,principal,address1,city,state,zip,open_date,charge_off_date\n${rows.join('\n')}\n`);
+    cli(['import', 'placements', csv, '--client', 'MERCY']);
+    for (let i = 0; i < n; i++) {
+      cli(['plan', 'create', `MERCY:${tag}-${i}`, '--total', '80.00', '--frequency', 'monthly', '--count', '1', '--first', '2030-01-31']);
+    }
+    cli(['batch', 'run', '--as-of', utcToday(), '--quiet']);
+    cli(['letters', 'run', '--as-of', utcToday(), '--out', path.join(dir, 'out')]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const admin = await as('admin');
+  const ids = [];
+  for (let i = 0; i < n; i++) {
+    const r = await call('GET', `/api/v1/accounts/MERCY:${tag}-${i}/letters`, { as: admin });
+    expectStatus(r, 200, 'fixture letters:');
+    const l = r.body.find((x) => x.channel === 'letter' && x.status === 'mailed');
+    assert.ok(l, `MERCY:${tag}-${i}: the letters run made no letter: ${r.text.slice(0, 300)}`);
+    ids.push(l.id);
+  }
+  letterPool.ids = ids;
+  return ids;
+}
+// A mailed letter not handed out before (the first one is kept for reading).
+async function freshLetter() {
+  const ids = await fixtureLetters();
+  assert.ok(letterPool.next < ids.length, 'out of fixture letters to mark returned');
+  return ids[letterPool.next++];
+}
+const SAMPLE_TEMPLATE = 'subject: Role matrix\nkind: collection\nrepeat: once\n---\n= Hello {{debtor.name}}\nYou owe {{balance.current}}.\n';
 
 let seq = 1000 + (process.pid % 5000);
 const nowIso = (offsetSeconds = 0) => new Date(Date.now() + offsetSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -164,4 +228,42 @@ export const samples = {
     raw: `client_account,amount,date,method,reference\n${ctx.account.client_account},0.01,${nowIso(-3600).slice(0, 10)},cash,MATRIX${seq++}\n`,
     headers: { 'Content-Type': 'text/csv' },
   }),
+  // Inbound correspondence: kind other or payment, so no sample sets a hold.
+  listCorrespondence: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/correspondence` }),
+  addCorrespondence: (ctx, role) => ({
+    path: `/api/v1/accounts/${ctx.account.id}/correspondence`,
+    body: { channel: 'mail', received_on: nowIso(-86400).slice(0, 10), kind: 'other', subject: `role matrix by ${role ?? 'nobody'}` },
+  }),
+  getCorrespondence: async (ctx) => ({ path: `/api/v1/correspondence/${await fixtureCorrespondence(ctx)}` }),
+  getCorrespondenceDocument: async (ctx) => ({ path: `/api/v1/correspondence/${await fixtureCorrespondence(ctx)}/document` }),
+  classifyCorrespondence: async (ctx) => ({ path: `/api/v1/correspondence/${await fixtureCorrespondence(ctx)}/kind`, body: { kind: 'payment' } }),
+  // Letters: the agency's hours are set to what they are, a template is saved again
+  // with its builtin text, and the letters are the fixture's own.
+  listAccountLetters: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/letters` }),
+  previewLetter: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/letter-preview`, query: { template: 'reminder' } }),
+  listLetters: () => ({ path: '/api/v1/letters', query: { as_of: utcToday(), limit: 5 } }),
+  getLetterPdf: async (ctx, role) => ({ path: `/api/v1/letters/${role ? (await fixtureLetters())[0] : 1}/pdf` }),
+  markLetterReturned: async (ctx, role) => ({
+    // Only staff may; each of them returns a letter of its own (a second return is 409).
+    path: `/api/v1/letters/${role && role !== 'client' ? await freshLetter() : 1}/returned`,
+    body: { reason: 'role matrix' },
+  }),
+  getAgency: () => ({ path: '/api/v1/agency' }),
+  setAgencyField: async (ctx, role) => {
+    const hours = role ? (await call('GET', '/api/v1/agency', { as: await as('admin') })).body.hours : 'Monday to Friday';
+    return { path: '/api/v1/agency/hours', body: { value: hours } };
+  },
+  listLetterTemplates: () => ({ path: '/api/v1/letter-templates' }),
+  checkLetterTemplate: () => ({ path: '/api/v1/letter-templates/check', body: { text: SAMPLE_TEMPLATE } }),
+  getLetterTemplate: () => ({ path: '/api/v1/letter-templates/reminder/en' }),
+  saveLetterTemplate: async (ctx, role) => {
+    // The builtin text saved again: a new version that makes the same letters.
+    let text = SAMPLE_TEMPLATE;
+    if (role === 'admin') {
+      const r = await call('GET', '/api/v1/letter-templates/verification_response/es', { as: await as('admin'), query: { version: 0 } });
+      expectStatus(r, 200, 'builtin template:');
+      text = r.body.text;
+    }
+    return { path: '/api/v1/letter-templates/verification_response/es', body: { text, note: 'role matrix' } };
+  },
 };

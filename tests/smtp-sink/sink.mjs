@@ -15,8 +15,8 @@
 // N.eml is complete. SIGTERM or SIGINT closes the server and exits 0.
 //
 // The SMTP protocol is the npm package smtp-server (nodemailer's server side), from
-// tests/smtp-sink/node_modules (installed with `npm ci` from package-lock.json by the
-// test that starts the sink; offline afterwards).
+// tests/smtp-sink/node_modules (tests/smtp-sink/install runs `npm ci` from
+// package-lock.json when they are missing; offline afterwards).
 import fs from 'node:fs';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -115,7 +115,9 @@ server.on('error', (e) => process.stderr.write(`sink: ${e.message}\n`));
 
 function stop() {
   server.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 2000).unref();
+  // Messages are written as they arrive: nothing is lost by not waiting long for
+  // connections to close.
+  setTimeout(() => process.exit(0), 500).unref();
 }
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
