@@ -2,7 +2,8 @@
 #
 #   make build   install missing Debian packages, configure ./build, compile
 #   make demo    build, a fresh arrears.db with a 5000-account demo portfolio and the
-#                nightly batch for today (interest, aging, strategy queues), then
+#                nightly batch and letters run for today (interest, aging, strategy
+#                queues; letters/ holds the PDFs and the print manifest), then
 #                `arrears serve` on http://127.0.0.1:8080 (Ctrl-C stops it)
 #   make test    the whole suite: unit, ASan+UBSan, PostgreSQL, integration, fuzz
 #   make bench   benchmarks (bench/run)
@@ -32,6 +33,8 @@ demo: build
 	$(ARREARS) init </dev/null
 	$(ARREARS) demo --accounts 5000 --seed 42 </dev/null
 	$(ARREARS) batch run --as-of $$(date -u +%F) --quiet </dev/null
+	rm -rf letters
+	$(ARREARS) letters run --as-of $$(date -u +%F) --out letters </dev/null
 	@echo
 	@echo "Demo database ready: $(CURDIR)/arrears.db (5000 accounts, seed 42)."
 	@echo
@@ -49,6 +52,7 @@ demo: build
 	@echo "  $(ARREARS) pay 1 25.00 --method card --key demo-1"
 	@echo "  $(ARREARS) --as sam.supervisor account show 1 --reveal"
 	@echo "  $(ARREARS) audit list --limit 10"
+	@echo "  $(ARREARS) letters list --as-of $$(date -u +%F)   # PDFs and manifest in letters/"
 	@echo
 	@echo "Starting the server; Ctrl-C stops it."
 	exec $(ARREARS) serve --listen $(DEMO_LISTEN) --static web/dist </dev/null

@@ -18,20 +18,18 @@
 
 #include "formats/letter_template.h"
 
-static const char *const k_known[] = {"debtor.name",     "agency.name",  "agency.website",
-                                      "agency.email",    "balance.current",
-                                      "itemization.fees", "optout.url",   "letter.date",
-                                      NULL};
+static const char *const k_known[] = {
+    "debtor.name",  "agency.name",     "agency.website",
+    "agency.email", "balance.current", "itemization.fees",
+    "optout.url",   "letter.date",     NULL};
 
 /* Field values for the lookup: name=value pairs; a name not listed is empty. */
 typedef struct {
   const char *pairs[16][2];
-  int calls;
 } values;
 
 static const char *lookup(void *ctx, const char *name) {
   values *v = ctx;
-  v->calls++;
   for (int i = 0; i < 16 && v->pairs[i][0] != NULL; i++) {
     if (strcmp(v->pairs[i][0], name) == 0) {
       return v->pairs[i][1];
@@ -60,33 +58,32 @@ static arr_letter_doc *fill_ok(const arr_letter_template *t, values *v) {
   return d;
 }
 
-static const char k_letter[] =
-    "# The validation notice\r\n"
-    "subject: Notice for {{debtor.name}}\r\n"
-    "kind: collection\r\n"
-    "repeat: every 30 days\r\n"
-    "---\r\n"
-    "= Notice of a debt\r\n"
-    "{{agency.name}} is a debt collector.\r\n"
-    "We are trying to collect a debt\r\n"
-    "\tthat you owe.\r\n"
-    "\r\n"
-    "== What you owe\r\n"
-    "| Fees since then | {{itemization.fees}}\r\n"
-    "|= Total | {{balance.current}}\r\n"
-    "You can pay online\r\n"
-    "? agency.website\r\n"
-    "at {{agency.website}}\r\n"
-    "? end\r\n"
-    "or by mail.\r\n"
-    "?! agency.email\r\n"
-    "We have no email address.\r\n"
-    "? end\r\n"
-    "%% pagebreak\r\n"
-    "%% tearoff\r\n"
-    "[ ] I want to dispute the debt.\r\n"
-    "____ I enclosed this amount: $\r\n"
-    "____\r\n";
+static const char k_letter[] = "# The validation notice\r\n"
+                               "subject: Notice for {{debtor.name}}\r\n"
+                               "kind: collection\r\n"
+                               "repeat: every 30 days\r\n"
+                               "---\r\n"
+                               "= Notice of a debt\r\n"
+                               "{{agency.name}} is a debt collector.\r\n"
+                               "We are trying to collect a debt\r\n"
+                               "\tthat you owe.\r\n"
+                               "\r\n"
+                               "== What you owe\r\n"
+                               "| Fees since then | {{itemization.fees}}\r\n"
+                               "|= Total | {{balance.current}}\r\n"
+                               "You can pay online\r\n"
+                               "? agency.website\r\n"
+                               "at {{agency.website}}\r\n"
+                               "? end\r\n"
+                               "or by mail.\r\n"
+                               "?! agency.email\r\n"
+                               "We have no email address.\r\n"
+                               "? end\r\n"
+                               "%% pagebreak\r\n"
+                               "%% tearoff\r\n"
+                               "[ ] I want to dispute the debt.\r\n"
+                               "____ I enclosed this amount: $\r\n"
+                               "____\r\n";
 
 static void test_parse(void **state) {
   (void)state;
@@ -106,11 +103,13 @@ static void test_parse(void **state) {
   static const struct {
     const char *repeat;
     int days;
-  } rep[] = {{"once", 0}, {"every 1 day", 1}, {"every 7 days", 7}, {"every 365 days", 365}};
+  } rep[] = {
+      {"once", 0}, {"every 1 day", 1}, {"every 7 days", 7}, {"every 365 days", 365}};
   for (size_t i = 0; i < sizeof rep / sizeof rep[0]; i++) {
     char text[256];
     snprintf(text, sizeof text,
-             "\xEF\xBB\xBFsubject: S\nkind: ended\nrepeat: %s\n---\nHello.", rep[i].repeat);
+             "\xEF\xBB\xBFsubject: S\nkind: ended\nrepeat: %s\n---\nHello.",
+             rep[i].repeat);
     t = parse_ok(text);
     assert_int_equal(arr_template_repeat_days(t), rep[i].days);
     assert_int_equal(arr_template_kind_of(t), ARR_TK_ENDED);
@@ -138,8 +137,9 @@ static void test_parse_errors(void **state) {
        "repeat)"},
       {"subject: S\nsubject: T\n", "line 2, column 1: duplicate header key \"subject\" "
                                    "(first on line 1)"},
-      {"Hello\n---\n", "line 1, column 1: a header line is 'key: value' (subject, kind or "
-                       "repeat); the header ends with a '---' line"},
+      {"Hello\n---\n",
+       "line 1, column 1: a header line is 'key: value' (subject, kind or "
+       "repeat); the header ends with a '---' line"},
       {"subject:   \n", "line 1, column 9: the subject is empty"},
       {"kind: letter\n", "line 1, column 7: kind must be collection, cease_ack, remedy, "
                          "verification or ended"},
@@ -147,19 +147,22 @@ static void test_parse_errors(void **state) {
                                  "days\" with N from 1 to 365"},
       {"repeat: every 366 days\n", "line 1, column 9: repeat must be \"once\" or \"every "
                                    "N days\" with N from 1 to 365"},
-      {"repeat: every 1000 days\n", "line 1, column 9: repeat must be \"once\" or \"every "
-                                    "N days\" with N from 1 to 365"},
-      {"repeat: weekly\n", "line 1, column 9: repeat must be \"once\" or \"every N days\" "
-                           "with N from 1 to 365"},
+      {"repeat: every 1000 days\n",
+       "line 1, column 9: repeat must be \"once\" or \"every "
+       "N days\" with N from 1 to 365"},
+      {"repeat: weekly\n",
+       "line 1, column 9: repeat must be \"once\" or \"every N days\" "
+       "with N from 1 to 365"},
       {HDR, "line 4, column 1: the body after '---' is empty"},
       {HDR "\n\n", "line 4, column 1: the body after '---' is empty"},
-      {HDR "Dear {{debtor.nmae}},",
-       "line 5, column 6: unknown field {{debtor.nmae}}"},
-      {HDR "Dear {{Debtor.name}},", "line 5, column 6: a field name is 1 to 48 characters "
-                                    "of a-z, 0-9, '_' and '.'"},
+      {HDR "Dear {{debtor.nmae}},", "line 5, column 6: unknown field {{debtor.nmae}}"},
+      {HDR "Dear {{Debtor.name}},",
+       "line 5, column 6: a field name is 1 to 48 characters "
+       "of a-z, 0-9, '_' and '.'"},
       {HDR "Dear {{}},", "line 5, column 6: a field name is 1 to 48 characters of a-z, "
                          "0-9, '_' and '.'"},
-      {HDR "Dear {{debtor.name},", "line 5, column 6: '{{' without '}}' on the same line"},
+      {HDR "Dear {{debtor.name},",
+       "line 5, column 6: '{{' without '}}' on the same line"},
       {"subject: Hi {{debtor.name}\n",
        "line 1, column 13: '{{' without '}}' on the same line"},
       {HDR "Se\xC3\xB1or {{x}}", "line 5, column 7: unknown field {{x}}"},
@@ -179,7 +182,7 @@ static void test_parse_errors(void **state) {
       {HDR "| Total\n", "line 5, column 8: a row is '| LABEL | VALUE': the second '|' is "
                         "missing"},
       {HDR "|  | 5\n", "line 5, column 3: a row's label is empty"},
-      {HDR "| a | b | c\n", "line 5, column 7: a row has two cells: '| LABEL | VALUE'"},
+      {HDR "| a | b | c\n", "line 5, column 9: a row has two cells: '| LABEL | VALUE'"},
       {HDR "|x\n", "line 5, column 1: a row is '| LABEL | VALUE' (or '|= LABEL | VALUE' "
                    "for a total)"},
       {HDR "%% cut\n", "line 5, column 1: unknown directive (the directives are '%% "
@@ -212,14 +215,16 @@ static void test_parse_limits(void **state) {
   assert_non_null(big);
   memset(big, 'a', n);
   assert_int_equal(arr_template_parse(big, n, k_known, &t, &err), ARR_ERR_INVALID);
-  assert_string_equal(err.msg, "line 1, column 1: the template is longer than 65536 bytes");
+  assert_string_equal(err.msg,
+                      "line 1, column 1: the template is longer than 65536 bytes");
   /* A 4097-byte line. */
   int off = snprintf(big, n, HDR);
   memset(big + off, 'b', 4097);
   assert_int_equal(arr_template_parse(big, (size_t)off + 4097, k_known, &t, &err),
                    ARR_ERR_INVALID);
   assert_string_equal(err.msg, "line 5, column 1: the line is longer than 4096 bytes");
-  assert_int_equal(arr_template_parse(big, (size_t)off + 4096, k_known, &t, &err), ARR_OK);
+  assert_int_equal(arr_template_parse(big, (size_t)off + 4096, k_known, &t, &err),
+                   ARR_OK);
   arr_template_free(t);
   /* 2001 body lines. */
   off = snprintf(big, n, HDR);
@@ -298,20 +303,24 @@ static void test_fill(void **state) {
 
 static void test_fill_paragraphs(void **state) {
   (void)state;
-  arr_letter_template *t = parse_ok(HDR "  {{agency.email}}  \n"
-                                        "{{agency.email}}\n"
-                                        "\n"
-                                        "\n"
-                                        "First {{agency.email}}\n"
-                                        "{{agency.email}}\n"
-                                        "  second.\n"
-                                        "? agency.email\n"
-                                        "\n"
-                                        "dropped\n"
-                                        "? end\n"
-                                        "third\n");
+  arr_letter_template *t =
+      parse_ok("subject: {{agency.email}}\nkind: ended\nrepeat: once\n"
+               "---\n"
+               "  {{agency.email}}  \n"
+               "{{agency.email}}\n"
+               "\n"
+               "\n"
+               "First {{agency.email}}\n"
+               "{{agency.email}}\n"
+               "  second.\n"
+               "? agency.email\n"
+               "\n"
+               "dropped\n"
+               "? end\n"
+               "third\n");
   values v = {{{NULL, NULL}}};
   arr_letter_doc *d = fill_ok(t, &v);
+  assert_string_equal(d->subject, ""); /* the first text is empty */
   assert_int_equal(d->nblocks, 1);
   assert_int_equal(d->blocks[0].kind, ARR_BLOCK_PARAGRAPH);
   assert_string_equal(d->blocks[0].text, "First second. third");
@@ -359,26 +368,27 @@ static void test_fill_errors(void **state) {
 static void test_text(void **state) {
   (void)state;
   arr_letter_template *t = parse_ok(
-      HDR "= Aviso de una deuda\n"
-          "Usted debe una deuda a {{agency.name}}. Este aviso le explica la deuda y lo que "
-          "puede hacer. Ni\xC3\xB1o acci\xC3\xB3n \xC3\xA1rbol se\xC3\xB1or "
-          "caf\xC3\xA9 "
-          "ma\xC3\xB1\x61na: las letras con acento cuentan como una columna.\n"
-          "\n"
-          "Visite https://example.com/a/very/long/path/that/is/longer/than/seventy-two/"
-          "columns/in/one/word hoy.\n"
-          "== Lo que debe\n"
-          "| Cargos | {{itemization.fees}}\n"
-          "|= Total ahora | {{balance.current}}\n"
-          "| Una etiqueta muy larga que no cabe en una sola linea junto con su valor al "
-          "lado | $1.00\n"
-          "[ ] Quiero disputar la deuda porque creo que no es m\xC3\xAD\x61 o que la "
-          "cantidad es incorrecta.\n"
-          "[ ] Otra\n"
-          "____ Adjunto esta cantidad: $\n"
-          "%% pagebreak\n"
-          "%% tearoff\n"
-          "Fin.\n");
+      HDR
+      "= Aviso de una deuda\n"
+      "Usted debe una deuda a {{agency.name}}. Este aviso le explica la deuda y lo que "
+      "puede hacer. Ni\xC3\xB1o acci\xC3\xB3n \xC3\xA1rbol se\xC3\xB1or "
+      "caf\xC3\xA9 "
+      "ma\xC3\xB1\x61na: las letras con acento cuentan como una columna.\n"
+      "\n"
+      "Visite https://example.com/a/very/long/path/that/is/longer/than/seventy-two/"
+      "columns/in/one/word hoy.\n"
+      "== Lo que debe\n"
+      "| Cargos | {{itemization.fees}}\n"
+      "|= Total ahora | {{balance.current}}\n"
+      "| Una etiqueta muy larga que no cabe en una sola linea junto con su valor al "
+      "lado | $1.00\n"
+      "[ ] Quiero disputar la deuda porque creo que no es m\xC3\xAD\x61 o que la "
+      "cantidad es incorrecta.\n"
+      "[ ] Otra\n"
+      "____ Adjunto esta cantidad: $\n"
+      "%% pagebreak\n"
+      "%% tearoff\n"
+      "Fin.\n");
   values v = {{{"agency.name", "Acme"},
                {"itemization.fees", "$12.00"},
                {"balance.current", "$1,234.56"}}};
@@ -393,11 +403,12 @@ static void test_text(void **state) {
       "\n"
       "Usted debe una deuda a Acme. Este aviso le explica la deuda y lo que\n"
       "puede hacer. Ni\xC3\xB1o acci\xC3\xB3n \xC3\xA1rbol se\xC3\xB1or caf\xC3\xA9 "
-      "ma\xC3\xB1\x61na: las letras con acento cuentan\n"
-      "como una columna.\n"
+      "ma\xC3\xB1\x61na: las letras con acento\n" /* 71 characters, 77 bytes */
+      "cuentan como una columna.\n"
       "\n"
       "Visite\n"
-      "https://example.com/a/very/long/path/that/is/longer/than/seventy-two/columns/in/one/"
+      "https://example.com/a/very/long/path/that/is/longer/than/seventy-two/columns/in/"
+      "one/"
       "word\n"
       "hoy.\n"
       "\n"
@@ -405,18 +416,18 @@ static void test_text(void **state) {
       "-----------\n"
       "\n"
       "Cargos                                                            $12.00\n"
-      "                                                                --------\n"
+      "                                                               ---------\n"
       "Total ahora                                                    $1,234.56\n"
       "Una etiqueta muy larga que no cabe en una sola linea junto con su valor\n"
       "al lado\n"
       "                                                                   $1.00\n"
       "\n"
-      "[ ] Quiero disputar la deuda porque creo que no es m\xC3\xAD\x61 o que la cantidad\n"
+      "[ ] Quiero disputar la deuda porque creo que no es m\xC3\xAD\x61 o que la "
+      "cantidad\n"
       "    es incorrecta.\n"
       "[ ] Otra\n"
       "\n"
       "Adjunto esta cantidad: $ ________\n"
-      "\n"
       "\n"
       "\n"
       "- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -\n"
@@ -438,9 +449,12 @@ static void test_text(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_parse),        cmocka_unit_test(test_parse_errors),
-      cmocka_unit_test(test_parse_limits), cmocka_unit_test(test_fill),
-      cmocka_unit_test(test_fill_paragraphs), cmocka_unit_test(test_fill_errors),
+      cmocka_unit_test(test_parse),
+      cmocka_unit_test(test_parse_errors),
+      cmocka_unit_test(test_parse_limits),
+      cmocka_unit_test(test_fill),
+      cmocka_unit_test(test_fill_paragraphs),
+      cmocka_unit_test(test_fill_errors),
       cmocka_unit_test(test_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -169,6 +169,7 @@ static char *qp_decode(const char *msg) {
   const char *p = strstr(msg, "\r\n\r\n");
   assert_non_null(p);
   p += 4;
+  const char *start = p;
   char *out = malloc(strlen(p) + 1);
   assert_non_null(out);
   size_t n = 0;
@@ -180,7 +181,8 @@ static char *qp_decode(const char *msg) {
       out[n++] = (char)(hexval(p[1]) * 16 + hexval(p[2]));
       p += 3;
     } else if (p[0] == '\r' && p[1] == '\n') {
-      assert_true(n == 0 || (out[n - 1] != ' ' && out[n - 1] != '\t') || p[-1] != ' ');
+      /* No literal space or tab ends an encoded line. */
+      assert_true(p == start || (p[-1] != ' ' && p[-1] != '\t'));
       out[n++] = '\n';
       p += 2;
     } else {
@@ -198,9 +200,10 @@ static void test_encoded_words(void **state) {
   m.from_name = "Cobranzas Se\xC3\xB1or \xE2\x82\xAC";
   m.to_name = "Jos\xC3\xA9 Mar\xC3\xAD\x61 N\xC3\xBA\xC3\xB1\x65z de la Pe\xC3\xB1\x61 "
               "Garc\xC3\xAD\x61-Rodr\xC3\xADguez y Fern\xC3\xA1ndez";
-  m.subject = "Aviso de una deuda: su cuenta con Acme ha sido transferida a nuestra "
-              "agencia \xE2\x80\x94 acci\xC3\xB3n requerida, por favor lea con atenci\xC3\xB3n "
-              "\xF0\x9F\x93\xAC fin";
+  m.subject =
+      "Aviso de una deuda: su cuenta con Acme ha sido transferida a nuestra "
+      "agencia \xE2\x80\x94 acci\xC3\xB3n requerida, por favor lea con atenci\xC3\xB3n "
+      "\xF0\x9F\x93\xAC fin";
   char *out = compose_ok(&m);
   check_lines(out, 78);
   char v[2048];
@@ -214,7 +217,8 @@ static void test_encoded_words(void **state) {
   snprintf(want, sizeof want, "%s <letters@acme.example>", m.from_name);
   assert_string_equal(v, want);
   /* No encoded-word passes 75 characters; each decodes alone (whole characters). */
-  for (const char *p = strstr(out, "=?UTF-8?B?"); p != NULL; p = strstr(p + 1, "=?UTF-8?B?")) {
+  for (const char *p = strstr(out, "=?UTF-8?B?"); p != NULL;
+       p = strstr(p + 1, "=?UTF-8?B?")) {
     const char *end = strstr(p + 10, "?=");
     assert_non_null(end);
     assert_true(end + 2 - p <= 75);
@@ -229,8 +233,9 @@ static void test_encoded_words(void **state) {
   header_value(out, "Subject", v, sizeof v);
   assert_string_equal(v, m.subject);
   free(out);
-  m.subject = "A long subject line that goes on and on about the debt and the payment plan "
-              "and the settlement offer until it is well past seventy-eight columns";
+  m.subject =
+      "A long subject line that goes on and on about the debt and the payment plan "
+      "and the settlement offer until it is well past seventy-eight columns";
   out = compose_ok(&m);
   check_lines(out, 78);
   header_value(out, "Subject", v, sizeof v);
@@ -242,21 +247,22 @@ static void test_quoted_printable(void **state) {
   (void)state;
   arr_mime_message m = base();
   static char body[8192];
-  snprintf(body, sizeof body,
-           "Se\xC3\xB1or: a=b, 100%% sure.   \n"
-           ".a line with a dot\r\n"
-           "From here on\n"
-           "tab at end\t\n"
-           "\n"
-           "%s\n"
-           "%s\n"
-           "%s",
-           "A very long line of plain words that goes past seventy-six columns for sure, "
-           "and then some more words to make it wrap twice over the limit of the line.",
-           "==========================================================================="
-           "=====",
-           "\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1"
-           "\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1 no newline");
+  snprintf(
+      body, sizeof body,
+      "Se\xC3\xB1or: a=b, 100%% sure.   \n"
+      ".a line with a dot\r\n"
+      "From here on\n"
+      "tab at end\t\n"
+      "\n"
+      "%s\n"
+      "%s\n"
+      "%s",
+      "A very long line of plain words that goes past seventy-six columns for sure, "
+      "and then some more words to make it wrap twice over the limit of the line.",
+      "==========================================================================="
+      "=====",
+      "\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1"
+      "\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1\xC3\xA1 no newline");
   m.body_text = body;
   char *out = compose_ok(&m);
   check_lines(out, 76);
@@ -300,13 +306,14 @@ static void test_injection(void **state) {
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     for (size_t e = 0; e < sizeof evil / sizeof evil[0]; e++) {
       arr_mime_message m = base();
-      const char **slot = strcmp(cases[i].field, "from_name") == 0    ? &m.from_name
-                          : strcmp(cases[i].field, "from_addr") == 0  ? &m.from_addr
-                          : strcmp(cases[i].field, "to_name") == 0    ? &m.to_name
-                          : strcmp(cases[i].field, "to_addr") == 0    ? &m.to_addr
-                          : strcmp(cases[i].field, "subject") == 0    ? &m.subject
-                          : strcmp(cases[i].field, "message_id") == 0 ? &m.message_id
-                                                                      : &m.list_unsubscribe_url;
+      const char **slot = strcmp(cases[i].field, "from_name") == 0   ? &m.from_name
+                          : strcmp(cases[i].field, "from_addr") == 0 ? &m.from_addr
+                          : strcmp(cases[i].field, "to_name") == 0   ? &m.to_name
+                          : strcmp(cases[i].field, "to_addr") == 0   ? &m.to_addr
+                          : strcmp(cases[i].field, "subject") == 0   ? &m.subject
+                          : strcmp(cases[i].field, "message_id") == 0
+                              ? &m.message_id
+                              : &m.list_unsubscribe_url;
       *slot = evil[e];
       char *out = (char *)1;
       arr_err err;
@@ -355,8 +362,8 @@ static void test_invalid(void **state) {
     }
   }
   char long_addr[300];
-  memset(long_addr, 'a', 250);
-  memcpy(long_addr + 250, "@b.c", 5);
+  memset(long_addr, 'a', 251);
+  memcpy(long_addr + 251, "@b.c", 5); /* 255 bytes */
   arr_mime_message m = base();
   m.to_addr = long_addr;
   char *out;
@@ -398,8 +405,10 @@ static void test_invalid(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_plain),      cmocka_unit_test(test_encoded_words),
-      cmocka_unit_test(test_quoted_printable), cmocka_unit_test(test_injection),
+      cmocka_unit_test(test_plain),
+      cmocka_unit_test(test_encoded_words),
+      cmocka_unit_test(test_quoted_printable),
+      cmocka_unit_test(test_injection),
       cmocka_unit_test(test_invalid),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
