@@ -25,48 +25,6 @@
     }                                                                                    \
   } while (0)
 
-static const char *const k_known[] = {"agency.name",
-                                      "agency.street",
-                                      "agency.city_line",
-                                      "agency.phone",
-                                      "agency.hours",
-                                      "agency.email",
-                                      "agency.website",
-                                      "agency.dispute_url",
-                                      "letter.date",
-                                      "letter.id",
-                                      "debtor.name",
-                                      "debtor.street",
-                                      "debtor.city_line",
-                                      "account.reference",
-                                      "account.number",
-                                      "creditor.current",
-                                      "creditor.original",
-                                      "itemization.date",
-                                      "itemization.amount",
-                                      "itemization.interest",
-                                      "itemization.fees",
-                                      "itemization.payments",
-                                      "itemization.current",
-                                      "validation.end_date",
-                                      "balance.current",
-                                      "plan.total",
-                                      "plan.installment",
-                                      "plan.count",
-                                      "plan.frequency",
-                                      "plan.first_due",
-                                      "plan.next_due",
-                                      "settlement.amount",
-                                      "settlement.due",
-                                      "settlement.savings",
-                                      "payment.amount",
-                                      "payment.date",
-                                      "dispute.date",
-                                      "referral.name",
-                                      "referral.date",
-                                      "optout.url",
-                                      NULL};
-
 /* Every field set: a value with accents, a line break and a tab (made spaces). */
 static const char *full(void *ctx, const char *name) {
   (void)ctx;
@@ -157,7 +115,7 @@ static void check_doc(const arr_letter_doc *d) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   arr_letter_template *t = NULL;
   arr_err err;
-  arr_rc rc = arr_template_parse((const char *)data, size, k_known, &t, &err);
+  arr_rc rc = arr_template_parse((const char *)data, size, ARR_LETTER_FIELDS, &t, &err);
   if (rc != ARR_OK) {
     CHECK(rc == ARR_ERR_INVALID && t == NULL);
     int line, col;

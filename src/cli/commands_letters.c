@@ -67,8 +67,9 @@ int cmd_letters_run(cli_args *a) {
 
 int cmd_letters_list(cli_args *a) {
   if (a->nargs > 1) {
-    return cli_usage("usage: arrears %s",
-                     "letters list ACCOUNT | --as-of DATE [--after ID] [--limit N] [--json]");
+    return cli_usage(
+        "usage: arrears %s",
+        "letters list ACCOUNT | --as-of DATE [--after ID] [--limit N] [--json]");
   }
   const char *as_of = cli_opt_get(a, "as-of");
   bool as_json = cli_flag(a, "json");
@@ -318,31 +319,26 @@ int cmd_template_show(cli_args *a) {
   return 0;
 }
 
-/* template check / save: --file read, then the call. */
-static int with_template_file(cli_args *a, const char **text_out, char **buf) {
-  const char *path = cli_opt_get(a, "file");
-  if (path == NULL) {
+/* template check / save: reads --file into *buf (the caller frees it); *path names it. */
+static int with_template_file(cli_args *a, const char **path, char **buf) {
+  *path = cli_opt_get(a, "file");
+  if (*path == NULL) {
     return cli_usage("--file F is required%s", "");
   }
   const char *why = NULL;
-  *buf = cli_read_text_file(path, 65536, &why);
+  *buf = cli_read_text_file(*path, 65536, &why);
   if (*buf == NULL) {
-    fprintf(stderr, "arrears: %s %s\n", path, why);
+    fprintf(stderr, "arrears: %s %s\n", *path, why);
     return 1;
   }
-  *text_out = *buf;
   return 0;
 }
 
 int cmd_template_check(cli_args *a) {
   EXPECT_ARGS(0, "template check --file F");
-  const char *text = NULL;
-  char *buf = NULL;
   const char *path = NULL;
-  for (int i = 0; i < a->nopt; i++) {
-    path = strcmp(a->opt[i].name, "file") == 0 ? a->opt[i].value : path;
-  }
-  int rc = with_template_file(a, &text, &buf);
+  char *buf = NULL;
+  int rc = with_template_file(a, &path, &buf);
   arr_svc *svc = NULL;
   rc = rc == 0 ? cli_open_checked(a, &svc) : rc;
   if (rc != 0) {
@@ -351,7 +347,7 @@ int cmd_template_check(cli_args *a) {
   }
   arr_err err;
   json_t *out = NULL;
-  arr_rc x = arr_svc_template_check(svc, text, &out, &err);
+  arr_rc x = arr_svc_template_check(svc, buf, &out, &err);
   arr_svc_close(svc);
   free(buf);
   if (x != ARR_OK) {
@@ -369,9 +365,9 @@ int cmd_template_save(cli_args *a) {
   EXPECT_ARGS(1, "template save NAME --language en|es --file F [--note N] [--json]");
   const char *lang = cli_opt_get(a, "language"), *note = cli_opt_get(a, "note");
   bool as_json = cli_flag(a, "json");
-  const char *text = NULL;
+  const char *path = NULL;
   char *buf = NULL;
-  int rc = with_template_file(a, &text, &buf);
+  int rc = with_template_file(a, &path, &buf);
   arr_svc *svc = NULL;
   rc = rc == 0 ? cli_open_checked(a, &svc) : rc;
   if (rc != 0) {
@@ -380,7 +376,7 @@ int cmd_template_save(cli_args *a) {
   }
   arr_err err;
   json_t *out = NULL;
-  arr_rc x = arr_svc_template_save(svc, a->args[0], lang != NULL ? lang : "", text, note,
+  arr_rc x = arr_svc_template_save(svc, a->args[0], lang != NULL ? lang : "", buf, note,
                                    &out, &err);
   arr_svc_close(svc);
   free(buf);

@@ -424,7 +424,8 @@ arr_date arr_passive_reporting_from(const arr_passive_event *events, int n,
     if (e->kind == ARR_PASSIVE_CONVERSATION && (talk == ARR_DATE_NONE || e->on < talk)) {
       talk = e->on;
     }
-    if (e->kind == ARR_PASSIVE_RETURNED && (returned == ARR_DATE_NONE || e->on > returned)) {
+    if (e->kind == ARR_PASSIVE_RETURNED &&
+        (returned == ARR_DATE_NONE || e->on > returned)) {
       returned = e->on;
     }
   }

@@ -51,6 +51,11 @@ typedef enum {
   ARR_TK_ENDED
 } arr_template_kind;
 
+/* Every field the service fills and a template may use (templates/letters/README.md),
+ * NULL-terminated: the `known` list arr_template_parse is given for letters. */
+enum { ARR_LETTER_FIELD_COUNT = 40 };
+extern const char *const ARR_LETTER_FIELDS[ARR_LETTER_FIELD_COUNT + 1];
+
 typedef struct arr_letter_template arr_letter_template; /* opaque, heap-allocated */
 
 /* Parses text[0..len). known: NULL-terminated list of the field names a template may

@@ -563,10 +563,10 @@ static arr_rc decide_loaded(check_data *c, const char *channel, const char *to,
   }
   p.line = ARR_LINE_UNKNOWN;
   if (!p.threatens_suit) {
-    p.letter_kind = (flags & DECIDE_CEASE_ACK) != 0       ? ARR_LETTER_CEASE_ACK
-                    : (flags & DECIDE_REMEDY) != 0        ? ARR_LETTER_REMEDY
+    p.letter_kind = (flags & DECIDE_CEASE_ACK) != 0      ? ARR_LETTER_CEASE_ACK
+                    : (flags & DECIDE_REMEDY) != 0       ? ARR_LETTER_REMEDY
                     : (flags & DECIDE_VERIFICATION) != 0 ? ARR_LETTER_VERIFICATION
-                                                          : ARR_LETTER_COLLECTION;
+                                                         : ARR_LETTER_COLLECTION;
   }
   if (to != NULL && to[0] != '\0' &&
       (p.channel == ARR_CH_CALL || p.channel == ARR_CH_SMS)) {
@@ -590,7 +590,8 @@ static arr_rc decide_loaded(check_data *c, const char *channel, const char *to,
   if (p.channel == ARR_CH_EMAIL && to != NULL && to[0] != '\0') {
     for (int i = 0; i < c->ne; i++) {
       if (strcasecmp(c->emails[i].address, to) == 0) {
-        p.target_bad = bad_status(c->emails[i].status) || c->emails[i].valid_to != ARR_DATE_NONE;
+        p.target_bad =
+            bad_status(c->emails[i].status) || c->emails[i].valid_to != ARR_DATE_NONE;
       }
     }
   }

@@ -17,30 +17,14 @@
 #include "service/internal.h"
 #include "service/letter_builtin.h"
 #include "service/letters_internal.h"
-
-const char *const SVC_LETTER_FIELDS[] = {
-    "agency.name",          "agency.street",         "agency.city_line",
-    "agency.phone",         "agency.hours",          "agency.email",
-    "agency.website",       "agency.dispute_url",    "letter.date",
-    "letter.id",            "debtor.name",           "debtor.street",
-    "debtor.city_line",     "account.reference",     "account.number",
-    "creditor.current",     "creditor.original",     "itemization.date",
-    "itemization.amount",   "itemization.interest",  "itemization.fees",
-    "itemization.payments", "itemization.current",   "validation.end_date",
-    "balance.current",      "plan.total",            "plan.installment",
-    "plan.count",           "plan.frequency",        "plan.first_due",
-    "plan.next_due",        "settlement.amount",     "settlement.due",
-    "settlement.savings",   "payment.amount",        "payment.date",
-    "dispute.date",         "referral.name",         "referral.date",
-    "optout.url",           NULL};
-
-static const char *const AGENCY_KEYS[] = {"name",  "street",  "city_line",   "phone", "hours",
-                                          "email", "website", "dispute_url", NULL};
+static const char *const AGENCY_KEYS[] = {"name",    "street",      "city_line",
+                                          "phone",   "hours",       "email",
+                                          "website", "dispute_url", NULL};
 enum { AGENCY_REQUIRED = 5 }; /* the first five keys: a letter cannot go without them */
 
 int svc_field_index(const char *name) {
-  for (int i = 0; SVC_LETTER_FIELDS[i] != NULL; i++) {
-    if (strcmp(SVC_LETTER_FIELDS[i], name) == 0) {
+  for (int i = 0; ARR_LETTER_FIELDS[i] != NULL; i++) {
+    if (strcmp(ARR_LETTER_FIELDS[i], name) == 0) {
       return i;
     }
   }
@@ -65,10 +49,10 @@ const char *svc_fields_lookup(void *ctx, const char *name) {
 
 json_t *svc_fields_json(const svc_fields *f) {
   json_t *o = json_object();
-  for (int i = 0; SVC_LETTER_FIELDS[i] != NULL; i++) {
+  for (int i = 0; ARR_LETTER_FIELDS[i] != NULL; i++) {
     /* The opt-out link carries a secret token: it is in the email alone. */
-    if (f->v[i][0] != '\0' && strcmp(SVC_LETTER_FIELDS[i], "optout.url") != 0) {
-      json_object_set_new(o, SVC_LETTER_FIELDS[i], json_string(f->v[i]));
+    if (f->v[i][0] != '\0' && strcmp(ARR_LETTER_FIELDS[i], "optout.url") != 0) {
+      json_object_set_new(o, ARR_LETTER_FIELDS[i], json_string(f->v[i]));
     }
   }
   return o;
@@ -116,11 +100,11 @@ void svc_money_text(int64_t cents, char *buf, size_t cap) {
 }
 
 void svc_date_text(arr_date d, const char *lang, char *buf, size_t cap) {
-  static const char *const EN[] = {"January", "February", "March",     "April",
-                                   "May",     "June",     "July",      "August",
-                                   "September", "October", "November", "December"};
-  static const char *const ES[] = {"enero", "febrero", "marzo",      "abril",
-                                   "mayo",  "junio",   "julio",      "agosto",
+  static const char *const EN[] = {"January",   "February", "March",    "April",
+                                   "May",       "June",     "July",     "August",
+                                   "September", "October",  "November", "December"};
+  static const char *const ES[] = {"enero",      "febrero", "marzo",     "abril",
+                                   "mayo",       "junio",   "julio",     "agosto",
                                    "septiembre", "octubre", "noviembre", "diciembre"};
   if (d == ARR_DATE_NONE) {
     buf[0] = '\0';
@@ -208,7 +192,8 @@ arr_rc arr_svc_agency_show(arr_svc *svc, json_t **out, arr_err *err) {
   return ARR_OK;
 }
 
-arr_rc arr_svc_agency_set(arr_svc *svc, const char *key, const char *value, arr_err *err) {
+arr_rc arr_svc_agency_set(arr_svc *svc, const char *key, const char *value,
+                          arr_err *err) {
   static const char *const ADMINS[] = {"admin", NULL};
   arr_rc rc = arr_svc_require(svc, "changing the agency's profile", ADMINS, err);
   if (rc != ARR_OK) {
@@ -247,10 +232,9 @@ arr_rc arr_svc_agency_set(arr_svc *svc, const char *key, const char *value, arr_
     rc = arr_store_setting_put(svc->db, name, len ? value : "", err);
   }
   if (rc == ARR_OK) {
-    rc = svc_audit(svc, "agency.set", "agency", 0,
-                   json_pack("{s:s,s:s,s:s}", "key", key, "old", old, "new",
-                             len ? value : ""),
-                   err);
+    rc = svc_audit(
+        svc, "agency.set", "agency", 0,
+        json_pack("{s:s,s:s,s:s}", "key", key, "old", old, "new", len ? value : ""), err);
   }
   if (rc == ARR_OK) {
     return svc_commit(svc, err);
@@ -306,12 +290,13 @@ arr_rc svc_template_text(arr_svc *svc, const char *name, const char *lang,
   return *text != NULL ? ARR_OK : arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
 }
 
-arr_rc svc_template_load(arr_svc *svc, const char *name, const char *lang, int64_t version,
-                         arr_letter_template **t, int64_t *version_out, arr_err *err) {
+arr_rc svc_template_load(arr_svc *svc, const char *name, const char *lang,
+                         int64_t version, arr_letter_template **t, int64_t *version_out,
+                         arr_err *err) {
   char *text = NULL;
   arr_rc rc = svc_template_text(svc, name, lang, version, &text, version_out, err);
   if (rc == ARR_OK) {
-    rc = arr_template_parse(text, strlen(text), SVC_LETTER_FIELDS, t, err);
+    rc = arr_template_parse(text, strlen(text), ARR_LETTER_FIELDS, t, err);
     if (rc != ARR_OK) {
       char msg[ARR_ERR_MSG_MAX];
       snprintf(msg, sizeof msg, "%s", err->msg);
@@ -437,12 +422,12 @@ arr_rc svc_letter_plan_fields(arr_svc *svc, int64_t plan_id, const char *lang,
   char buf[128];
   if (rc == ARR_OK) {
     svc_money_text(p.total_cents, buf, sizeof buf);
-    svc_fields_set(f, strcmp(p.kind, "settlement") == 0 ? "settlement.amount" : "plan.total",
-                   buf);
+    svc_fields_set(
+        f, strcmp(p.kind, "settlement") == 0 ? "settlement.amount" : "plan.total", buf);
     svc_money_text(p.balance_cents - p.total_cents, buf, sizeof buf);
     svc_fields_set(f, "settlement.savings", buf);
-    svc_date_text(p.expires_on != ARR_DATE_NONE ? p.expires_on : p.first_due_on, lang, buf,
-                  sizeof buf);
+    svc_date_text(p.expires_on != ARR_DATE_NONE ? p.expires_on : p.first_due_on, lang,
+                  buf, sizeof buf);
     svc_fields_set(f, "settlement.due", buf);
     snprintf(buf, sizeof buf, "%d", p.installments);
     svc_fields_set(f, "plan.count", buf);

@@ -38,20 +38,20 @@
 #include "service/letters_internal.h"
 
 enum {
-  CHUNK = 200,            /* letters per transaction */
-  RENDER_THREADS_MAX = 8, /* PDFs are rendered in parallel after each commit */
-  PAGE = 500,             /* rows per store read */
-  WINDOW_DAYS = 7,        /* events this many days up to the run date are answered */
+  CHUNK = 200,              /* letters per transaction */
+  RENDER_THREADS_MAX = 8,   /* PDFs are rendered in parallel after each commit */
+  PAGE = 500,               /* rows per store read */
+  WINDOW_DAYS = 7,          /* events this many days up to the run date are answered */
   CANDIDATES_MAX = 4000000, /* bound on one run's candidates */
-  POINTS_MAX = 32         /* addresses and emails read per debtor */
+  POINTS_MAX = 32           /* addresses and emails read per debtor */
 };
 
 typedef struct {
   int64_t account_id;
-  int64_t ref_id;         /* plan or event id; 0 */
-  char channel[8];        /* letter, email */
+  int64_t ref_id;  /* plan or event id; 0 */
+  char channel[8]; /* letter, email */
   char template_name[33];
-  char trigger[65];       /* "" for a strategy letter: its template's repeat decides */
+  char trigger[65];          /* "" for a strategy letter: its template's repeat decides */
   char at[ARR_TIME_FMT_MAX]; /* the event's time (dispute, referral) */
 } candidate;
 
@@ -181,8 +181,8 @@ static arr_rc collect_events(arr_svc *svc, arr_date as_of, candidate_list *l,
   }
   after = 0;
   do {
-    rc = rc == ARR_OK ? arr_store_paid_off_between(svc->db, as_of - WINDOW_DAYS + 1, as_of,
-                                                    after, ts, PAGE, &n, err)
+    rc = rc == ARR_OK ? arr_store_paid_off_between(svc->db, as_of - WINDOW_DAYS + 1,
+                                                   as_of, after, ts, PAGE, &n, err)
                       : rc;
     for (int i = 0; rc == ARR_OK && i < n; i++) {
       after = ts[i].ref_id;
@@ -264,14 +264,10 @@ static arr_rc template_for(run_state *r, const char *name, const char *lang,
 static arr_letter_kind letter_kind(const arr_letter_template *t) {
   switch (arr_template_kind_of(t)) {
   case ARR_TK_CEASE_ACK:
-  case ARR_TK_ENDED:
-    return ARR_LETTER_CEASE_ACK;
-  case ARR_TK_REMEDY:
-    return ARR_LETTER_REMEDY;
-  case ARR_TK_VERIFICATION:
-    return ARR_LETTER_VERIFICATION;
-  default:
-    return ARR_LETTER_COLLECTION;
+  case ARR_TK_ENDED: return ARR_LETTER_CEASE_ACK;
+  case ARR_TK_REMEDY: return ARR_LETTER_REMEDY;
+  case ARR_TK_VERIFICATION: return ARR_LETTER_VERIFICATION;
+  default: return ARR_LETTER_COLLECTION;
   }
 }
 
@@ -319,8 +315,8 @@ static arr_rc event_fields(run_state *r, const candidate *c, const char *lang,
   if (strcmp(c->template_name, "attorney_referral") == 0) {
     svc_date_text(on, lang, buf, sizeof buf);
     svc_fields_set(f, "referral.date", buf);
-    svc_fields_set(f, "referral.name", strcmp(lang, "es") == 0 ? "nuestro abogado"
-                                                               : "our attorney");
+    svc_fields_set(f, "referral.name",
+                   strcmp(lang, "es") == 0 ? "nuestro abogado" : "our attorney");
   }
   if (strcmp(c->template_name, "verification_response") == 0) {
     /* The dispute answered: the latest written or oral dispute before the
@@ -468,7 +464,8 @@ static arr_rc make_one(run_state *r, candidate *c, arr_err *err) {
   if (ftext == NULL || strlen(ftext) >= sizeof l->fields) {
     free(ftext);
     free(l);
-    return arr_err_set(err, ARR_ERR_INVALID, "account %lld: the letter's fields are too long",
+    return arr_err_set(err, ARR_ERR_INVALID,
+                       "account %lld: the letter's fields are too long",
                        (long long)c->account_id);
   }
   svc_strcpy(l->fields, sizeof l->fields, ftext);
@@ -664,8 +661,8 @@ static arr_rc rerender(arr_svc *svc, const arr_letter_row *l, unsigned char **pd
     char idbuf[24];
     snprintf(idbuf, sizeof idbuf, "%lld", (long long)l->id);
     svc_fields_set(f, "letter.id", idbuf);
-    rc = svc_template_load(svc, l->template_name, l->language, l->template_version, &t, &v,
-                           err);
+    rc = svc_template_load(svc, l->template_name, l->language, l->template_version, &t,
+                           &v, err);
   }
   if (rc == ARR_OK) {
     rc = svc_letter_render(t, f, l->language, l->sent_on, pdf, len, pages, err);
@@ -786,8 +783,9 @@ static arr_rc write_manifest(run_state *r, char *path, size_t cap, int64_t *rows
   int n = 0;
   *rows = 0;
   do {
-    rc = rc == ARR_OK ? arr_store_letters_of_run(svc->db, r->as_of, after, ls, 64, &n, err)
-                      : rc;
+    rc = rc == ARR_OK
+             ? arr_store_letters_of_run(svc->db, r->as_of, after, ls, 64, &n, err)
+             : rc;
     for (int i = 0; rc == ARR_OK && i < n; i++) {
       const arr_letter_row *l = &ls[i];
       after = l->id;
@@ -869,8 +867,8 @@ static arr_rc send_one(arr_svc *svc, const arr_letter_row *l, bool *sent, char *
     snprintf(idbuf, sizeof idbuf, "%lld", (long long)l->id);
     svc_fields_set(f, "letter.id", idbuf);
     svc_fields_set(f, "optout.url", url);
-    rc = svc_template_load(svc, l->template_name, l->language, l->template_version, &t, &v,
-                           err);
+    rc = svc_template_load(svc, l->template_name, l->language, l->template_version, &t,
+                           &v, err);
   }
   arr_letter_doc *doc = NULL;
   char *text = NULL;
@@ -951,10 +949,10 @@ static arr_rc send_emails(run_state *r, int64_t *failed, arr_err *err) {
         rc = arr_store_contact_insert(svc->db, &c, svc->now_iso, err);
       }
       if (rc == ARR_OK) {
-        rc = svc_audit(svc, sent ? "email.sent" : "email.failed", "letter", l->id,
-                       json_pack("{s:I,s:s}", "account_id", (json_int_t)l->account_id,
-                                 "error", why),
-                       err);
+        rc = svc_audit(
+            svc, sent ? "email.sent" : "email.failed", "letter", l->id,
+            json_pack("{s:I,s:s}", "account_id", (json_int_t)l->account_id, "error", why),
+            err);
       }
       if (rc == ARR_OK) {
         rc = svc_commit(svc, err);
@@ -972,9 +970,10 @@ static arr_rc send_emails(run_state *r, int64_t *failed, arr_err *err) {
 /* ---- the run ---- */
 
 static const char *const RUNNERS[] = {"supervisor", "admin", NULL};
-static const char *const STAFF[] = {"collector", "supervisor", "compliance", "admin", NULL};
-static const char *const READERS[] = {"collector", "supervisor", "compliance", "admin",
-                                      "client",    NULL};
+static const char *const STAFF[] = {"collector", "supervisor", "compliance", "admin",
+                                    NULL};
+static const char *const READERS[] = {"collector", "supervisor", "compliance",
+                                      "admin",     "client",     NULL};
 static const char *const ADMINS[] = {"admin", NULL};
 
 static arr_rc parse_date_field(const char *s, const char *field, arr_date *out,
@@ -994,7 +993,8 @@ static arr_rc run_checks(arr_svc *svc, const char *as_of, const char *dir, arr_d
   }
   if (*d > svc->today) {
     return arr_err_field(err, ARR_ERR_INVALID, "as_of",
-                         "as_of %s is after today: letters are mailed on their date", as_of);
+                         "as_of %s is after today: letters are mailed on their date",
+                         as_of);
   }
   struct stat sb;
   if (dir == NULL || dir[0] == '\0' || strlen(dir) > 3800) {
@@ -1129,8 +1129,8 @@ arr_rc arr_svc_letters_run(arr_svc *svc, const char *as_of, const char *out_dir,
                      "emails_failed", (json_int_t)failed, "already_made",
                      (json_int_t)r->already, "not_due", (json_int_t)r->not_due, "skipped",
                      (json_int_t)r->skipped, "pdfs_written", (json_int_t)r->pdfs,
-                     "manifest_rows", (json_int_t)rows, "manifest", manifest, "skipped_file",
-                     skipped_path);
+                     "manifest_rows", (json_int_t)rows, "manifest", manifest,
+                     "skipped_file", skipped_path);
   }
   for (int i = 0; i < r->ncache; i++) {
     arr_template_free(r->cache[i].t);
@@ -1165,11 +1165,19 @@ static json_t *letter_json(const arr_letter_row *l) {
   svc_set_str(o, "recipient", rec);
   svc_set_int(o, "pages", l->pages);
   svc_set(o, "returned_on", svc_date_json(l->returned_on));
-  svc_set(o, "return_reason", l->return_reason[0] ? json_string(l->return_reason)
-                                                   : json_null());
+  svc_set(o, "return_reason",
+          l->return_reason[0] ? json_string(l->return_reason) : json_null());
   svc_set_str(o, "created_at", l->created_at);
   svc_set_str(o, "actor", l->actor);
   return o;
+}
+
+static json_t *letters_json(const arr_letter_row *ls, int n) {
+  json_t *a = json_array();
+  for (int i = 0; i < n; i++) {
+    json_array_append_new(a, letter_json(&ls[i]));
+  }
+  return a;
 }
 
 arr_rc arr_svc_letters_of_account(arr_svc *svc, const char *account, json_t **out,
@@ -1192,11 +1200,7 @@ arr_rc arr_svc_letters_of_account(arr_svc *svc, const char *account, json_t **ou
     arr_db_commit(svc->db, NULL);
   }
   if (rc == ARR_OK) {
-    json_t *a = json_array();
-    for (int i = 0; i < n; i++) {
-      json_array_append_new(a, letter_json(&ls[i]));
-    }
-    *out = a;
+    *out = letters_json(ls, n);
   }
   free(ls);
   return rc;
@@ -1224,11 +1228,7 @@ arr_rc arr_svc_letters_of_date(arr_svc *svc, const char *as_of, int64_t after_id
     arr_db_commit(svc->db, NULL);
   }
   if (rc == ARR_OK) {
-    json_t *a = json_array();
-    for (int i = 0; i < n; i++) {
-      json_array_append_new(a, letter_json(&ls[i]));
-    }
-    *out = a;
+    *out = letters_json(ls, n);
   }
   free(ls);
   return rc;
@@ -1428,11 +1428,12 @@ arr_rc arr_svc_letter_preview(arr_svc *svc, const char *account, const char *nam
   if (rc == ARR_OK) {
     int na = 0;
     rc = arr_store_account_get(svc->db, id, &s->account, err);
-    rc = rc == ARR_OK ? arr_store_debtor_get(svc->db, s->account.debtor_id, &s->debtor, err)
-                      : rc;
-    rc = rc == ARR_OK ? arr_store_address_list(svc->db, s->debtor.id, as, POINTS_MAX, &na,
-                                               err)
-                      : rc;
+    rc = rc == ARR_OK
+             ? arr_store_debtor_get(svc->db, s->account.debtor_id, &s->debtor, err)
+             : rc;
+    rc = rc == ARR_OK
+             ? arr_store_address_list(svc->db, s->debtor.id, as, POINTS_MAX, &na, err)
+             : rc;
     int ai = svc_current_address(as, na);
     s->address = ai >= 0 ? &as[ai] : NULL;
     s->language = language != NULL && language[0] != '\0'
@@ -1444,7 +1445,8 @@ arr_rc arr_svc_letter_preview(arr_svc *svc, const char *account, const char *nam
     arr_db_commit(svc->db, NULL);
   }
   if (rc == ARR_OK) {
-    svc_fields_set(f, "letter.id", strcmp(s->language, "es") == 0 ? "MUESTRA" : "PREVIEW");
+    svc_fields_set(f, "letter.id",
+                   strcmp(s->language, "es") == 0 ? "MUESTRA" : "PREVIEW");
     int pages = 0;
     rc = svc_letter_render(t, f, s->language, svc->today, pdf, len, &pages, err);
   }
@@ -1456,12 +1458,14 @@ arr_rc arr_svc_letter_preview(arr_svc *svc, const char *account, const char *nam
 }
 
 static json_t *template_summary(const char *name, const char *lang, int64_t version,
-                                const arr_letter_template *t, const arr_template_row *row) {
+                                const arr_letter_template *t,
+                                const arr_template_row *row) {
   json_t *o = json_object();
   svc_set_str(o, "name", name);
   svc_set_str(o, "language", lang);
   svc_set_int(o, "version", version);
-  svc_set_str(o, "kind", t != NULL ? arr_template_kind_name(arr_template_kind_of(t)) : "");
+  svc_set_str(o, "kind",
+              t != NULL ? arr_template_kind_name(arr_template_kind_of(t)) : "");
   svc_set_int(o, "repeat_days", t != NULL ? arr_template_repeat_days(t) : 0);
   svc_set(o, "saved_by", row != NULL ? json_string(row->created_by) : json_null());
   svc_set(o, "saved_at", row != NULL ? json_string(row->created_at) : json_null());
@@ -1486,8 +1490,8 @@ arr_rc arr_svc_templates_list(arr_svc *svc, json_t **out, arr_err *err) {
     int64_t v = 0;
     rc = svc_template_load(svc, b->name, b->language, -1, &t, &v, err);
     if (rc == ARR_OK) {
-      json_array_append_new(a, template_summary(b->name, b->language, v, t,
-                                                saved ? &row : NULL));
+      json_array_append_new(
+          a, template_summary(b->name, b->language, v, t, saved ? &row : NULL));
     }
     arr_template_free(t);
   }
@@ -1535,7 +1539,7 @@ arr_rc arr_svc_template_show(arr_svc *svc, const char *name, const char *lang,
   arr_letter_template *t = NULL;
   if (rc == ARR_OK) {
     arr_err e2;
-    arr_template_parse(text, strlen(text), SVC_LETTER_FIELDS, &t, &e2);
+    arr_template_parse(text, strlen(text), ARR_LETTER_FIELDS, &t, &e2);
     const arr_template_row *saved = NULL;
     for (int i = 0; i < n && v > 0; i++) {
       if (strcmp(rows[i].name, name) == 0 && strcmp(rows[i].language, lang) == 0 &&
@@ -1548,12 +1552,11 @@ arr_rc arr_svc_template_show(arr_svc *svc, const char *name, const char *lang,
     json_t *vs = json_array();
     for (int i = 0; i < n; i++) {
       if (strcmp(rows[i].name, name) == 0 && strcmp(rows[i].language, lang) == 0) {
-        json_array_append_new(vs, json_pack("{s:I,s:s,s:s,s:o}", "version",
-                                            (json_int_t)rows[i].version, "saved_by",
-                                            rows[i].created_by, "saved_at",
-                                            rows[i].created_at, "note",
-                                            rows[i].note[0] ? json_string(rows[i].note)
-                                                            : json_null()));
+        json_array_append_new(
+            vs,
+            json_pack("{s:I,s:s,s:s,s:o}", "version", (json_int_t)rows[i].version,
+                      "saved_by", rows[i].created_by, "saved_at", rows[i].created_at,
+                      "note", rows[i].note[0] ? json_string(rows[i].note) : json_null()));
       }
     }
     json_array_append_new(vs, json_pack("{s:i,s:s,s:n,s:s}", "version", 0, "saved_by",
@@ -1568,14 +1571,15 @@ arr_rc arr_svc_template_show(arr_svc *svc, const char *name, const char *lang,
   return rc;
 }
 
-arr_rc arr_svc_template_check(arr_svc *svc, const char *text, json_t **out, arr_err *err) {
+arr_rc arr_svc_template_check(arr_svc *svc, const char *text, json_t **out,
+                              arr_err *err) {
   arr_rc rc = arr_svc_require(svc, "checking a letter template", ADMINS, err);
   if (rc != ARR_OK) {
     return rc;
   }
   arr_letter_template *t = NULL;
   size_t len = text != NULL ? strlen(text) : 0;
-  rc = arr_template_parse(text != NULL ? text : "", len, SVC_LETTER_FIELDS, &t, err);
+  rc = arr_template_parse(text != NULL ? text : "", len, ARR_LETTER_FIELDS, &t, err);
   if (rc == ARR_OK) {
     *out = json_pack("{s:b,s:s,s:i}", "ok", 1, "kind",
                      arr_template_kind_name(arr_template_kind_of(t)), "repeat_days",
@@ -1602,7 +1606,7 @@ arr_rc arr_svc_template_save(arr_svc *svc, const char *name, const char *lang,
   arr_letter_template *t = NULL;
   if (rc == ARR_OK) {
     rc = arr_template_parse(text != NULL ? text : "", text != NULL ? strlen(text) : 0,
-                            SVC_LETTER_FIELDS, &t, err);
+                            ARR_LETTER_FIELDS, &t, err);
   }
   if (rc != ARR_OK) {
     return rc;

@@ -9,11 +9,10 @@
 #include "service/letter_builtin.h"
 #include "service/internal.h"
 
-/* Every field a template may use, NULL-terminated (templates/letters/README.md). */
-extern const char *const SVC_LETTER_FIELDS[];
-enum { SVC_FIELDS_MAX = 48, SVC_FIELD_BYTES = 256 };
+/* Field values are kept by position in ARR_LETTER_FIELDS (formats/letter_template.h). */
+enum { SVC_FIELDS_MAX = ARR_LETTER_FIELD_COUNT, SVC_FIELD_BYTES = 256 };
 
-/* A letter's field values, by position in SVC_LETTER_FIELDS; "" = empty. */
+/* A letter's field values, by position in ARR_LETTER_FIELDS; "" = empty. */
 typedef struct {
   char v[SVC_FIELDS_MAX][SVC_FIELD_BYTES];
 } svc_fields;
@@ -45,8 +44,9 @@ arr_rc svc_template_text(arr_svc *svc, const char *name, const char *lang,
                          int64_t version, char **text, int64_t *version_out,
                          arr_err *err);
 /* The same, parsed. */
-arr_rc svc_template_load(arr_svc *svc, const char *name, const char *lang, int64_t version,
-                         arr_letter_template **t, int64_t *version_out, arr_err *err);
+arr_rc svc_template_load(arr_svc *svc, const char *name, const char *lang,
+                         int64_t version, arr_letter_template **t, int64_t *version_out,
+                         arr_err *err);
 
 /* Whom and what a letter is about. address NULL: none on file. */
 typedef struct {

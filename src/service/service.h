@@ -535,8 +535,8 @@ arr_rc arr_svc_optout(arr_svc *svc, const char *token, json_t **out, arr_err *er
  * with an opt-out link to ADDR, which must be a current email of the account's debtor,
  * if the compliance engine allows an email now (time of day, opt-out, cease, ...).
  * *out: {"account_id","email_id","to","message_id"}. */
-arr_rc arr_svc_email_test(arr_svc *svc, const char *account, const char *to,
-                          json_t **out, arr_err *err);
+arr_rc arr_svc_email_test(arr_svc *svc, const char *account, const char *to, json_t **out,
+                          arr_err *err);
 
 /* ---- correspondence ---- */
 /* Inbound correspondence (correspondence.c): a scanned letter or an email filed to an

@@ -815,17 +815,18 @@ arr_rc arr_store_score_model_latest(arr_db *db, arr_score_model_row *out, bool *
 /* ---- letters (store_letters.c) ---- */
 typedef struct {
   int64_t id, account_id, debtor_id;
-  char channel[8];          /* letter, email */
+  char channel[8]; /* letter, email */
   char template_name[33];
   char language[9];
   int64_t template_version; /* 0 = the builtin file */
   char trigger_key[65];     /* "once", the run date, "plan:ID", "event:ID", "paid:DATE" */
   arr_date as_of, sent_on;
-  char status[12];          /* letter: mailed, returned; email: sending, sent, failed, bounced */
+  char status[12]; /* letter: mailed, returned; email: sending, sent, failed, bounced */
   int64_t address_id, email_id; /* 0 = none */
-  char recipient[512];      /* the name and address as mailed (lines joined by '\n'), or the email */
+  char recipient[512]; /* the name and address as mailed (lines joined by '\n'), or the
+                          email */
   int pages;
-  char fields[16384];       /* JSON object of the filled fields */
+  char fields[16384]; /* JSON object of the filled fields */
   arr_date returned_on;
   char return_reason[201];
   char created_at[ARR_TIME_FMT_MAX], actor[65];
@@ -897,8 +898,8 @@ arr_rc arr_store_skip_trace_open(arr_db *db, int64_t account_id, bool *open,
 typedef struct {
   char token_hash[ARR_HASH_HEX]; /* hex SHA-256 of the token */
   int64_t account_id, email_id;
-  int64_t debtor_id;          /* the email row's, filled by reads */
-  char email_address[256];    /* the email row's, filled by reads */
+  int64_t debtor_id;       /* the email row's, filled by reads */
+  char email_address[256]; /* the email row's, filled by reads */
   char created_at[ARR_TIME_FMT_MAX];
   char used_at[ARR_TIME_FMT_MAX]; /* "" = not used */
 } arr_optout_token;

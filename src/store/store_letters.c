@@ -92,7 +92,8 @@ arr_rc arr_store_letter_find(arr_db *db, int64_t account_id, const char *templat
 }
 
 arr_rc arr_store_letter_last_sent(arr_db *db, int64_t account_id,
-                                  const char *template_name, arr_date *out, arr_err *err) {
+                                  const char *template_name, arr_date *out,
+                                  arr_err *err) {
   PREPARE("SELECT MAX(sent_on) FROM letters WHERE account_id = ? AND template = ?");
   arr_db_bind_int64(st, 1, account_id);
   arr_db_bind_cstr(st, 2, template_name);
@@ -271,7 +272,8 @@ arr_rc arr_store_skip_trace_insert(arr_db *db, int64_t account_id, const char *r
   return run_returning_id(st, id_out, err);
 }
 
-arr_rc arr_store_skip_trace_open(arr_db *db, int64_t account_id, bool *open, arr_err *err) {
+arr_rc arr_store_skip_trace_open(arr_db *db, int64_t account_id, bool *open,
+                                 arr_err *err) {
   PREPARE("SELECT COUNT(*) FROM skip_trace_requests WHERE account_id = ?"
           " AND status = 'open'");
   arr_db_bind_int64(st, 1, account_id);

@@ -445,7 +445,8 @@ static void test_passive_reporting(void **state) {
   arr_passive_event call[] = {{ARR_PASSIVE_SENT, d0}, {ARR_PASSIVE_CONVERSATION, d0 + 3}};
   assert_int_equal(arr_passive_reporting_from(call, 2, &talk), d0 + 3);
   assert_true(talk);
-  arr_passive_event late[] = {{ARR_PASSIVE_CONVERSATION, d0 + 20}, {ARR_PASSIVE_SENT, d0}};
+  arr_passive_event late[] = {{ARR_PASSIVE_CONVERSATION, d0 + 20},
+                              {ARR_PASSIVE_SENT, d0}};
   assert_int_equal(arr_passive_reporting_from(late, 2, &talk), d0 + 14);
   assert_false(talk);
 }

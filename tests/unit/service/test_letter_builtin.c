@@ -25,49 +25,6 @@
 #include "formats/letter_template.h"
 #include "service/letter_builtin.h"
 
-/* The complete list of fields the service fills (the letters design). */
-static const char *const FIELDS[] = {"agency.name",
-                                     "agency.street",
-                                     "agency.city_line",
-                                     "agency.phone",
-                                     "agency.hours",
-                                     "agency.email",
-                                     "agency.website",
-                                     "agency.dispute_url",
-                                     "letter.date",
-                                     "letter.id",
-                                     "debtor.name",
-                                     "debtor.street",
-                                     "debtor.city_line",
-                                     "account.reference",
-                                     "account.number",
-                                     "creditor.current",
-                                     "creditor.original",
-                                     "itemization.date",
-                                     "itemization.amount",
-                                     "itemization.interest",
-                                     "itemization.fees",
-                                     "itemization.payments",
-                                     "itemization.current",
-                                     "validation.end_date",
-                                     "balance.current",
-                                     "plan.total",
-                                     "plan.installment",
-                                     "plan.count",
-                                     "plan.frequency",
-                                     "plan.first_due",
-                                     "plan.next_due",
-                                     "settlement.amount",
-                                     "settlement.due",
-                                     "settlement.savings",
-                                     "payment.amount",
-                                     "payment.date",
-                                     "dispute.date",
-                                     "referral.name",
-                                     "referral.date",
-                                     "optout.url",
-                                     NULL};
-
 typedef struct {
   const char *name;
   arr_template_kind kind;
@@ -112,7 +69,7 @@ static const arr_builtin_template *find(const char *name, const char *language) 
 static arr_letter_template *parse(const arr_builtin_template *b) {
   arr_letter_template *t = NULL;
   arr_err err;
-  if (arr_template_parse(b->text, b->text_len, FIELDS, &t, &err) != ARR_OK) {
+  if (arr_template_parse(b->text, b->text_len, ARR_LETTER_FIELDS, &t, &err) != ARR_OK) {
     fail_msg("%s (%s): %s", b->name, b->language, err.msg);
   }
   return t;
