@@ -59,6 +59,7 @@ int cmd_serve(cli_args *a) {
       {"listen", "listen"},
       {"threads", "threads"},
       {"static", "static_dir"},
+      {"letters-dir", "letters_dir"},
       {"access-log", "access_log"},
       {"max-body-bytes", "max_body_bytes"},
       {"timeout", "timeout_s"},

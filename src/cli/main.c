@@ -110,6 +110,7 @@ static const char USAGE[] =
     "  correspondence get ID --out PATH | classify ID --kind K   its document; its kind\n"
     "  audit list [--action A] [--entity E] [--entity-id ID] [--limit N] [--before ID]\n"
     "  serve [--listen ADDR:PORT] [--config FILE] [--threads N] [--static DIR]\n"
+    "        [--letters-dir DIR]\n"
     "        [--access-log FILE|-|off] [--secure-cookies] [--max-body-bytes N]\n"
     "        [--max-upload-bytes N]\n"
     "        [--timeout S] [--connection-limit N] [--drain S]\n"

@@ -1123,6 +1123,19 @@ static void h_letters(http_req *r, json_t *body) {
   reply(r, rc, &err, 200, out);
 }
 
+/* The letters run for a date into the server's letters_dir (the print vendor's pickup),
+ * as `arrears letters run` does. */
+static void h_letters_run(http_req *r, json_t *body) {
+  const char *as_of = NULL;
+  if (!body_str(r, body, "as_of", true, 10, &as_of)) {
+    return;
+  }
+  json_t *out = NULL;
+  arr_err err;
+  arr_rc rc = arr_svc_letters_run(r->svc, as_of, r->cfg->letters_dir, &out, &err);
+  reply(r, rc, &err, 200, out);
+}
+
 static void h_letter_pdf(http_req *r, json_t *body) {
   (void)body;
   int64_t id = 0;
@@ -1516,6 +1529,7 @@ static const route ROUTES[] = {
     {"GET", "/api/v1/accounts/*/letters", h_account_letters, R_ANY},
     {"GET", "/api/v1/accounts/*/letter-preview", h_letter_preview, R_STAFF},
     {"GET", "/api/v1/letters", h_letters, R_STAFF},
+    {"POST", "/api/v1/letters/runs", h_letters_run, R_SUPERVISOR | R_ADMIN},
     {"GET", "/api/v1/letters/*/pdf", h_letter_pdf, R_ANY},
     {"POST", "/api/v1/letters/*/returned", h_letter_returned, R_STAFF},
     {"GET", "/api/v1/agency", h_agency, R_STAFF},

@@ -15,6 +15,7 @@ void arr_http_config_defaults(arr_http_config *cfg) {
   snprintf(cfg->listen, sizeof cfg->listen, "127.0.0.1:8080");
   cfg->threads = 4;
   snprintf(cfg->static_dir, sizeof cfg->static_dir, "web/dist");
+  snprintf(cfg->letters_dir, sizeof cfg->letters_dir, "letters");
   snprintf(cfg->access_log, sizeof cfg->access_log, "-");
   cfg->max_body_bytes = 64 * 1024;
   cfg->max_upload_bytes = 256 * 1024 * 1024;
@@ -74,6 +75,9 @@ arr_rc arr_http_config_set(arr_http_config *cfg, const char *section, const char
   }
   if (strcmp(key, "static_dir") == 0) {
     return set_str(cfg->static_dir, sizeof cfg->static_dir, key, value, err);
+  }
+  if (strcmp(key, "letters_dir") == 0) {
+    return set_str(cfg->letters_dir, sizeof cfg->letters_dir, key, value, err);
   }
   if (strcmp(key, "access_log") == 0) {
     return set_str(cfg->access_log, sizeof cfg->access_log, key, value, err);

@@ -273,6 +273,21 @@ test('a letters run for today (CLI) makes the plan confirmations of fresh MERCY 
   assert.equal(again.manifest_rows, out.manifest_rows);
 });
 
+test('POST /api/v1/letters/runs runs the same date into the server\'s letters_dir: nothing twice', async () => {
+  assert.ok(run.manifest, 'the run did not happen');
+  const r = await call('POST', '/api/v1/letters/runs', { as: await as('supervisor'), body: { as_of: run.date } });
+  expectStatus(r, 200);
+  assert.equal(r.body.as_of, run.date);
+  assert.equal(r.body.letters, 0, 'every letter of the date was made by the CLI run');
+  assert.equal(r.body.manifest_rows, run.manifest.length, 'the same letters in its manifest');
+  assert.match(r.body.manifest, new RegExp(`manifest-${run.date}\\.csv$`));
+  assert.equal(readFileSync(r.body.manifest, 'utf8').trim().split('\n').length, run.manifest.length + 1);
+  expectStatus(await call('POST', '/api/v1/letters/runs', { as: await as('collector'), body: { as_of: run.date } }), 403);
+  const bad = await call('POST', '/api/v1/letters/runs', { as: await as('admin'), body: { as_of: '2026-13-01' } });
+  expectStatus(bad, 400);
+  assert.equal(bad.body.error.field, 'as_of');
+});
+
 // The run's letter for an account reference (CLIENT:ACCOUNT), from the manifest.
 function runLetter(ref) {
   const [client, acct] = ref.split(':');

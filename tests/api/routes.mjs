@@ -242,6 +242,7 @@ export const samples = {
   listAccountLetters: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/letters` }),
   previewLetter: (ctx) => ({ path: `/api/v1/accounts/${ctx.account.id}/letter-preview`, query: { template: 'reminder' } }),
   listLetters: () => ({ path: '/api/v1/letters', query: { as_of: utcToday(), limit: 5 } }),
+  runLetters: () => ({ path: '/api/v1/letters/runs', body: { as_of: utcToday() } }),
   getLetterPdf: async (ctx, role) => ({ path: `/api/v1/letters/${role ? (await fixtureLetters())[0] : 1}/pdf` }),
   markLetterReturned: async (ctx, role) => ({
     // Only staff may; each of them returns a letter of its own (a second return is 409).

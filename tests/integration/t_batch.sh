@@ -244,19 +244,22 @@ done
 export ARREARS_NOW=2026-11-30T12:00:00Z
 ok arrears --db "$clean" batch run --as-of 2026-11-30 --quiet
 # kill_runs DATE CHUNK N [OPTION...]: N runs of the date, each killed with SIGKILL
-# after a random moment; counts in $killed those that left the run unfinished.
+# after a random moment; counts in $killed those that left the run unfinished. The
+# moments are scaled by $kill_scale: a busy machine (or the ASan binary beside other
+# suites) can take longer to start a run than the first range allows.
 kill_runs() {
-  local date=$1 chunk=$2 n=$3 pid
+  local date=$1 chunk=$2 n=$3 pid ms
   shift 3
   for _ in $(seq 1 "$n"); do
     "$ARREARS" --db "$kill_db" batch run --as-of "$date" --chunk "$chunk" --quiet "$@" >/dev/null 2>&1 &
     pid=$!
     # A commit costs more on PostgreSQL: its runs last longer.
     if [[ $(engine) == sqlite ]]; then
-      sleep "0.$(printf %02d $((RANDOM % 14 + 1)))"
+      ms=$(((RANDOM % 140 + 10) * kill_scale))
     else
-      sleep "0.$(printf %02d $((RANDOM % 60 + 10)))"
+      ms=$(((RANDOM % 600 + 100) * kill_scale))
     fi
+    sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     # Killed before it began, mid-way, or after it ended: only mid-way counts.
@@ -266,16 +269,24 @@ kill_runs() {
     fi
   done
 }
-killed=0
-kill_runs 2026-11-30 1 8
+# kill_until_midway DATE CHUNK N [OPTION...]: kill_runs, again with moments 3 and 9
+# times as long while no run was killed mid-way.
+kill_until_midway() {
+  killed=0
+  for kill_scale in 1 3 9; do
+    kill_runs "$@"
+    ((killed >= 1)) && return 0
+  done
+  return 0
+}
+kill_until_midway 2026-11-30 1 8
 ((killed >= 1)) || fail "no run was killed mid-way"
 ok arrears --db "$kill_db" batch run --as-of 2026-11-30 --chunk 1 --quiet --json
 assert_eq "$(books --db "$clean")" "$(books --db "$kill_db")" "books after kills and a rerun"
 ok arrears --db "$kill_db" audit verify
 export ARREARS_NOW=2026-12-31T12:00:00Z
 ok arrears --db "$clean" batch run --as-of 2026-12-31 --chunk 7 --quiet
-killed=0
-kill_runs 2026-12-31 1 6
+kill_until_midway 2026-12-31 1 6
 ((killed >= 1)) || fail "no second run was killed mid-way"
 ok arrears --db "$kill_db" batch run --as-of 2026-12-31 --chunk 7 --quiet
 assert_eq "$(books --db "$clean")" "$(books --db "$kill_db")" "books after six kills in a second run"
@@ -295,8 +306,7 @@ else
   # make a run last long enough for a kill to land mid-way.
   export ARREARS_NOW=2027-01-31T12:00:00Z
   ok arrears --db "$clean" batch run --as-of 2027-01-31 --chunk 7 --quiet
-  killed=0
-  kill_runs 2027-01-31 1 8 --workers 3
+  kill_until_midway 2027-01-31 1 8 --workers 3
   ((killed >= 1)) || fail "no parallel run was killed mid-way"
   ok arrears --db "$kill_db" batch status --as-of 2027-01-31 --json
   assert_eq 12 "$(json_get "$output" .ranges)" "ranges of the run (4 per worker)"
