@@ -56,14 +56,10 @@ int cmd_serve(cli_args *a) {
   }
   /* Every [server] key has a flag of the same name (dashes for underscores). */
   static const char *const KEYS[][2] = {
-      {"listen", "listen"},
-      {"threads", "threads"},
-      {"static", "static_dir"},
-      {"letters-dir", "letters_dir"},
-      {"access-log", "access_log"},
-      {"max-body-bytes", "max_body_bytes"},
-      {"timeout", "timeout_s"},
-      {"connection-limit", "connection_limit"},
+      {"listen", "listen"},         {"threads", "threads"},
+      {"static", "static_dir"},     {"letters-dir", "letters_dir"},
+      {"access-log", "access_log"}, {"max-body-bytes", "max_body_bytes"},
+      {"timeout", "timeout_s"},     {"connection-limit", "connection_limit"},
       {"drain", "drain_s"},
   };
   for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) {

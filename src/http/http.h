@@ -26,7 +26,7 @@ typedef struct {
   int timeout_s;           /* idle connection timeout; [server] timeout_s */
   int connection_limit;    /* open connections; [server] connection_limit */
   int drain_s;             /* shutdown wait for in-flight requests; [server] drain_s */
-  char letters_dir[1024];  /* where POST /api/v1/letters/runs writes; [server] letters_dir */
+  char letters_dir[1024];  /* POST /api/v1/letters/runs; [server] letters_dir */
   char db_url[1024];       /* [database] url; "" = --db / ARREARS_DB / default */
   char key_file[1024];     /* [database] key_file */
 } arr_http_config;
