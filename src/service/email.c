@@ -722,17 +722,38 @@ arr_rc arr_svc_optout_peek(arr_svc *svc, const char *token, json_t **out, arr_er
   return rc;
 }
 
-/* The opt-out's writes, inside the open transaction, by actor "optout". */
+/* The opt-out's writes, inside the open transaction, by actor "optout". The person
+ * asked us to stop emailing them (1006.6(e)), not only about the account in that
+ * email: the email_opt_out event is recorded on every account of the debtor. */
 static arr_rc record_optout(arr_svc *svc, const arr_optout_token *t, arr_err *err) {
+  enum { ACCOUNTS_MAX = 1000 };
+  int64_t *ids = malloc(sizeof *ids * ACCOUNTS_MAX);
+  if (ids == NULL) {
+    return arr_err_set(err, ARR_ERR_NOMEM, "out of memory");
+  }
+  int nids = 0;
+  arr_rc rc =
+      arr_store_debtor_account_ids(svc->db, t->debtor_id, ids, ACCOUNTS_MAX, &nids, err);
+  bool listed = false;
+  for (int i = 0; rc == ARR_OK && i < nids; i++) {
+    listed = listed || ids[i] == t->account_id;
+  }
+  if (rc == ARR_OK && !listed && nids < ACCOUNTS_MAX) {
+    ids[nids++] = t->account_id; /* a co-signer's account: the token's own */
+  }
   arr_account_event e;
   memset(&e, 0, sizeof e);
-  e.account_id = t->account_id;
-  svc_strcpy(e.type, sizeof e.type, "email_opt_out");
-  svc_strcpy(e.at, sizeof e.at, svc->now_iso);
-  snprintf(e.note, sizeof e.note, "opt-out link in an email (email %lld)",
-           (long long)t->email_id);
-  svc_strcpy(e.actor, sizeof e.actor, OPTOUT_ACTOR);
-  arr_rc rc = arr_store_event_insert(svc->db, &e, svc->now_iso, err);
+  for (int i = 0; rc == ARR_OK && i < nids; i++) {
+    memset(&e, 0, sizeof e);
+    e.account_id = ids[i];
+    svc_strcpy(e.type, sizeof e.type, "email_opt_out");
+    svc_strcpy(e.at, sizeof e.at, svc->now_iso);
+    snprintf(e.note, sizeof e.note, "opt-out link in an email (email %lld)",
+             (long long)t->email_id);
+    svc_strcpy(e.actor, sizeof e.actor, OPTOUT_ACTOR);
+    rc = arr_store_event_insert(svc->db, &e, svc->now_iso, err);
+  }
+  free(ids);
   arr_point p;
   char old_consent[12] = "";
   if (rc == ARR_OK) {
@@ -757,9 +778,10 @@ static arr_rc record_optout(arr_svc *svc, const arr_optout_token *t, arr_err *er
     }
   }
   if (rc == ARR_OK) {
-    json_t *d = json_pack("{s:I,s:I,s:I,s:s}", "account_id", (json_int_t)t->account_id,
-                          "email_id", (json_int_t)t->email_id, "event_id",
-                          (json_int_t)e.id, "consent_before", old_consent);
+    json_t *d =
+        json_pack("{s:I,s:I,s:I,s:i,s:s}", "account_id", (json_int_t)t->account_id,
+                  "email_id", (json_int_t)t->email_id, "event_id", (json_int_t)e.id,
+                  "accounts", nids, "consent_before", old_consent);
     rc = svc_audit(svc, "email.opt_out", "account", t->account_id, d, err);
   }
   return rc;

@@ -888,6 +888,9 @@ arr_rc arr_store_paid_off_between(arr_db *db, arr_date from, arr_date to,
                                   int64_t after_id, arr_letter_trigger *out, int cap,
                                   int *n, arr_err *err);
 
+/* The ids of the accounts whose primary debtor is debtor_id, by id, at most cap. */
+arr_rc arr_store_debtor_account_ids(arr_db *db, int64_t debtor_id, int64_t *ids, int cap,
+                                    int *n, arr_err *err);
 arr_rc arr_store_skip_trace_insert(arr_db *db, int64_t account_id, const char *reason,
                                    const char *source, arr_date on, const char *now_iso,
                                    const char *actor, int64_t *id_out, arr_err *err);

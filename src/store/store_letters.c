@@ -256,6 +256,14 @@ arr_rc arr_store_paid_off_between(arr_db *db, arr_date from, arr_date to,
   return read_rows(st, out, sizeof *out, cap, n, read_trigger, err);
 }
 
+arr_rc arr_store_debtor_account_ids(arr_db *db, int64_t debtor_id, int64_t *ids, int cap,
+                                    int *n, arr_err *err) {
+  PREPARE("SELECT id FROM accounts WHERE debtor_id = ? ORDER BY id LIMIT ?");
+  arr_db_bind_int64(st, 1, debtor_id);
+  arr_db_bind_int64(st, 2, cap);
+  return read_rows(st, ids, sizeof *ids, cap, n, read_id, err);
+}
+
 /* ---- skip tracing ---- */
 
 arr_rc arr_store_skip_trace_insert(arr_db *db, int64_t account_id, const char *reason,

@@ -19,11 +19,12 @@ set -euo pipefail
 step "setup: two accounts with addresses and emails, the sink's certificate"
 ok arrears init
 ok arrears client add ACME --name "Acme Bank"
-csv_file p.csv "client_account,first_name,last_name,principal,address1,city,state,zip,email" \
-  "E-1,Ann,Lee,100.00,12 Elm St,Tulsa,OK,74103,ann.lee@example.com" \
-  "E-2,Bob,Day,200.00,3 Oak Ave,Tulsa,OK,74104,bob.day@example.com"
+csv_file p.csv "client_account,first_name,last_name,ssn,principal,address1,city,state,zip,email" \
+  "E-1,Ann,Lee,111-22-3333,100.00,12 Elm St,Tulsa,OK,74103,ann.lee@example.com" \
+  "E-2,Bob,Day,222-33-4444,200.00,3 Oak Ave,Tulsa,OK,74104,bob.day@example.com" \
+  "E-3,Ann,Lee,111-22-3333,60.00,12 Elm St,Tulsa,OK,74103,ann.lee@example.com"
 ok arrears import placements p.csv --client ACME
-contains "loaded 2" "$output"
+contains "loaded 3" "$output"
 id1=$(account_id ACME:E-1)
 id2=$(account_id ACME:E-2)
 openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 \
@@ -137,6 +138,11 @@ assert_eq "consent unknown revoked optout" \
 ok arrears audit list --action email.opt_out
 contains "optout" "$output"
 assert_eq 1 "$(db_sql "SELECT count(*) FROM account_events WHERE account_id = $id1 AND type = 'email_opt_out' AND actor = 'optout'")" "one opt-out event"
+# The person opted out, not the account: Ann's other debt is held from email too.
+ok arrears contact check ACME:E-3 --channel email --to ann.lee@example.com --at 2026-11-23T15:00:00Z --json
+contains EMAIL_OPT_OUT "$(json_get "$output" '[.reasons[].code] | join(" ")')"
+ok arrears contact check "$id2" --channel email --to bob.day@example.com --at 2026-11-23T15:00:00Z --json
+assert_eq true "$(json_get "$output" .allowed)" "another person's email"
 assert_eq 1 "$(db_sql "SELECT count(*) FROM optout_tokens WHERE used_at IS NOT NULL")" "the token is used"
 not_contains "$token" "$(db_sql "SELECT token_hash FROM optout_tokens")"
 fails 1 arrears email test "$id1" --to ann.lee@example.com
