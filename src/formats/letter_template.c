@@ -15,6 +15,7 @@
  * shows them. Tabs are read as spaces (in the template's copy, so columns stay right).
  */
 #include "formats/letter_template.h"
+#include "core/utf8.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -157,44 +158,6 @@ void arr_template_free(arr_letter_template *t) {
 }
 
 /* ---- UTF-8 ------------------------------------------------------------------------ */
-
-/* Length of the valid UTF-8 prefix of s[0..n) (n when all of it is valid). Strict:
- * no overlong forms, no surrogates, nothing past U+10FFFF. */
-static size_t utf8_valid_prefix(const char *s, size_t n) {
-  const unsigned char *u = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < n) {
-    unsigned c = u[i];
-    size_t k;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c < 0x80) {
-      i++;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      k = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      k = 2;
-      lo = c == 0xE0 ? 0xA0 : 0x80;
-      hi = c == 0xED ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      k = 3;
-      lo = c == 0xF0 ? 0x90 : 0x80;
-      hi = c == 0xF4 ? 0x8F : 0xBF;
-    } else {
-      return i;
-    }
-    if (n - i <= k || u[i + 1] < lo || u[i + 1] > hi) {
-      return i;
-    }
-    for (size_t j = 2; j <= k; j++) {
-      if ((u[i + j] & 0xC0) != 0x80) {
-        return i;
-      }
-    }
-    i += k + 1;
-  }
-  return n;
-}
 
 /* Code points in s[0..n) of valid UTF-8. */
 static int utf8_count(const char *s, size_t n) {
@@ -387,7 +350,7 @@ static arr_rc check_line(parser *p) {
   if (n > ARR_TEMPLATE_LINE_MAX) {
     return perr(p, s, "the line is longer than %d bytes", ARR_TEMPLATE_LINE_MAX);
   }
-  size_t ok = utf8_valid_prefix(s, n);
+  size_t ok = arr_utf8_valid_prefix(s, n);
   if (ok < n) {
     return perr(p, s + ok, "invalid UTF-8");
   }
@@ -791,7 +754,7 @@ static arr_rc put_value(filler *f, int field) {
     return ARR_OK;
   }
   size_t n = strlen(v);
-  if (utf8_valid_prefix(v, n) != n) {
+  if (arr_utf8_valid_prefix(v, n) != n) {
     return arr_err_field(f->err, ARR_ERR_INVALID, name,
                          "field %s: the value is not valid UTF-8", name);
   }

@@ -19,6 +19,7 @@
  * line is escaped too, so neither SMTP dot-stuffing nor an mbox reader can change it.
  */
 #include "formats/mime.h"
+#include "core/utf8.h"
 
 #include <assert.h>
 #include <stdbool.h>
@@ -70,38 +71,7 @@ static void puts_(mbuf *b, const char *s) {
 /* ---- checks ----------------------------------------------------------------------- */
 
 static bool utf8_valid(const char *s, size_t n) {
-  const unsigned char *u = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < n) {
-    unsigned c = u[i], lo = 0x80, hi = 0xBF;
-    size_t k;
-    if (c < 0x80) {
-      i++;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      k = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      k = 2;
-      lo = c == 0xE0 ? 0xA0 : 0x80;
-      hi = c == 0xED ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      k = 3;
-      lo = c == 0xF0 ? 0x90 : 0x80;
-      hi = c == 0xF4 ? 0x8F : 0xBF;
-    } else {
-      return false;
-    }
-    if (n - i <= k || u[i + 1] < lo || u[i + 1] > hi) {
-      return false;
-    }
-    for (size_t j = 2; j <= k; j++) {
-      if ((u[i + j] & 0xC0) != 0x80) {
-        return false;
-      }
-    }
-    i += k + 1;
-  }
-  return true;
+  return arr_utf8_valid_prefix(s, n) == n;
 }
 
 static arr_rc bad(arr_err *err, const char *field, const char *why) {

@@ -98,13 +98,13 @@ function agencyForm(start: Agency): HTMLFormElement {
     e.preventDefault();
     clearFormError(form);
     done.hidden = true;
-    const todo = changed();
-    if (!todo.length) return;
+    const pending = changed();
+    if (!pending.length) return;
     submit.disabled = true;
     const names: string[] = [];
     try {
       // One field at a time; a refusal stops there, naming the field.
-      for (const [k, lbl] of todo) {
+      for (const [k, lbl] of pending) {
         try {
           saved = await letterApi.setAgency(k, inputs.get(k)?.value.trim() ?? '');
         } catch (err) {
